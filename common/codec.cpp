@@ -1,0 +1,82 @@
+#include "codec.hpp"
+
+namespace heard {
+namespace {
+
+// Proto enum names carry a prefix ("ERROR_", "PHASE_", "VERDICT_") that
+// people reading a log or a terminal do not need.
+std::string_view strip_prefix(const std::string& name, std::string_view prefix) {
+  std::string_view view(name);
+  if (view.substr(0, prefix.size()) == prefix) view.remove_prefix(prefix.size());
+  return view;
+}
+
+template <typename Envelope, typename CaseEnum>
+std::variant<Envelope, v1::Error> decode(std::string_view bytes, CaseEnum not_set) {
+  Envelope message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    v1::Error error;
+    error.set_code(v1::ERROR_MALFORMED);
+    error.set_message("The message could not be decoded.");
+    return error;
+  }
+  if (message.body_case() == not_set) {
+    v1::Error error;
+    error.set_code(v1::ERROR_MALFORMED);
+    error.set_message("The message has no known body; the peer may speak a newer protocol.");
+    return error;
+  }
+  return message;
+}
+
+}  // namespace
+
+v1::ServerMessage make_error(v1::ErrorCode code, std::string message) {
+  v1::ServerMessage out;
+  auto* error = out.mutable_error();
+  error->set_code(code);
+  error->set_message(std::move(message));
+  return out;
+}
+
+std::variant<v1::ClientMessage, v1::Error> decode_client(std::string_view bytes) {
+  return decode<v1::ClientMessage>(bytes, v1::ClientMessage::BODY_NOT_SET);
+}
+
+std::variant<v1::ServerMessage, v1::Error> decode_server(std::string_view bytes) {
+  return decode<v1::ServerMessage>(bytes, v1::ServerMessage::BODY_NOT_SET);
+}
+
+std::string encode(const google::protobuf::MessageLite& message) { return message.SerializeAsString(); }
+
+std::optional<v1::Error> check_version(const v1::Hello& hello) {
+  if (hello.protocol_version() == protocol_version) return std::nullopt;
+  v1::Error error;
+  error.set_code(v1::ERROR_VERSION_MISMATCH);
+  error.set_message("This server speaks Heard protocol version " + std::to_string(protocol_version) +
+                    "; the client sent version " + std::to_string(hello.protocol_version()) +
+                    ". Update the client or the server so both match.");
+  return error;
+}
+
+std::string_view error_code_name(v1::ErrorCode code) {
+  return strip_prefix(v1::ErrorCode_Name(code), "ERROR_");
+}
+
+std::string_view phase_name(v1::Phase phase) { return strip_prefix(v1::Phase_Name(phase), "PHASE_"); }
+
+std::string_view verdict_name(v1::Verdict verdict) {
+  return strip_prefix(v1::Verdict_Name(verdict), "VERDICT_");
+}
+
+std::string_view body_name(const v1::ClientMessage& message) {
+  const auto* field = v1::ClientMessage::descriptor()->FindFieldByNumber(message.body_case());
+  return field ? std::string_view(field->name()) : std::string_view("none");
+}
+
+std::string_view body_name(const v1::ServerMessage& message) {
+  const auto* field = v1::ServerMessage::descriptor()->FindFieldByNumber(message.body_case());
+  return field ? std::string_view(field->name()) : std::string_view("none");
+}
+
+}  // namespace heard

@@ -1,0 +1,38 @@
+#include "secure_random.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace heard {
+
+std::string secure_random_bytes(std::size_t count) {
+  std::string out(count, '\0');
+  if (count > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1) {
+    throw std::runtime_error("the system random generator failed");
+  }
+  return out;
+}
+
+bool secure_random_bit() { return (static_cast<unsigned char>(secure_random_bytes(1)[0]) & 1) != 0; }
+
+std::string to_hex(const std::string& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0x0F]);
+  }
+  return out;
+}
+
+std::string log_label(const std::string& secret_id) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(secret_id.data(), secret_id.size(), digest, &size, EVP_sha256(), nullptr);
+  return to_hex(std::string(reinterpret_cast<char*>(digest), size)).substr(0, 12);
+}
+
+}  // namespace heard

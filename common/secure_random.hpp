@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace heard {
+
+/// Bytes from OpenSSL's CSPRNG. Throws std::runtime_error if the generator
+/// cannot be seeded: a session must never get a guessable code.
+std::string secure_random_bytes(std::size_t count);
+
+/// A uniformly random bit, from the same generator.
+bool secure_random_bit();
+
+/// Lower-case hex of `bytes`.
+std::string to_hex(const std::string& bytes);
+
+/// A short, non-reversible label for a secret id, for logs: the first
+/// 12 hex digits of its SHA-256.
+std::string log_label(const std::string& secret_id);
+
+}  // namespace heard

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "heard/v1/heard.pb.h"
+
+namespace heard {
+
+/// Why a piece of user text was refused, with the words a person reads.
+struct text_problem {
+  v1::ErrorCode code;
+  const char* message;
+};
+
+/// Counts Unicode code points; only meaningful for valid UTF-8.
+std::size_t count_code_points(std::string_view text);
+
+/// True when `text` is well-formed UTF-8 (no overlongs, surrogates or
+/// code points above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+/// Checks text that a person typed for a turn, a note or a check-in: valid
+/// UTF-8, at most `max_chars` code points, and no control characters except
+/// newline and tab (they could drive the partner's terminal).
+std::optional<text_problem> check_text(std::string_view text, std::size_t max_chars);
+
+/// Like check_text, for a display name: no newlines or tabs either.
+std::optional<text_problem> check_name(std::string_view name, std::size_t max_chars);
+
+}  // namespace heard

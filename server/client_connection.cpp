@@ -1,0 +1,100 @@
+#include "client_connection.hpp"
+
+#include "codec.hpp"
+#include "invite_code.hpp"
+#include "secure_random.hpp"
+#include "session_registry.hpp"
+#include "text_check.hpp"
+
+namespace heard::server {
+
+client_connection::client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
+                                     const server_config& config, server_stats& stats, logger& log)
+    : registry_(registry), link_(std::move(link)), route_(std::move(route)), config_(config), stats_(stats), log_(log) {}
+
+void client_connection::send(const v1::ServerMessage& message) {
+  if (link_) link_->send(std::make_shared<const std::string>(encode(message)));
+}
+
+void client_connection::refuse_and_close(v1::ErrorCode code, std::string message, const char* reason) {
+  send(make_error(code, std::move(message)));
+  if (link_) link_->close(close_code::policy_violation, reason);
+  closing_ = true;
+}
+
+void client_connection::on_message(std::string_view bytes) {
+  if (closing_) return;
+  auto decoded = decode_client(bytes);
+  if (auto* error = std::get_if<v1::Error>(&decoded)) {
+    ++stats_.malformed_inputs;
+    v1::ServerMessage reply;
+    *reply.mutable_error() = std::move(*error);
+    send(reply);
+    return;
+  }
+  auto& message = std::get<v1::ClientMessage>(decoded);
+  if (!session_) {
+    if (!message.has_hello()) {
+      ++stats_.inputs_refused;
+      return refuse_and_close(v1::ERROR_HELLO_REQUIRED, "Say Hello first, with the protocol version.",
+                              "hello required");
+    }
+    return on_hello(message.hello());
+  }
+  session_->handle(seat_, std::move(message));
+}
+
+void client_connection::on_hello(const v1::Hello& hello) {
+  if (auto mismatch = check_version(hello)) {
+    ++stats_.version_mismatches;
+    return refuse_and_close(v1::ERROR_VERSION_MISMATCH, mismatch->message(), "version mismatch");
+  }
+  if (auto problem = check_name(hello.display_name(), config_.max_name_chars)) {
+    ++stats_.inputs_refused;
+    return refuse_and_close(problem->code, std::string("Display name: ") + problem->message, "bad name");
+  }
+
+  const auto now = session_registry::clock::now();
+  if (route_ == "new") {
+    exercise_settings settings;
+    settings.mode = hello.create().mode() == v1::MODE_SPOKEN ? v1::MODE_SPOKEN : v1::MODE_TEXT;
+    switch (hello.create().first_speaker()) {
+      case v1::FIRST_SPEAKER_PARTNER: settings.first_speaker = v1::SEAT_B; break;
+      case v1::FIRST_SPEAKER_RANDOM: settings.first_speaker = secure_random_bit() ? v1::SEAT_A : v1::SEAT_B; break;
+      default: settings.first_speaker = v1::SEAT_A; break;
+    }
+    settings.limits.max_turn_chars = config_.max_turn_chars;
+    settings.limits.max_check_in_chars = config_.max_check_in_chars;
+    auto created = registry_.create(settings, now);
+    if (!created) {
+      return refuse_and_close(v1::ERROR_SERVER_BUSY, "The server is at capacity; try again in a few minutes.",
+                              "busy");
+    }
+    session_ = std::move(created->session);
+    seat_ = v1::SEAT_A;
+    log_.write(log_level::info, "session=", log_label(session_->id()), " event=created");
+    session_->join(seat_, link_, hello.display_name(), created->invite_code);
+    return;
+  }
+
+  // Wrong, expired, used and full codes all get this same answer.
+  auto code = normalize_invite_code(route_);
+  auto session = code ? registry_.claim(*code, now) : nullptr;
+  if (!session) {
+    ++stats_.invalid_codes;
+    return refuse_and_close(v1::ERROR_INVALID_CODE,
+                            "That code does not open a session. Check it with your partner, or ask for a new one.",
+                            "invalid code");
+  }
+  session_ = std::move(session);
+  seat_ = v1::SEAT_B;
+  session_->join(seat_, link_, hello.display_name(), "");
+}
+
+void client_connection::on_close() {
+  if (session_) session_->leave(seat_, link_);
+  session_.reset();
+  link_.reset();
+}
+
+}  // namespace heard::server

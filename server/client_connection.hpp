@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "link.hpp"
+#include "logger.hpp"
+#include "relay_session.hpp"
+#include "server_config.hpp"
+#include "server_stats.hpp"
+
+namespace heard::server {
+
+class session_registry;
+
+/// The application's side of one link: decodes each message, handles Hello
+/// (create or join), then forwards everything to the member's session.
+class client_connection : public link_handler, public std::enable_shared_from_this<client_connection> {
+ public:
+  /// `route` is the upgrade target after "/v1/sessions/": "new" or a code.
+  client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
+                    const server_config& config, server_stats& stats, logger& log);
+
+  void on_message(std::string_view bytes) override;
+  void on_close() override;
+
+ private:
+  void on_hello(const v1::Hello& hello);
+  /// Sends an Error and closes with 1008: the connection cannot go on.
+  void refuse_and_close(v1::ErrorCode code, std::string message, const char* reason);
+  void send(const v1::ServerMessage& message);
+
+  session_registry& registry_;
+  std::shared_ptr<link> link_;
+  const std::string route_;
+  const server_config& config_;
+  server_stats& stats_;
+  logger& log_;
+  std::shared_ptr<relay_session> session_;
+  v1::Seat seat_ = v1::SEAT_UNSPECIFIED;
+  bool closing_ = false;
+};
+
+}  // namespace heard::server

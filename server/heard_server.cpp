@@ -1,0 +1,71 @@
+#include "heard_server.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace heard::server {
+namespace net = boost::asio;
+
+heard_server::heard_server(server_config config, std::ostream& log_out)
+    : config_(std::move(config)),
+      log_(config_.level, log_out),
+      ioc_(static_cast<int>(config_.effective_io_threads())),
+      registry_(ioc_, config_, stats_, log_),
+      transport_(ioc_, config_, stats_, log_, registry_),
+      sweep_timer_(ioc_),
+      grace_timer_(ioc_) {}
+
+heard_server::~heard_server() = default;
+
+std::uint16_t heard_server::start() {
+  const auto port = transport_.start();
+  schedule_sweep();
+  log_.write(log_level::info, "event=listening address=", config_.listen_address, " port=", port,
+             " threads=", config_.effective_io_threads());
+  return port;
+}
+
+void heard_server::schedule_sweep() {
+  sweep_timer_.expires_after(config_.invite_sweep_interval);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    registry_.sweep(session_registry::clock::now());
+    schedule_sweep();
+  });
+}
+
+void heard_server::run() {
+  std::vector<std::thread> threads;
+  const unsigned extra = config_.effective_io_threads() - 1;
+  threads.reserve(extra);
+  for (unsigned i = 0; i < extra; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+  log_.write(log_level::info, "event=stopped ", stats_.describe());
+}
+
+void heard_server::stop() {
+  net::post(ioc_, [this] {
+    log_.write(log_level::info, "event=stopping");
+    sweep_timer_.cancel();
+    transport_.stop();
+    // Closing handshakes normally finish in a round trip; a peer that never
+    // answers must not hold the process.
+    grace_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
+    wait_for_links_to_close();
+  });
+}
+
+void heard_server::wait_for_links_to_close() {
+  if (stats_.connections_open.load() == 0) return;  // nothing left: run() returns by itself
+  if (std::chrono::steady_clock::now() >= grace_deadline_) {
+    log_.write(log_level::warn, "event=shutdown_forced connections_open=", stats_.connections_open.load());
+    ioc_.stop();
+    return;
+  }
+  grace_timer_.expires_after(shutdown_poll_interval);
+  grace_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) wait_for_links_to_close();
+  });
+}
+
+}  // namespace heard::server

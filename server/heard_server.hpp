@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <thread>
+#include <vector>
+
+#include "logger.hpp"
+#include "server_config.hpp"
+#include "server_stats.hpp"
+#include "session_registry.hpp"
+#include "tls_transport.hpp"
+
+namespace heard::server {
+
+/// The whole relay: I/O threads, the TLS transport, pairing and sessions.
+/// main() builds one from the command line; integration tests build one
+/// with port 0 and short timeouts.
+class heard_server {
+ public:
+  explicit heard_server(server_config config, std::ostream& log_out);
+  ~heard_server();
+
+  /// Binds and starts accepting. Throws if the certificate or the address is
+  /// unusable. Returns the bound port.
+  std::uint16_t start();
+
+  /// Runs the I/O threads until the server has stopped; the calling thread is
+  /// one of them.
+  void run();
+
+  /// Graceful stop, safe from any thread and from a signal handler's
+  /// completion: stop accepting, close every link with 1001, then let run()
+  /// return (forcibly after shutdown_grace).
+  void stop();
+
+  const server_config& config() const { return config_; }
+  const server_stats& stats() const { return stats_; }
+  std::size_t live_sessions() const { return registry_.live_sessions(); }
+
+ private:
+  void schedule_sweep();
+  void wait_for_links_to_close();
+
+  // How often shutdown checks whether every link has closed.
+  static constexpr std::chrono::milliseconds shutdown_poll_interval{10};
+
+  const server_config config_;
+  server_stats stats_;
+  logger log_;
+  boost::asio::io_context ioc_;
+  session_registry registry_;
+  tls_transport transport_;
+  boost::asio::steady_timer sweep_timer_;
+  boost::asio::steady_timer grace_timer_;
+  std::chrono::steady_clock::time_point grace_deadline_;
+};
+
+}  // namespace heard::server

@@ -1,0 +1,96 @@
+#include "server_config.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <thread>
+
+namespace heard::server {
+namespace po = boost::program_options;
+
+unsigned server_config::effective_io_threads() const {
+  if (io_threads > 0) return io_threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 1;
+}
+
+namespace {
+
+std::optional<log_level> parse_level(const std::string& name) {
+  if (name == "error") return log_level::error;
+  if (name == "warn") return log_level::warn;
+  if (name == "info") return log_level::info;
+  if (name == "debug") return log_level::debug;
+  return std::nullopt;
+}
+
+}  // namespace
+
+parsed_config parse_server_config(int argc, const char* const argv[]) {
+  // Defaults come from the struct, so they are written once.
+  server_config c;
+  std::uint64_t tls_ms = c.tls_handshake_timeout.count(), upgrade_ms = c.upgrade_timeout.count(),
+                idle_ms = c.idle_timeout.count(), grace_ms = c.shutdown_grace.count(),
+                invite_s = c.invite_ttl.count(), draft_ms = c.draft_interval.count();
+  std::string level = "info";
+
+  po::options_description desc("heard-server: the Heard relay\n\nOptions");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help")
+    ("version", "show the version")
+    ("listen", po::value(&c.listen_address)->default_value(c.listen_address), "address to listen on")
+    ("port", po::value(&c.port)->default_value(c.port), "TCP port (0: any free port)")
+    ("cert", po::value(&c.cert_file)->default_value(c.cert_file), "server certificate chain (PEM)")
+    ("key", po::value(&c.key_file)->default_value(c.key_file), "server private key (PEM)")
+    ("threads", po::value(&c.io_threads)->default_value(c.io_threads), "I/O threads (0: one per core)")
+    ("tls-handshake-timeout-ms", po::value(&tls_ms)->default_value(tls_ms), "deadline for the TLS handshake")
+    ("upgrade-timeout-ms", po::value(&upgrade_ms)->default_value(upgrade_ms), "deadline for the HTTP upgrade")
+    ("idle-timeout-ms", po::value(&idle_ms)->default_value(idle_ms), "close a connection silent this long")
+    ("shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms), "time for closing handshakes on shutdown")
+    ("invite-ttl-s", po::value(&invite_s)->default_value(invite_s), "an unclaimed invite code expires after this")
+    ("draft-interval-ms", po::value(&draft_ms)->default_value(draft_ms), "how often clients send drafts")
+    ("max-message-bytes", po::value(&c.max_message_bytes)->default_value(c.max_message_bytes), "largest WebSocket message")
+    ("max-upgrade-request-bytes", po::value(&c.max_upgrade_request_bytes)->default_value(c.max_upgrade_request_bytes), "largest HTTP upgrade request")
+    ("max-outbound-queue-bytes", po::value(&c.max_outbound_queue_bytes)->default_value(c.max_outbound_queue_bytes), "per connection; a slower reader is closed")
+    ("max-turn-chars", po::value(&c.max_turn_chars)->default_value(c.max_turn_chars), "longest turn, in characters")
+    ("max-check-in-chars", po::value(&c.max_check_in_chars)->default_value(c.max_check_in_chars), "longest check-in words")
+    ("max-name-chars", po::value(&c.max_name_chars)->default_value(c.max_name_chars), "longest display name")
+    ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections), "open connections at most")
+    ("max-sessions", po::value(&c.max_sessions)->default_value(c.max_sessions), "live sessions at most")
+    ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug");
+  // clang-format on
+
+  parsed_config out;
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return out;
+    }
+    if (vm.count("version")) {
+      std::cout << "heard-server 0.1.0 (protocol 1)\n";
+      return out;
+    }
+    auto parsed_level = parse_level(level);
+    if (!parsed_level) throw po::error("--log-level must be error, warn, info or debug");
+    c.level = *parsed_level;
+    c.tls_handshake_timeout = std::chrono::milliseconds(tls_ms);
+    c.upgrade_timeout = std::chrono::milliseconds(upgrade_ms);
+    c.idle_timeout = std::chrono::milliseconds(idle_ms);
+    c.shutdown_grace = std::chrono::milliseconds(grace_ms);
+    c.invite_ttl = std::chrono::seconds(invite_s);
+    c.draft_interval = std::chrono::milliseconds(draft_ms);
+    if (c.max_message_bytes < 1024) throw po::error("--max-message-bytes must be at least 1024");
+    if (c.max_turn_chars == 0) throw po::error("--max-turn-chars must be positive");
+    out.config = c;
+  } catch (const po::error& e) {
+    std::cerr << "heard-server: " << e.what() << "\nTry 'heard-server --help'.\n";
+    out.exit_code = 2;
+  }
+  return out;
+}
+
+}  // namespace heard::server

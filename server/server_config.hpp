@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace heard::server {
+
+enum class log_level { error, warn, info, debug };
+
+/// Every knob of heard-server, with its default, in one place. Built once at
+/// startup (from the command line) and passed by const reference; tests build
+/// one directly and shrink the timeouts.
+struct server_config {
+  // Where to listen. Port 0 picks a free port (tests).
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8443;
+
+  // TLS material (PEM). certs/make-dev-certs.sh makes these for development.
+  std::string cert_file = "certs/dev/server.crt";
+  std::string key_file = "certs/dev/server.key";
+
+  // I/O threads; 0 means one per core.
+  unsigned io_threads = 0;
+
+  // Deadlines for each phase of a connection.
+  std::chrono::milliseconds tls_handshake_timeout{10'000};
+  std::chrono::milliseconds upgrade_timeout{10'000};  // HTTP request + WebSocket handshake
+  std::chrono::milliseconds idle_timeout{30'000};     // no frame from the peer, pings included
+  std::chrono::milliseconds shutdown_grace{5'000};    // closing handshakes on SIGTERM
+
+  // Pairing.
+  std::chrono::seconds invite_ttl{600};
+  std::chrono::milliseconds invite_sweep_interval{1'000};
+
+  // Sizes. Text limits count Unicode code points; the rest count bytes.
+  std::size_t max_message_bytes = 16 * 1024;
+  std::size_t max_upgrade_request_bytes = 8 * 1024;
+  std::size_t max_outbound_queue_bytes = 256 * 1024;  // a slower reader is closed
+  std::size_t max_turn_chars = 4000;
+  std::size_t max_check_in_chars = 1000;
+  std::size_t max_name_chars = 64;
+
+  // Capacity.
+  std::size_t max_connections = 50'000;
+  std::size_t max_sessions = 25'000;
+
+  // Advertised to clients: how often to send a draft while typing (RFC 4103).
+  std::chrono::milliseconds draft_interval{300};
+
+  log_level level = log_level::info;
+
+  unsigned effective_io_threads() const;
+};
+
+/// What parsing the command line produced: a config to run, or an exit code
+/// (after --help, --version or an error, already printed).
+struct parsed_config {
+  std::optional<server_config> config;
+  int exit_code = 0;
+};
+
+parsed_config parse_server_config(int argc, const char* const argv[]);
+
+}  // namespace heard::server

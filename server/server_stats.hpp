@@ -1,0 +1,44 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace heard::server {
+
+// Every failure mode has a counter, so an operator can tell what went wrong
+// without any log line carrying content.
+#define HEARD_SERVER_COUNTERS(X)                                                                  \
+  X(connections_accepted)                                                                         \
+  X(connections_refused_capacity)                                                                 \
+  X(accept_errors)                                                                                \
+  X(tls_handshake_failures)                                                                       \
+  X(upgrade_rejected)                                                                             \
+  X(upgrade_too_large)                                                                            \
+  X(plain_http_requests)                                                                          \
+  X(timeouts)                                                                                     \
+  X(messages_in)                                                                                  \
+  X(messages_out)                                                                                 \
+  X(inputs_refused)                                                                               \
+  X(malformed_inputs)                                                                             \
+  X(invalid_codes)                                                                                \
+  X(version_mismatches)                                                                           \
+  X(sessions_created)                                                                             \
+  X(sessions_refused_capacity)                                                                    \
+  X(sessions_paired)                                                                              \
+  X(sessions_ended)                                                                               \
+  X(invites_expired)                                                                              \
+  X(slow_reader_closes)
+
+struct server_stats {
+#define HEARD_DECLARE_COUNTER(name) std::atomic<std::uint64_t> name{0};
+  HEARD_SERVER_COUNTERS(HEARD_DECLARE_COUNTER)
+#undef HEARD_DECLARE_COUNTER
+  std::atomic<std::int64_t> connections_open{0};
+  std::atomic<std::int64_t> sessions_live{0};
+
+  /// "name=value" pairs of every non-zero counter, for the log.
+  std::string describe() const;
+};
+
+}  // namespace heard::server

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "link.hpp"
+#include "logger.hpp"
+#include "relay_session.hpp"
+#include "server_config.hpp"
+#include "server_stats.hpp"
+
+namespace heard::server {
+
+/// Pairing: live sessions and their unclaimed invite codes. It is also the
+/// transport's link_acceptor, giving each new link a client_connection.
+/// Thread-safe; it never calls into a session while holding its lock.
+class session_registry : public link_acceptor {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  session_registry(boost::asio::io_context& ioc, const server_config& config, server_stats& stats, logger& log);
+
+  struct created {
+    std::shared_ptr<relay_session> session;
+    std::string invite_code;  // display form
+  };
+
+  /// A new session with a fresh invite code; nullopt at max_sessions.
+  std::optional<created> create(const exercise_settings& settings, clock::time_point now);
+
+  /// Claims an invite code (canonical form) for the partner seat. Single use:
+  /// wrong, expired, used and full all give nullptr, alike.
+  std::shared_ptr<relay_session> claim(std::string_view canonical_code, clock::time_point now);
+
+  /// Drops codes past their time and tells their creators.
+  void sweep(clock::time_point now);
+
+  std::size_t live_sessions() const;
+
+  // link_acceptor
+  bool serves_target(std::string_view target) const override;
+  std::shared_ptr<link_handler> on_open(std::shared_ptr<link> link, std::string_view target) override;
+
+  /// The upgrade targets: "/v1/sessions/new" creates, "/v1/sessions/<code>" joins.
+  static constexpr std::string_view sessions_prefix = "/v1/sessions/";
+  static constexpr std::string_view create_target = "/v1/sessions/new";
+
+ private:
+  struct invite {
+    std::weak_ptr<relay_session> session;
+    clock::time_point expires_at;
+  };
+
+  void remove(const std::string& session_id);
+
+  boost::asio::io_context& ioc_;
+  const server_config& config_;
+  server_stats& stats_;
+  logger& log_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id
+  std::unordered_map<std::string, invite> invites_;                           // by canonical code
+};
+
+}  // namespace heard::server
