@@ -119,10 +119,8 @@ exercise::result exercise::leave(v1::Seat seat) {
       break;
   }
   if (!partner(other).present) phase_ = v1::PHASE_ENDED;
-  if (phase_ == v1::PHASE_CHECK_IN) {
-    finish_check_in_if_complete(r);
-  }
   push_state(r);
+  if (phase_ == v1::PHASE_CHECK_IN) finish_check_in_if_complete(r);
   return r;
 }
 
@@ -339,8 +337,8 @@ exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_i
   }
   p.check_in = check_in;
   result r;
-  finish_check_in_if_complete(r);
   push_state(r);
+  finish_check_in_if_complete(r);
   return r;
 }
 
@@ -359,6 +357,7 @@ void exercise::finish_check_in_if_complete(result& r) {
   }
   r.out.push_back({audience::everyone, std::move(m)});
   phase_ = v1::PHASE_ENDED;
+  push_state(r);
 }
 
 }  // namespace heard

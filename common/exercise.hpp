@@ -93,7 +93,7 @@ class exercise {
 
   void push_state(result& r) const;
   void go_to_check_in();
-  /// Ends the session with the results once every present partner answered.
+  /// Once every present partner answered: the results, then ENDED.
   void finish_check_in_if_complete(result& r);
 
   exercise_settings settings_;

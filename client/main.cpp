@@ -1,0 +1,127 @@
+// heard: the Heard client. Wiring only: options, the client library, and the
+// line-mode UI fed from standard input.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/program_options.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "plain_ui.hpp"
+#include "session_client.hpp"
+
+namespace po = boost::program_options;
+namespace net = boost::asio;
+using namespace heard;
+
+namespace {
+
+constexpr const char* usage =
+    "Usage:\n"
+    "  heard start [--spoken] [--first me|partner|random] [--name NAME] [options]\n"
+    "  heard join CODE [--name NAME] [options]\n"
+    "\n"
+    "Start a session and give the code it prints to your partner, who joins with it.\n"
+    "Then type /help for the commands.\n";
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  std::string command, code, name, server_url, ca_file, first = "me";
+  bool spoken = false;
+
+  po::options_description options("Options");
+  // clang-format off
+  options.add_options()
+    ("help,h", "show this help")
+    ("server", po::value(&server_url)->default_value("wss://localhost:8443"), "the Heard server (wss:// only)")
+    ("ca", po::value(&ca_file), "trust this CA certificate (PEM) instead of the system store")
+    ("name", po::value(&name), "how your partner sees you")
+    ("spoken", po::bool_switch(&spoken), "start: talking-stick mode, no text; talk on the phone")
+    ("first", po::value(&first)->default_value(first), "start: who speaks first: me, partner or random")
+    ("plain", "line mode: one line per event (the mode this build has)");
+  // clang-format on
+  po::options_description hidden;
+  hidden.add_options()("command", po::value(&command))("code", po::value(&code));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("command", 1).add("code", 1);
+
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") || command.empty()) {
+      std::cout << usage << "\n" << options << "\n";
+      return command.empty() && !vm.count("help") ? 2 : 0;
+    }
+    if (command != "start" && command != "join") throw po::error("unknown command '" + command + "'");
+    if (command == "join" && code.empty()) throw po::error("join needs the CODE your partner gave you");
+    if (first != "me" && first != "partner" && first != "random") {
+      throw po::error("--first must be me, partner or random");
+    }
+  } catch (const po::error& e) {
+    std::cerr << "heard: " << e.what() << "\n" << usage;
+    return 2;
+  }
+
+  std::string url_error;
+  auto server = client::parse_server_url(server_url, url_error);
+  if (!server) {
+    std::cerr << "heard: --server: " << url_error << "\n";
+    return 2;
+  }
+
+  net::io_context ioc(1);
+  client::client_options client_options;
+  client_options.server = *server;
+  client_options.tls.ca_file = ca_file;
+  client_options.name = name;
+
+  std::shared_ptr<client::session_client> session;
+  std::unique_ptr<client::plain_ui> ui;
+  try {
+    session = std::make_shared<client::session_client>(ioc, client_options, [&](const client::client_event& e) {
+      ui->on_event(e);
+      if (ui->finished()) ioc.stop();
+    });
+  } catch (const std::exception& e) {
+    std::cerr << "heard: " << e.what() << "\n";
+    return 1;
+  }
+  ui = std::make_unique<client::plain_ui>(*session, std::cout);
+
+  if (command == "start") {
+    v1::CreateOptions create;
+    create.set_mode(spoken ? v1::MODE_SPOKEN : v1::MODE_TEXT);
+    create.set_first_speaker(first == "partner"  ? v1::FIRST_SPEAKER_PARTNER
+                             : first == "random" ? v1::FIRST_SPEAKER_RANDOM
+                                                 : v1::FIRST_SPEAKER_CREATOR);
+    session->start(create);
+  } else {
+    session->join(code);
+  }
+
+  // Ctrl-C and SIGTERM leave the session cleanly (the partner is told).
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (!ec) session->close();
+  });
+
+  // Standard input is read on its own thread; each line is handed to the UI
+  // on the client's thread. At end of input heard stays until the session
+  // ends, so a script can pipe its commands in.
+  std::thread input([&] {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+      net::post(ioc, [&ui, line] { ui->on_line(line); });
+    }
+  });
+  input.detach();
+
+  ioc.run();
+  return ui->exit_code();
+}

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "session_client.hpp"
+
+namespace heard::client {
+
+/// The line mode of `heard`: one line per event, each starting with a word
+/// that names its kind (documented in docs/client.md), and slash commands on
+/// input. Scriptable and friendly to screen readers. Holds no turn logic:
+/// what may happen is the server's to decide; this only prints and sends.
+class plain_ui {
+ public:
+  plain_ui(session_client& client, std::ostream& out);
+
+  /// Call on the client's thread for every event.
+  void on_event(const client_event& event);
+  /// One line the person typed.
+  void on_line(const std::string& line);
+
+  bool finished() const { return finished_; }
+  /// 0 when the session ended normally, 1 when the connection was lost or refused.
+  int exit_code() const { return exit_code_; }
+
+  /// Makes text safe for one line: newlines become "\n", backslashes "\\",
+  /// other control characters are dropped (they could drive the terminal).
+  static std::string one_line(const std::string& text);
+
+ private:
+  void on_state(v1::Snapshot before, const v1::Snapshot& after);  // by value: `before` is often last_
+  void on_server_message(const v1::ServerMessage& message);
+  void print_floor(const v1::Snapshot& s);
+  void print_help();
+  std::string who(v1::Seat seat) const;
+
+  session_client& client_;
+  std::ostream& out_;
+  v1::Snapshot last_;
+  std::string draft_;  // my text for the current floor
+  std::uint64_t draft_key_ = 0;
+  bool finished_ = false;
+  bool ended_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace heard::client
