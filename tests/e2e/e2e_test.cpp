@@ -1,0 +1,155 @@
+// End to end: the built heard-server and two `heard` processes in plain mode,
+// driven line by line through their standard input, checked by the lines
+// they print. Every read has a deadline.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "child_process.hpp"
+
+namespace heard {
+namespace {
+
+using testing::child_process;
+
+std::string certs(const std::string& file) { return std::string(HEARD_TEST_CERT_DIR) + "/" + file; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class e2e_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_log_ = ::testing::TempDir() + "heard-e2e-server.log";
+    server_ = std::make_unique<child_process>(
+        std::vector<std::string>{HEARD_SERVER_BIN, "--port", "0", "--threads", "2", "--cert", certs("server.crt"),
+                                 "--key", certs("server.key"), "--log-level", "debug"},
+        server_log_);
+    auto line = server_->wait_line("heard-server listening on ");
+    ASSERT_TRUE(line) << read_file(server_log_);
+    url_ = "wss://localhost:" + line->substr(line->rfind(':') + 1);
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->signal(SIGTERM);
+      EXPECT_EQ(server_->wait_exit(), 0) << "heard-server should stop cleanly on SIGTERM";
+    }
+  }
+
+  std::unique_ptr<child_process> heard(std::vector<std::string> args, const std::string& name) {
+    std::vector<std::string> argv{HEARD_CLIENT_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (const auto& extra : {std::string("--server"), url_, std::string("--ca"), certs("ca.crt"),
+                              std::string("--plain")}) {
+      argv.push_back(extra);
+    }
+    return std::make_unique<child_process>(argv, ::testing::TempDir() + "heard-e2e-" + name + ".log");
+  }
+
+  std::string server_log_;
+  std::unique_ptr<child_process> server_;
+  std::string url_;
+};
+
+#define EXPECT_LINE(proc, text) \
+  ASSERT_TRUE((proc)->wait_line(text)) << "no line starting \"" << (text) << "\" from " #proc
+
+TEST_F(e2e_test, two_people_complete_a_round_with_a_retry_and_the_check_in) {
+  auto alex = heard({"start", "--name", "Alex"}, "alex");
+  auto code_line = alex->wait_line("code ");
+  ASSERT_TRUE(code_line);
+  const std::string code = code_line->substr(5);
+
+  auto sam = heard({"join", code, "--name", "Sam"}, "sam");
+  EXPECT_LINE(sam, "welcome seat=B mode=text");
+  EXPECT_LINE(sam, "joined Alex");
+  EXPECT_LINE(alex, "joined Sam");
+
+  alex->write_line("/ready");
+  sam->write_line("/ready");
+  EXPECT_LINE(alex, "speaking you round=1");
+  EXPECT_LINE(sam, "speaking Alex round=1");
+
+  // The listener cannot take the floor.
+  sam->write_line("Can I just say one thing?");
+  EXPECT_LINE(sam, "error NOT_YOUR_TURN:");
+
+  alex->write_line("I have missed you.");
+  EXPECT_LINE(sam, "draft Alex: I have missed you.");
+  alex->write_line("And I worry about us.");
+  EXPECT_LINE(sam, "draft Alex: I have missed you.\\nAnd I worry about us.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: I have missed you.\\nAnd I worry about us.");
+  EXPECT_LINE(sam, "paraphrasing you round=1 attempt=1");
+  EXPECT_LINE(alex, "paraphrasing Sam round=1 attempt=1");
+
+  sam->write_line("You have missed me.");
+  sam->write_line("/done");
+  EXPECT_LINE(alex, "paraphrase Sam: You have missed me.");
+  EXPECT_LINE(alex, "confirming you round=1 attempt=1");
+  alex->write_line("/notquite And that I worry about us.");
+  EXPECT_LINE(sam, "verdict not-quite: And that I worry about us.");
+  EXPECT_LINE(sam, "paraphrasing you round=1 attempt=2");
+
+  sam->write_line("You missed me, and you worry about us.");
+  sam->write_line("/done");
+  EXPECT_LINE(alex, "confirming you round=1 attempt=2");
+  alex->write_line("/accurate");
+  EXPECT_LINE(alex, "verdict accurate-done");
+  EXPECT_LINE(alex, "speaking Sam round=2");
+  EXPECT_LINE(sam, "speaking you round=2");
+
+  alex->write_line("/end");
+  EXPECT_LINE(alex, "checkin");
+  EXPECT_LINE(sam, "checkin");
+  alex->write_line("/checkin 5 4 5 Thank you.");
+  sam->write_line("/checkin 4 4 5");
+  EXPECT_LINE(sam, "results Alex safe=5 unjudged=4 invested=5 words: Thank you.");
+  EXPECT_LINE(sam, "results you safe=4 unjudged=4 invested=5");
+  EXPECT_LINE(alex, "results Sam safe=4 unjudged=4 invested=5");
+  EXPECT_LINE(alex, "ended");
+  EXPECT_LINE(sam, "ended");
+  EXPECT_EQ(alex->wait_exit(), 0);
+  EXPECT_EQ(sam->wait_exit(), 0);
+
+  server_->signal(SIGTERM);
+  EXPECT_EQ(server_->wait_exit(), 0);
+  const std::string log = read_file(server_log_);
+  EXPECT_NE(log.find("event=end_turn"), std::string::npos);
+  EXPECT_EQ(log.find("missed"), std::string::npos) << "turn text in the server log";
+  EXPECT_EQ(log.find("Alex"), std::string::npos) << "a name in the server log";
+  server_.reset();
+}
+
+TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
+  auto sam = heard({"join", "ZZZZ-ZZZZ-ZZZZ", "--name", "Sam"}, "wrong");
+  EXPECT_LINE(sam, "error INVALID_CODE:");
+  EXPECT_LINE(sam, "disconnected");
+  EXPECT_EQ(sam->wait_exit(), 1);
+}
+
+TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
+  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", url_, "--plain"};
+  // No --ca: the system store does not know the development CA.
+  child_process heard_without_ca(argv, ::testing::TempDir() + "heard-e2e-untrusted.log");
+  EXPECT_TRUE(heard_without_ca.wait_line("disconnected TLS handshake"));
+  EXPECT_EQ(heard_without_ca.wait_exit(), 1);
+}
+
+TEST_F(e2e_test, plain_websocket_is_never_used) {
+  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", "ws://localhost:1"};
+  child_process heard_plain(argv, ::testing::TempDir() + "heard-e2e-ws.log");
+  EXPECT_EQ(heard_plain.wait_exit(), 2);
+  EXPECT_NE(read_file(::testing::TempDir() + "heard-e2e-ws.log").find("wss://"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace heard

@@ -1,0 +1,539 @@
+// A real heard_server with real TLS on 127.0.0.1, port 0, and real clients
+// from the client library. Timeouts are shrunk so every test runs in seconds;
+// every wait has a deadline, nothing sleeps.
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include <sstream>
+#include <thread>
+
+#include "codec.hpp"
+#include "heard_server.hpp"
+#include "test_client.hpp"
+
+namespace heard {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::event_deadline;
+using testing::test_client;
+
+class relay_test : public ::testing::Test {
+ protected:
+  void serve(const std::function<void(server::server_config&)>& adjust = {}) {
+    server::server_config config;
+    config.port = 0;
+    config.cert_file = testing::test_cert_dir() + "/server.crt";
+    config.key_file = testing::test_cert_dir() + "/server.key";
+    config.io_threads = 2;
+    config.tls_handshake_timeout = 2s;
+    config.upgrade_timeout = 2s;
+    config.idle_timeout = 10s;
+    config.shutdown_grace = 2s;
+    config.invite_sweep_interval = 50ms;
+    config.level = server::log_level::debug;
+    if (adjust) adjust(config);
+    server_ = std::make_unique<server::heard_server>(config, log_);
+    port_ = server_->start();
+    thread_ = std::thread([this] { server_->run(); });
+  }
+
+  void TearDown() override {
+    clients_.clear();
+    stop_server();
+  }
+
+  void stop_server() {
+    if (!thread_.joinable()) return;
+    server_->stop();
+    thread_.join();
+  }
+
+  /// The server's log, read once the server has stopped writing to it.
+  std::string server_log() {
+    stop_server();
+    return log_.str();
+  }
+
+  test_client& client(const std::string& name) {
+    clients_.push_back(std::make_unique<test_client>(port_, ca_file(), name));
+    return *clients_.back();
+  }
+
+  static std::string ca_file() { return testing::test_cert_dir() + "/ca.crt"; }
+
+  std::string start(test_client& creator, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
+                    v1::Mode mode = v1::MODE_TEXT) {
+    v1::CreateOptions options;
+    options.set_first_speaker(first);
+    options.set_mode(mode);
+    creator->start(options);
+    auto welcome = creator.wait_for(v1::ServerMessage::kWelcome);
+    EXPECT_TRUE(welcome);
+    return welcome ? welcome->welcome().invite_code() : std::string();
+  }
+
+  void pair(test_client& a, test_client& b, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
+            v1::Mode mode = v1::MODE_TEXT) {
+    const auto code = start(a, first, mode);
+    b->join(code);
+    ASSERT_TRUE(a.wait_phase(v1::PHASE_READY));
+    ASSERT_TRUE(b.wait_phase(v1::PHASE_READY));
+  }
+
+  void both_ready(test_client& a, test_client& b) {
+    a->ready();
+    b->ready();
+    ASSERT_TRUE(a.wait_phase(v1::PHASE_SPEAKING));
+    ASSERT_TRUE(b.wait_phase(v1::PHASE_SPEAKING));
+  }
+
+  std::ostringstream log_;
+  std::unique_ptr<server::heard_server> server_;
+  std::thread thread_;
+  std::uint16_t port_ = 0;
+  std::vector<std::unique_ptr<test_client>> clients_;
+};
+
+bool is_turn(const v1::ServerMessage& m, v1::TurnKind kind, const std::string& text) {
+  return m.has_turn() && m.turn().kind() == kind && m.turn().text() == text;
+}
+
+TEST_F(relay_test, pairing_seats_both_partners_and_shows_their_names) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  const auto code = start(alex);
+  EXPECT_EQ(code.size(), 14u);
+  EXPECT_EQ(alex.seat(), v1::SEAT_A);
+  sam->join(code);
+  auto snapshot = sam.wait_phase(v1::PHASE_READY);
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(sam.seat(), v1::SEAT_B);
+  EXPECT_EQ(snapshot->a_name(), "Alex");
+  EXPECT_EQ(snapshot->b_name(), "Sam");
+  EXPECT_TRUE(sam.invite_code().empty()) << "only the creator gets the code";
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_READY));
+}
+
+TEST_F(relay_test, two_rounds_with_a_retry_and_more_then_the_check_in) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  // Round 1: Alex speaks; Sam sees the draft grow live.
+  alex->set_draft("I have felt");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "I have felt"; }));
+  alex->set_draft("I have felt far from you");
+  ASSERT_TRUE(sam.wait_for(
+      [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "I have felt far from you"; }));
+  alex->end_turn("I have felt far from you this month.");
+  ASSERT_TRUE(sam.wait_for([](auto& m) {
+    return is_turn(m, v1::TURN_KIND_STATEMENT, "I have felt far from you this month.");
+  }));
+  auto s = sam.wait_phase(v1::PHASE_PARAPHRASING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->floor_holder(), v1::SEAT_B);
+
+  // First paraphrase misses something.
+  sam->end_turn("You have been busy.");
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_PARAPHRASE, "You have been busy."); }));
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+  alex->judge(v1::VERDICT_NOT_QUITE, "Not busy: far.");
+  auto judged = sam.wait_for(v1::ServerMessage::kJudged);
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->judged().verdict(), v1::VERDICT_NOT_QUITE);
+  EXPECT_EQ(judged->judged().missed(), "Not busy: far.");
+  s = sam.wait_phase(v1::PHASE_PARAPHRASING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->attempt(), 2u);
+
+  // Second attempt is accurate, and Alex has more to say.
+  sam->end_turn("You have felt far from me this month.");
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+  alex->judge(v1::VERDICT_ACCURATE_MORE);
+  s = sam.wait_phase(v1::PHASE_SPEAKING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->speaker(), v1::SEAT_A);
+  EXPECT_EQ(s->round(), 1u);
+  alex->end_turn("And I miss our evenings.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("You miss our evenings too.");
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+  alex->judge(v1::VERDICT_ACCURATE_DONE);
+
+  // Round 2: roles switch.
+  s = alex.wait_phase(v1::PHASE_SPEAKING, 2);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->speaker(), v1::SEAT_B);
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_SPEAKING, 2));
+  sam->end_turn("I miss them as well.");
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_STATEMENT, "I miss them as well."); }));
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING, 2));
+  alex->end_turn("You miss them as well.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_CONFIRMING, 2));
+  sam->judge(v1::VERDICT_ACCURATE_DONE);
+  s = alex.wait_phase(v1::PHASE_SPEAKING, 3);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->speaker(), v1::SEAT_A);
+
+  // End and check in.
+  sam->end_session();
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_CHECK_IN));
+  alex->check_in(5, 4, 5, "Thank you for listening.");
+  sam->check_in(4, 5, 5);
+  for (test_client* c : {&alex, &sam}) {
+    auto results = c->wait_for(v1::ServerMessage::kCheckInResults);
+    ASSERT_TRUE(results);
+    const auto& answers = results->check_in_results().answers();
+    ASSERT_EQ(answers.size(), 2);
+    EXPECT_EQ(answers[0].answers().words(), "Thank you for listening.");
+    EXPECT_EQ(answers[1].answers().could_say_anything(), 5u);
+    ASSERT_TRUE(c->wait_phase(v1::PHASE_ENDED));
+    auto closed = c->wait_closed();
+    ASSERT_TRUE(closed);
+    EXPECT_NE(closed->find("1000"), std::string::npos) << *closed;
+  }
+}
+
+TEST_F(relay_test, the_listener_cannot_interrupt_and_nothing_of_it_is_relayed) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  sam->set_draft("But you never call!");
+  auto error = sam.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_NOT_YOUR_TURN);
+  sam->end_turn("But you never call!");
+  error = sam.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_NOT_YOUR_TURN);
+
+  // A barrier: once Alex's own turn reaches Sam, anything Sam sent earlier
+  // would have reached Alex before it.
+  alex->end_turn("I feel unheard.");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_STATEMENT, "I feel unheard."); }));
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING));
+  for (const auto& m : alex.history()) {
+    EXPECT_FALSE(m.has_draft_update()) << "Sam's words reached Alex";
+    EXPECT_FALSE(m.has_turn() && m.turn().author() == v1::SEAT_B);
+    EXPECT_FALSE(m.has_error()) << "Alex is told nothing of Sam's refusals";
+  }
+  EXPECT_EQ(server_log().find("never call"), std::string::npos);
+}
+
+TEST_F(relay_test, time_out_freezes_the_floor_and_only_its_caller_resumes) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  sam->time_out();
+  auto s = alex.wait_phase(v1::PHASE_PAUSED);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->paused_by(), v1::SEAT_B);
+  EXPECT_EQ(s->paused_phase(), v1::PHASE_SPEAKING);
+  alex->set_draft("Anyway...");
+  auto error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_SESSION_PAUSED);
+  alex->resume();
+  error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_NOT_PAUSED_BY_YOU);
+
+  sam->resume();
+  s = alex.wait_phase(v1::PHASE_SPEAKING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->floor_holder(), v1::SEAT_A);
+  alex->set_draft("As I was saying");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_draft_update(); }));
+}
+
+TEST_F(relay_test, a_third_joiner_an_unknown_code_and_an_expired_code_get_the_same_answer) {
+  serve([](auto& c) { c.invite_ttl = 1s; });
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+
+  auto refusal_for = [&](const std::string& code) {
+    auto& other = client("Other");
+    other->join(code);
+    auto error = other.wait_error();
+    EXPECT_TRUE(error);
+    auto closed = other.wait_closed();
+    EXPECT_TRUE(closed);
+    return std::make_pair(error ? error->SerializeAsString() : "", closed.value_or(""));
+  };
+
+  const auto third = refusal_for(alex.invite_code());
+  const auto unknown = refusal_for("ZZZZ-ZZZZ-ZZZZ");
+  const auto garbage = refusal_for("not-a-code");
+
+  // An expired code: nobody joins the new session in time.
+  auto& lonely = client("Lonely");
+  const auto lonely_code = start(lonely);
+  auto expired_notice = lonely.wait_error();
+  ASSERT_TRUE(expired_notice);
+  EXPECT_EQ(expired_notice->code(), v1::ERROR_INVITE_EXPIRED);
+  ASSERT_TRUE(lonely.wait_phase(v1::PHASE_ENDED));
+  const auto expired = refusal_for(lonely_code);
+
+  v1::Error error;
+  ASSERT_TRUE(error.ParseFromString(third.first));
+  EXPECT_EQ(error.code(), v1::ERROR_INVALID_CODE);
+  EXPECT_EQ(third, unknown);
+  EXPECT_EQ(third, garbage);
+  EXPECT_EQ(third, expired);
+
+  // The pair is untouched.
+  both_ready(alex, sam);
+}
+
+TEST_F(relay_test, the_first_speaker_can_be_the_partner_or_random) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam, v1::FIRST_SPEAKER_PARTNER);
+  alex->ready();
+  sam->ready();
+  auto s = alex.wait_phase(v1::PHASE_SPEAKING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->speaker(), v1::SEAT_B);
+
+  auto& c = client("C");
+  auto& d = client("D");
+  pair(c, d, v1::FIRST_SPEAKER_RANDOM);
+  c->ready();
+  d->ready();
+  s = c.wait_phase(v1::PHASE_SPEAKING);
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->speaker() == v1::SEAT_A || s->speaker() == v1::SEAT_B);
+}
+
+TEST_F(relay_test, spoken_sessions_hold_the_floor_without_text) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam, v1::FIRST_SPEAKER_CREATOR, v1::MODE_SPOKEN);
+  both_ready(alex, sam);
+  alex->set_draft("typed words");
+  auto error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_TEXT_NOT_ALLOWED);
+  alex->end_turn("");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("");
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+  alex->judge(v1::VERDICT_ACCURATE_DONE);
+  auto s = sam.wait_phase(v1::PHASE_SPEAKING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->speaker(), v1::SEAT_B);
+}
+
+TEST_F(relay_test, a_partner_who_leaves_is_announced_and_the_other_checks_in) {
+  serve();
+  auto& alex = client("Alex");
+  auto sam = std::make_unique<test_client>(port_, ca_file(), "Sam");
+  pair(alex, *sam);
+  both_ready(alex, *sam);
+  sam.reset();  // closes the connection
+  auto left = alex.wait_for(v1::ServerMessage::kPartnerLeft);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->partner_left().seat(), v1::SEAT_B);
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
+  alex->check_in(3, 3, 3);
+  auto results = alex.wait_for(v1::ServerMessage::kCheckInResults);
+  ASSERT_TRUE(results);
+  EXPECT_FALSE(results->check_in_results().answers(1).answered());
+}
+
+TEST_F(relay_test, bad_text_is_refused_with_a_clear_error_and_the_session_goes_on) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  alex->set_draft(std::string("\xC3\x28", 2));
+  auto error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_INVALID_UTF8);
+  alex->end_turn(std::string(4001, 'x'));
+  error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_TEXT_TOO_LONG);
+  alex->end_turn("Still here.");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_STATEMENT, "Still here."); }));
+}
+
+// --- Raw protocol abuse, below the client library -----------------------------
+
+class raw_client {
+ public:
+  raw_client(std::uint16_t port, const std::string& target) : work_(boost::asio::make_work_guard(ioc_)) {
+    client::tls_options tls;
+    tls.ca_file = testing::test_cert_dir() + "/ca.crt";
+    transport_ = client::client_transport::create(ioc_, tls);
+    client::client_transport::handlers h;
+    h.on_open = [this] { notify([&] { open_ = true; }); };
+    h.on_message = [this](std::string_view bytes) {
+      auto decoded = decode_server(bytes);
+      notify([&] { messages_.push_back(std::get<v1::ServerMessage>(decoded)); });
+    };
+    h.on_close = [this](const std::string& reason) { notify([&] { closed_ = reason; }); };
+    transport_->connect({"localhost", std::to_string(port)}, target, std::move(h));
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~raw_client() {
+    boost::asio::post(ioc_, [this] { transport_->close(); });
+    work_.reset();
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, 2s, [&] { return closed_.has_value(); });
+    lock.unlock();
+    ioc_.stop();
+    thread_.join();
+  }
+  bool wait_open() { return wait([&] { return open_ || closed_; }) && open_; }
+  void send(std::string bytes) {
+    boost::asio::post(ioc_, [this, bytes = std::move(bytes)] { transport_->send(bytes); });
+  }
+  std::optional<v1::ServerMessage> wait_message(std::size_t index) {
+    if (!wait([&] { return messages_.size() > index; })) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    return messages_[index];
+  }
+  std::optional<std::string> wait_closed() {
+    if (!wait([&] { return closed_.has_value(); })) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  template <typename F>
+  void notify(F&& f) {
+    std::lock_guard lock(mutex_);
+    f();
+    changed_.notify_all();
+  }
+  template <typename P>
+  bool wait(P&& p) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, event_deadline, p);
+  }
+
+  boost::asio::io_context ioc_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::shared_ptr<client::client_transport> transport_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = false;
+  std::vector<v1::ServerMessage> messages_;
+  std::optional<std::string> closed_;
+};
+
+std::string hello_bytes(std::uint32_t version) {
+  v1::ClientMessage m;
+  m.mutable_hello()->set_protocol_version(version);
+  m.mutable_hello()->set_display_name("Raw");
+  return encode(m);
+}
+
+TEST_F(relay_test, a_version_mismatch_gets_a_clear_error_and_a_policy_close) {
+  serve();
+  raw_client raw(port_, "/v1/sessions/new");
+  ASSERT_TRUE(raw.wait_open());
+  raw.send(hello_bytes(2));
+  auto m = raw.wait_message(0);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE(m->has_error());
+  EXPECT_EQ(m->error().code(), v1::ERROR_VERSION_MISMATCH);
+  EXPECT_NE(m->error().message().find("version 2"), std::string::npos);
+  auto closed = raw.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1008"), std::string::npos) << *closed;
+}
+
+TEST_F(relay_test, the_first_message_must_be_hello) {
+  serve();
+  raw_client raw(port_, "/v1/sessions/new");
+  ASSERT_TRUE(raw.wait_open());
+  v1::ClientMessage ready;
+  ready.mutable_ready();
+  raw.send(encode(ready));
+  auto m = raw.wait_message(0);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->error().code(), v1::ERROR_HELLO_REQUIRED);
+  ASSERT_TRUE(raw.wait_closed());
+}
+
+TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_on) {
+  serve();
+  auto& sam = client("Sam");
+  raw_client raw(port_, "/v1/sessions/new");
+  ASSERT_TRUE(raw.wait_open());
+  raw.send(hello_bytes(1));
+  auto welcome = raw.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  sam->join(welcome->welcome().invite_code());
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY));
+
+  raw.send(std::string("\xFF\xFF\xFF\xFF garbage", 12));
+  std::optional<v1::ServerMessage> m;
+  for (std::size_t i = 1; (m = raw.wait_message(i)) && !m->has_error(); ++i) {
+  }
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->error().code(), v1::ERROR_MALFORMED);
+
+  sam->ready();
+  ASSERT_TRUE(sam.wait_for([](auto& msg) { return msg.has_state_changed() && msg.state_changed().snapshot().b_ready(); }));
+}
+
+TEST_F(relay_test, stopping_the_server_closes_every_client_with_going_away) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  stop_server();
+  for (test_client* c : {&alex, &sam}) {
+    auto closed = c->wait_closed();
+    ASSERT_TRUE(closed);
+    EXPECT_NE(closed->find("1001"), std::string::npos) << *closed;
+  }
+}
+
+TEST_F(relay_test, turn_text_never_reaches_the_log_even_at_debug_level) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  alex->set_draft("my secret draft");
+  alex->end_turn("my secret statement");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("your secret paraphrase");
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+  alex->judge(v1::VERDICT_NOT_QUITE, "secret missed words");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  alex->end_session();
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_CHECK_IN));
+  sam->check_in(5, 5, 5, "secret check-in words");
+  alex->check_in(5, 5, 5);
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_ENDED));
+  const std::string log = server_log();
+  EXPECT_NE(log.find("event=end_turn"), std::string::npos) << "debug logging was on";
+  EXPECT_EQ(log.find("secret"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Alex"), std::string::npos) << "names are content too";
+  EXPECT_EQ(log.find(alex.invite_code()), std::string::npos) << "the invite code is a secret";
+}
+
+}  // namespace
+}  // namespace heard

@@ -1,0 +1,115 @@
+#include "child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace heard::testing {
+
+child_process::child_process(const std::vector<std::string>& argv, const std::string& stderr_file) {
+  int in[2], out[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in[0]);
+  close(out[1]);
+  if (rc != 0) {
+    close(in[1]);
+    close(out[0]);
+    throw std::runtime_error("cannot start " + argv[0]);
+  }
+  stdin_fd_ = in[1];
+  stdout_fd_ = out[0];
+}
+
+child_process::~child_process() {
+  if (!status_) {
+    signal(SIGKILL);
+    wait_exit(std::chrono::seconds(5));
+  }
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
+
+void child_process::write_line(const std::string& line) {
+  const std::string data = line + "\n";
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(stdin_fd_, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("child's stdin is closed");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void child_process::close_stdin() {
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  stdin_fd_ = -1;
+}
+
+bool child_process::read_more(std::chrono::steady_clock::time_point until) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd pfd{stdout_fd_, POLLIN, 0};
+  const int ready = poll(&pfd, 1, static_cast<int>(left.count()));
+  if (ready <= 0) return ready < 0 && errno == EINTR;
+  char chunk[4096];
+  const ssize_t n = ::read(stdout_fd_, chunk, sizeof chunk);
+  if (n <= 0) return false;
+  buffer_.append(chunk, static_cast<std::size_t>(n));
+  for (std::size_t nl; (nl = buffer_.find('\n')) != std::string::npos;) {
+    lines_.push_back(buffer_.substr(0, nl));
+    buffer_.erase(0, nl + 1);
+  }
+  return true;
+}
+
+std::optional<std::string> child_process::wait_line(const std::string& prefix, std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    for (; next_line_ < lines_.size(); ++next_line_) {
+      if (lines_[next_line_].rfind(prefix, 0) == 0) return lines_[next_line_++];
+    }
+    if (!read_more(until)) return std::nullopt;
+  }
+}
+
+void child_process::signal(int sig) {
+  if (pid_ > 0 && !status_) ::kill(pid_, sig);
+}
+
+std::optional<int> child_process::wait_exit(std::chrono::milliseconds deadline) {
+  if (status_) return status_;
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  // waitpid has no timeout; poll it with a short back-off. This waits for an
+  // exit, it does not stand in for one.
+  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return status_;
+    }
+    if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+    std::this_thread::sleep_for(pause);
+  }
+}
+
+}  // namespace heard::testing

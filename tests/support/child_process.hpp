@@ -1,0 +1,47 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace heard::testing {
+
+/// A child process with pipes on stdin and stdout (stderr goes to a file),
+/// for end-to-end tests of the real binaries. Reads wait with a deadline.
+class child_process {
+ public:
+  child_process(const std::vector<std::string>& argv, const std::string& stderr_file);
+  ~child_process();
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  void write_line(const std::string& line);
+  void close_stdin();
+
+  /// Reads lines until one starts with `prefix`; returns it, or nullopt at
+  /// the deadline or end of output. Every line read is kept in lines().
+  std::optional<std::string> wait_line(const std::string& prefix,
+                                       std::chrono::milliseconds deadline = std::chrono::seconds(10));
+  const std::vector<std::string>& lines() const { return lines_; }
+
+  void signal(int sig);
+  /// Waits for the exit; returns the exit status (128+signal if killed), or
+  /// nullopt at the deadline.
+  std::optional<int> wait_exit(std::chrono::milliseconds deadline = std::chrono::seconds(10));
+
+ private:
+  bool read_more(std::chrono::steady_clock::time_point until);
+
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  std::string buffer_;
+  std::vector<std::string> lines_;
+  std::size_t next_line_ = 0;
+  std::optional<int> status_;
+};
+
+}  // namespace heard::testing

@@ -1,0 +1,101 @@
+#include "test_client.hpp"
+
+namespace heard::testing {
+
+std::string test_cert_dir() { return HEARD_TEST_CERT_DIR; }
+
+test_client::test_client(std::uint16_t port, const std::string& ca_file, const std::string& name)
+    : work_(boost::asio::make_work_guard(ioc_)) {
+  client::client_options options;
+  options.server = {"localhost", std::to_string(port)};
+  options.tls.ca_file = ca_file;
+  options.name = name;
+  client_ = std::make_shared<client::session_client>(ioc_, options, [this](const client::client_event& e) {
+    std::lock_guard lock(mutex_);
+    if (const auto* m = std::get_if<v1::ServerMessage>(&e)) {
+      messages_.push_back(*m);
+      if (m->has_welcome()) {
+        invite_code_ = m->welcome().invite_code();
+        seat_ = m->welcome().your_seat();
+      }
+    } else {
+      closed_ = std::get<client::connection_closed>(e).reason;
+    }
+    changed_.notify_all();
+  });
+  thread_ = std::thread([this] { ioc_.run(); });
+}
+
+test_client::~test_client() {
+  client_->close();
+  {
+    // Let a clean close finish so the server sees a normal goodbye.
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, 2s, [&] { return closed_.has_value(); });
+  }
+  work_.reset();
+  ioc_.stop();
+  thread_.join();
+}
+
+std::optional<v1::ServerMessage> test_client::wait_for(const predicate& match, std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    for (; cursor_ < messages_.size(); ++cursor_) {
+      if (match(messages_[cursor_])) return messages_[cursor_++];
+    }
+    if (changed_.wait_until(lock, until) == std::cv_status::timeout && cursor_ == messages_.size()) {
+      return std::nullopt;
+    }
+  }
+}
+
+std::optional<v1::ServerMessage> test_client::wait_for(v1::ServerMessage::BodyCase kind,
+                                                       std::chrono::milliseconds deadline) {
+  return wait_for([kind](const v1::ServerMessage& m) { return m.body_case() == kind; }, deadline);
+}
+
+std::optional<v1::Snapshot> test_client::wait_phase(v1::Phase phase, std::uint32_t round,
+                                                    std::chrono::milliseconds deadline) {
+  auto matches = [phase, round](const v1::Snapshot& s) {
+    return s.phase() == phase && (round == 0 || s.round() == round);
+  };
+  auto m = wait_for(
+      [&](const v1::ServerMessage& m) {
+        return (m.has_state_changed() && matches(m.state_changed().snapshot())) ||
+               (m.has_welcome() && matches(m.welcome().snapshot()));
+      },
+      deadline);
+  if (!m) return std::nullopt;
+  return m->has_welcome() ? m->welcome().snapshot() : m->state_changed().snapshot();
+}
+
+std::optional<v1::Error> test_client::wait_error(std::chrono::milliseconds deadline) {
+  auto m = wait_for(v1::ServerMessage::kError, deadline);
+  if (!m) return std::nullopt;
+  return m->error();
+}
+
+std::optional<std::string> test_client::wait_closed(std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, deadline, [&] { return closed_.has_value(); })) return std::nullopt;
+  return closed_;
+}
+
+std::vector<v1::ServerMessage> test_client::history() {
+  std::lock_guard lock(mutex_);
+  return messages_;
+}
+
+std::string test_client::invite_code() {
+  std::lock_guard lock(mutex_);
+  return invite_code_;
+}
+
+v1::Seat test_client::seat() {
+  std::lock_guard lock(mutex_);
+  return seat_;
+}
+
+}  // namespace heard::testing

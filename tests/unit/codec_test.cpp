@@ -1,0 +1,59 @@
+#include "codec.hpp"
+
+#include <gtest/gtest.h>
+
+namespace heard {
+namespace {
+
+TEST(codec, round_trips_a_client_message) {
+  v1::ClientMessage m;
+  m.mutable_draft()->set_text("h\xC3\xA9llo");
+  auto decoded = decode_client(encode(m));
+  ASSERT_TRUE(std::holds_alternative<v1::ClientMessage>(decoded));
+  EXPECT_EQ(std::get<v1::ClientMessage>(decoded).draft().text(), "h\xC3\xA9llo");
+}
+
+TEST(codec, garbage_is_malformed_not_an_exception) {
+  for (std::string bytes : {std::string("\xFF\xFF\xFF\xFF", 4), std::string("\x0A\x05\x01", 3),
+                            std::string("not protobuf at all")}) {
+    auto decoded = decode_client(bytes);
+    ASSERT_TRUE(std::holds_alternative<v1::Error>(decoded)) << bytes;
+    EXPECT_EQ(std::get<v1::Error>(decoded).code(), v1::ERROR_MALFORMED);
+  }
+}
+
+TEST(codec, an_empty_envelope_is_malformed) {
+  auto decoded = decode_client("");
+  ASSERT_TRUE(std::holds_alternative<v1::Error>(decoded));
+  EXPECT_EQ(std::get<v1::Error>(decoded).code(), v1::ERROR_MALFORMED);
+}
+
+TEST(codec, an_unknown_body_from_a_newer_client_is_malformed) {
+  // Field 99, varint 1: a body this version does not know.
+  auto decoded = decode_client(std::string("\x98\x06\x01", 3));
+  ASSERT_TRUE(std::holds_alternative<v1::Error>(decoded));
+  EXPECT_NE(std::get<v1::Error>(decoded).message().find("newer"), std::string::npos);
+}
+
+TEST(codec, version_check_explains_both_versions) {
+  v1::Hello hello;
+  hello.set_protocol_version(1);
+  EXPECT_FALSE(check_version(hello));
+  hello.set_protocol_version(7);
+  auto error = check_version(hello);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_VERSION_MISMATCH);
+  EXPECT_NE(error->message().find("version 1"), std::string::npos);
+  EXPECT_NE(error->message().find("version 7"), std::string::npos);
+}
+
+TEST(codec, names_for_logs_carry_no_content) {
+  v1::ClientMessage m;
+  m.mutable_draft()->set_text("secret words");
+  EXPECT_EQ(body_name(m), "draft");
+  EXPECT_EQ(error_code_name(v1::ERROR_NOT_YOUR_TURN), "NOT_YOUR_TURN");
+  EXPECT_EQ(phase_name(v1::PHASE_PARAPHRASING), "PARAPHRASING");
+}
+
+}  // namespace
+}  // namespace heard

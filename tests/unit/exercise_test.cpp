@@ -1,0 +1,477 @@
+#include "exercise.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace heard {
+namespace {
+
+using v1::SEAT_A;
+using v1::SEAT_B;
+
+// --- Message builders --------------------------------------------------------
+
+v1::ClientMessage ready() {
+  v1::ClientMessage m;
+  m.mutable_ready();
+  return m;
+}
+v1::ClientMessage draft(const std::string& text) {
+  v1::ClientMessage m;
+  m.mutable_draft()->set_text(text);
+  return m;
+}
+v1::ClientMessage end_turn(const std::string& text) {
+  v1::ClientMessage m;
+  m.mutable_end_turn()->set_text(text);
+  return m;
+}
+v1::ClientMessage judge(v1::Verdict verdict, const std::string& missed = {}) {
+  v1::ClientMessage m;
+  m.mutable_judge()->set_verdict(verdict);
+  m.mutable_judge()->set_missed(missed);
+  return m;
+}
+v1::ClientMessage time_out() {
+  v1::ClientMessage m;
+  m.mutable_time_out();
+  return m;
+}
+v1::ClientMessage resume() {
+  v1::ClientMessage m;
+  m.mutable_resume();
+  return m;
+}
+v1::ClientMessage end_session() {
+  v1::ClientMessage m;
+  m.mutable_end_session();
+  return m;
+}
+v1::ClientMessage check_in(unsigned a = 5, unsigned b = 4, unsigned c = 5, const std::string& words = {}) {
+  v1::ClientMessage m;
+  auto* ci = m.mutable_check_in();
+  ci->set_felt_safe(a);
+  ci->set_could_say_anything(b);
+  ci->set_partner_invested(c);
+  ci->set_words(words);
+  return m;
+}
+v1::ClientMessage hello() {
+  v1::ClientMessage m;
+  m.mutable_hello()->set_protocol_version(1);
+  return m;
+}
+
+// --- Reaching each phase (A speaks first) ------------------------------------
+
+void expect_ok(const exercise::result& r) { ASSERT_TRUE(r.ok()) << r.error->message(); }
+
+exercise in_phase(v1::Phase phase, v1::Mode mode = v1::MODE_TEXT) {
+  exercise e({mode, SEAT_A, {}});
+  const bool text = mode == v1::MODE_TEXT;
+  e.join(SEAT_A, "Alex");
+  if (phase == v1::PHASE_WAITING_FOR_PARTNER) return e;
+  e.join(SEAT_B, "Sam");
+  if (phase == v1::PHASE_READY) return e;
+  if (phase == v1::PHASE_CHECK_IN || phase == v1::PHASE_ENDED) {
+    e.handle(SEAT_A, end_session());
+    if (phase == v1::PHASE_ENDED) {
+      e.handle(SEAT_A, check_in());
+      e.handle(SEAT_B, check_in());
+    }
+    return e;
+  }
+  e.handle(SEAT_A, ready());
+  e.handle(SEAT_B, ready());
+  if (phase == v1::PHASE_SPEAKING) return e;
+  if (phase == v1::PHASE_PAUSED) {
+    e.handle(SEAT_A, time_out());
+    return e;
+  }
+  e.handle(SEAT_A, end_turn(text ? "I miss you." : ""));
+  if (phase == v1::PHASE_PARAPHRASING) return e;
+  e.handle(SEAT_B, end_turn(text ? "You miss me." : ""));
+  return e;  // CONFIRMING
+}
+
+// --- Every state x event x role ----------------------------------------------
+
+enum class input { ready, draft, end_turn, judge, time_out, resume, end_session, check_in, hello };
+
+const char* input_name(input i) {
+  static const char* names[] = {"ready", "draft", "end_turn", "judge", "time_out", "resume", "end_session",
+                                "check_in", "hello"};
+  return names[static_cast<int>(i)];
+}
+
+v1::ClientMessage make(input i) {
+  switch (i) {
+    case input::ready: return ready();
+    case input::draft: return draft("words");
+    case input::end_turn: return end_turn("words");
+    case input::judge: return judge(v1::VERDICT_ACCURATE_DONE);
+    case input::time_out: return time_out();
+    case input::resume: return resume();
+    case input::end_session: return end_session();
+    case input::check_in: return check_in();
+    case input::hello: return hello();
+  }
+  return {};
+}
+
+struct row {
+  v1::Phase phase;
+  v1::Seat from;  // in the phases below, A is the speaker
+  input what;
+  v1::ErrorCode error;     // ERROR_CODE_UNSPECIFIED: accepted
+  v1::Phase phase_after;   // when accepted
+};
+
+constexpr auto OK = v1::ERROR_CODE_UNSPECIFIED;
+constexpr auto WRONG = v1::ERROR_WRONG_PHASE;
+constexpr auto TURN = v1::ERROR_NOT_YOUR_TURN;
+constexpr auto PAUSED = v1::ERROR_SESSION_PAUSED;
+constexpr auto DONE = v1::ERROR_ALREADY_DONE;
+constexpr auto HELLO = v1::ERROR_HELLO_REQUIRED;
+
+using P = v1::Phase;
+constexpr P WAIT = v1::PHASE_WAITING_FOR_PARTNER, READY = v1::PHASE_READY, SPEAK = v1::PHASE_SPEAKING,
+            PARA = v1::PHASE_PARAPHRASING, CONF = v1::PHASE_CONFIRMING, PAUSE = v1::PHASE_PAUSED,
+            CHECK = v1::PHASE_CHECK_IN, ENDED = v1::PHASE_ENDED, NONE = v1::PHASE_UNSPECIFIED;
+
+// clang-format off
+const std::vector<row> table = {
+  // Waiting: only the creator (A) is seated.
+  {WAIT, SEAT_A, input::ready,       WRONG, NONE},
+  {WAIT, SEAT_A, input::draft,       WRONG, NONE},
+  {WAIT, SEAT_A, input::end_turn,    WRONG, NONE},
+  {WAIT, SEAT_A, input::judge,       WRONG, NONE},
+  {WAIT, SEAT_A, input::time_out,    WRONG, NONE},
+  {WAIT, SEAT_A, input::resume,      WRONG, NONE},
+  {WAIT, SEAT_A, input::check_in,    WRONG, NONE},
+  {WAIT, SEAT_A, input::hello,       HELLO, NONE},
+  {WAIT, SEAT_A, input::end_session, OK,    ENDED},
+  {WAIT, SEAT_B, input::ready,       WRONG, NONE},  // not seated yet
+  // Ready: both seated, nobody said ready yet.
+  {READY, SEAT_A, input::ready,       OK,    READY},
+  {READY, SEAT_B, input::ready,       OK,    READY},
+  {READY, SEAT_A, input::draft,       WRONG, NONE},
+  {READY, SEAT_B, input::end_turn,    WRONG, NONE},
+  {READY, SEAT_A, input::judge,       WRONG, NONE},
+  {READY, SEAT_B, input::time_out,    OK,    PAUSE},
+  {READY, SEAT_A, input::resume,      WRONG, NONE},
+  {READY, SEAT_B, input::check_in,    WRONG, NONE},
+  {READY, SEAT_A, input::hello,       HELLO, NONE},
+  {READY, SEAT_B, input::end_session, OK,    CHECK},
+  // Speaking: A holds the floor.
+  {SPEAK, SEAT_A, input::ready,       WRONG, NONE},
+  {SPEAK, SEAT_B, input::ready,       WRONG, NONE},
+  {SPEAK, SEAT_A, input::draft,       OK,    SPEAK},
+  {SPEAK, SEAT_B, input::draft,       TURN,  NONE},
+  {SPEAK, SEAT_A, input::end_turn,    OK,    PARA},
+  {SPEAK, SEAT_B, input::end_turn,    TURN,  NONE},
+  {SPEAK, SEAT_A, input::judge,       WRONG, NONE},
+  {SPEAK, SEAT_B, input::judge,       WRONG, NONE},
+  {SPEAK, SEAT_A, input::time_out,    OK,    PAUSE},
+  {SPEAK, SEAT_B, input::time_out,    OK,    PAUSE},
+  {SPEAK, SEAT_A, input::resume,      WRONG, NONE},
+  {SPEAK, SEAT_B, input::check_in,    WRONG, NONE},
+  {SPEAK, SEAT_B, input::hello,       HELLO, NONE},
+  {SPEAK, SEAT_A, input::end_session, OK,    CHECK},
+  {SPEAK, SEAT_B, input::end_session, OK,    CHECK},
+  // Paraphrasing: B holds the floor.
+  {PARA, SEAT_A, input::ready,       WRONG, NONE},
+  {PARA, SEAT_A, input::draft,       TURN,  NONE},
+  {PARA, SEAT_B, input::draft,       OK,    PARA},
+  {PARA, SEAT_A, input::end_turn,    TURN,  NONE},
+  {PARA, SEAT_B, input::end_turn,    OK,    CONF},
+  {PARA, SEAT_A, input::judge,       WRONG, NONE},
+  {PARA, SEAT_B, input::judge,       WRONG, NONE},
+  {PARA, SEAT_A, input::time_out,    OK,    PAUSE},
+  {PARA, SEAT_B, input::time_out,    OK,    PAUSE},
+  {PARA, SEAT_B, input::resume,      WRONG, NONE},
+  {PARA, SEAT_A, input::check_in,    WRONG, NONE},
+  {PARA, SEAT_B, input::end_session, OK,    CHECK},
+  // Confirming: A judges.
+  {CONF, SEAT_A, input::ready,       WRONG, NONE},
+  {CONF, SEAT_A, input::draft,       WRONG, NONE},
+  {CONF, SEAT_B, input::draft,       TURN,  NONE},
+  {CONF, SEAT_A, input::end_turn,    WRONG, NONE},
+  {CONF, SEAT_B, input::end_turn,    TURN,  NONE},
+  {CONF, SEAT_A, input::judge,       OK,    SPEAK},
+  {CONF, SEAT_B, input::judge,       TURN,  NONE},
+  {CONF, SEAT_A, input::time_out,    OK,    PAUSE},
+  {CONF, SEAT_B, input::time_out,    OK,    PAUSE},
+  {CONF, SEAT_A, input::resume,      WRONG, NONE},
+  {CONF, SEAT_B, input::check_in,    WRONG, NONE},
+  {CONF, SEAT_A, input::end_session, OK,    CHECK},
+  // Paused by A during speaking.
+  {PAUSE, SEAT_A, input::ready,       PAUSED, NONE},
+  {PAUSE, SEAT_A, input::draft,       PAUSED, NONE},
+  {PAUSE, SEAT_B, input::draft,       PAUSED, NONE},
+  {PAUSE, SEAT_A, input::end_turn,    PAUSED, NONE},
+  {PAUSE, SEAT_A, input::judge,       PAUSED, NONE},
+  {PAUSE, SEAT_A, input::time_out,    DONE,   NONE},
+  {PAUSE, SEAT_B, input::time_out,    DONE,   NONE},
+  {PAUSE, SEAT_A, input::resume,      OK,     SPEAK},
+  {PAUSE, SEAT_B, input::resume,      v1::ERROR_NOT_PAUSED_BY_YOU, NONE},
+  {PAUSE, SEAT_B, input::check_in,    WRONG,  NONE},
+  {PAUSE, SEAT_B, input::end_session, OK,     CHECK},
+  // Check-in.
+  {CHECK, SEAT_A, input::ready,       WRONG, NONE},
+  {CHECK, SEAT_B, input::draft,       WRONG, NONE},
+  {CHECK, SEAT_A, input::end_turn,    WRONG, NONE},
+  {CHECK, SEAT_A, input::judge,       WRONG, NONE},
+  {CHECK, SEAT_B, input::time_out,    WRONG, NONE},
+  {CHECK, SEAT_A, input::resume,      WRONG, NONE},
+  {CHECK, SEAT_A, input::end_session, DONE,  NONE},
+  {CHECK, SEAT_A, input::check_in,    OK,    CHECK},
+  {CHECK, SEAT_B, input::check_in,    OK,    CHECK},
+  {CHECK, SEAT_B, input::hello,       HELLO, NONE},
+  // Ended.
+  {ENDED, SEAT_A, input::ready,       WRONG, NONE},
+  {ENDED, SEAT_B, input::draft,       WRONG, NONE},
+  {ENDED, SEAT_A, input::judge,       WRONG, NONE},
+  {ENDED, SEAT_A, input::time_out,    WRONG, NONE},
+  {ENDED, SEAT_B, input::end_session, DONE,  NONE},
+  {ENDED, SEAT_A, input::check_in,    WRONG, NONE},
+};
+// clang-format on
+
+class exercise_table : public testing::TestWithParam<row> {};
+
+TEST_P(exercise_table, accepts_or_refuses_without_side_effects) {
+  const row& r = GetParam();
+  exercise e = in_phase(r.phase);
+  ASSERT_EQ(e.phase(), r.phase);
+  const std::string before = e.snapshot().SerializeAsString();
+
+  const auto result = e.handle(r.from, make(r.what));
+  if (r.error == OK) {
+    ASSERT_TRUE(result.ok()) << result.error->message();
+    EXPECT_EQ(e.phase(), r.phase_after);
+    EXPECT_FALSE(result.out.empty());
+  } else {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error->code(), r.error) << v1::ErrorCode_Name(result.error->code());
+    EXPECT_FALSE(result.error->message().empty());
+    EXPECT_TRUE(result.out.empty()) << "a refused input must relay nothing";
+    EXPECT_EQ(e.snapshot().SerializeAsString(), before) << "a refused input must change nothing";
+  }
+}
+
+std::string row_name(const testing::TestParamInfo<row>& info) {
+  const row& r = info.param;
+  return std::string(v1::Phase_Name(r.phase)).substr(6) + "_" + (r.from == SEAT_A ? "A" : "B") + "_" +
+         input_name(r.what) + "_" + std::to_string(info.index);
+}
+
+INSTANTIATE_TEST_SUITE_P(all, exercise_table, testing::ValuesIn(table), row_name);
+
+// --- Scenarios ---------------------------------------------------------------
+
+std::vector<const outbound*> of_kind(const exercise::result& r, v1::ServerMessage::BodyCase kind) {
+  std::vector<const outbound*> out;
+  for (const auto& o : r.out) {
+    if (o.message.body_case() == kind) out.push_back(&o);
+  }
+  return out;
+}
+
+TEST(exercise, pairing_moves_to_ready_and_shows_names) {
+  exercise e({v1::MODE_TEXT, SEAT_A, {}});
+  auto r = e.join(SEAT_A, "Alex");
+  expect_ok(r);
+  EXPECT_EQ(e.phase(), v1::PHASE_WAITING_FOR_PARTNER);
+  r = e.join(SEAT_B, "Sam");
+  expect_ok(r);
+  EXPECT_EQ(e.phase(), v1::PHASE_READY);
+  EXPECT_EQ(e.snapshot().a_name(), "Alex");
+  EXPECT_EQ(e.snapshot().b_name(), "Sam");
+  EXPECT_FALSE(e.join(SEAT_B, "Intruder").ok());
+}
+
+TEST(exercise, round_starts_only_when_both_are_ready) {
+  exercise e = in_phase(v1::PHASE_READY);
+  expect_ok(e.handle(SEAT_B, ready()));
+  EXPECT_EQ(e.phase(), v1::PHASE_READY);
+  EXPECT_EQ(e.handle(SEAT_B, ready()).error->code(), v1::ERROR_ALREADY_DONE);
+  expect_ok(e.handle(SEAT_A, ready()));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+  EXPECT_EQ(e.snapshot().round(), 1u);
+  EXPECT_EQ(e.snapshot().floor_holder(), SEAT_A);
+}
+
+TEST(exercise, partner_can_be_chosen_to_speak_first) {
+  exercise e({v1::MODE_TEXT, SEAT_B, {}});
+  e.join(SEAT_A, "Alex");
+  e.join(SEAT_B, "Sam");
+  e.handle(SEAT_A, ready());
+  e.handle(SEAT_B, ready());
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
+  EXPECT_EQ(e.handle(SEAT_A, draft("hi")).error->code(), v1::ERROR_NOT_YOUR_TURN);
+  expect_ok(e.handle(SEAT_B, draft("hi")));
+}
+
+TEST(exercise, drafts_go_only_to_the_other_partner) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  auto r = e.handle(SEAT_A, draft("I have been"));
+  expect_ok(r);
+  ASSERT_EQ(r.out.size(), 1u);
+  EXPECT_EQ(r.out[0].to, audience::seat_b);
+  EXPECT_EQ(r.out[0].message.draft_update().text(), "I have been");
+  EXPECT_EQ(r.out[0].message.draft_update().author(), SEAT_A);
+}
+
+TEST(exercise, a_full_round_with_retry_and_more_switches_roles) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  auto r = e.handle(SEAT_A, end_turn("I felt alone last week."));
+  expect_ok(r);
+  auto turns = of_kind(r, v1::ServerMessage::kTurn);
+  ASSERT_EQ(turns.size(), 1u);
+  EXPECT_EQ(turns[0]->to, audience::everyone);
+  EXPECT_EQ(turns[0]->message.turn().kind(), v1::TURN_KIND_STATEMENT);
+  EXPECT_EQ(e.snapshot().floor_holder(), SEAT_B);
+
+  expect_ok(e.handle(SEAT_B, end_turn("You were busy.")));
+  EXPECT_EQ(e.phase(), v1::PHASE_CONFIRMING);
+
+  r = e.handle(SEAT_A, judge(v1::VERDICT_NOT_QUITE, "I said alone, not busy."));
+  expect_ok(r);
+  auto judged = of_kind(r, v1::ServerMessage::kJudged);
+  ASSERT_EQ(judged.size(), 1u);
+  EXPECT_EQ(judged[0]->message.judged().missed(), "I said alone, not busy.");
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(e.snapshot().attempt(), 2u);
+
+  expect_ok(e.handle(SEAT_B, end_turn("You felt alone last week.")));
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_MORE)));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_A);
+  EXPECT_EQ(e.snapshot().round(), 1u);
+  EXPECT_EQ(e.snapshot().attempt(), 1u);
+
+  expect_ok(e.handle(SEAT_A, end_turn("And I missed our walks.")));
+  expect_ok(e.handle(SEAT_B, end_turn("You missed our walks too.")));
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
+  EXPECT_EQ(e.snapshot().round(), 2u);
+  EXPECT_EQ(e.snapshot().floor_holder(), SEAT_B);
+}
+
+TEST(exercise, missed_words_only_go_with_not_quite) {
+  exercise e = in_phase(v1::PHASE_CONFIRMING);
+  EXPECT_EQ(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE, "extra")).error->code(), v1::ERROR_INVALID_VERDICT);
+  EXPECT_EQ(e.handle(SEAT_A, judge(v1::VERDICT_UNSPECIFIED)).error->code(), v1::ERROR_INVALID_VERDICT);
+  EXPECT_EQ(e.handle(SEAT_A, judge(static_cast<v1::Verdict>(99))).error->code(), v1::ERROR_INVALID_VERDICT);
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_NOT_QUITE)));
+}
+
+TEST(exercise, pause_freezes_the_floor_and_resume_returns_to_it) {
+  exercise e = in_phase(v1::PHASE_PARAPHRASING);
+  expect_ok(e.handle(SEAT_B, time_out()));
+  EXPECT_EQ(e.snapshot().paused_phase(), v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(e.snapshot().paused_by(), SEAT_B);
+  EXPECT_EQ(e.snapshot().floor_holder(), v1::SEAT_UNSPECIFIED);
+  EXPECT_EQ(e.handle(SEAT_B, draft("x")).error->code(), v1::ERROR_SESSION_PAUSED);
+  EXPECT_EQ(e.handle(SEAT_A, resume()).error->code(), v1::ERROR_NOT_PAUSED_BY_YOU);
+  expect_ok(e.handle(SEAT_B, resume()));
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(e.snapshot().floor_holder(), SEAT_B);
+}
+
+TEST(exercise, text_is_validated) {
+  exercise e({v1::MODE_TEXT, SEAT_A, {10, 5}});
+  e.join(SEAT_A, "Alex");
+  e.join(SEAT_B, "Sam");
+  e.handle(SEAT_A, ready());
+  e.handle(SEAT_B, ready());
+  EXPECT_EQ(e.handle(SEAT_A, draft("\xC3\x28")).error->code(), v1::ERROR_INVALID_UTF8);
+  EXPECT_EQ(e.handle(SEAT_A, draft("12345678901")).error->code(), v1::ERROR_TEXT_TOO_LONG);
+  EXPECT_EQ(e.handle(SEAT_A, draft("bell\x07")).error->code(), v1::ERROR_INVALID_TEXT);
+  EXPECT_EQ(e.handle(SEAT_A, end_turn("")).error->code(), v1::ERROR_EMPTY_TEXT);
+  expect_ok(e.handle(SEAT_A, draft("h\xC3\xA9llo\n\tw")));            // 9 code points, newline and tab allowed
+  expect_ok(e.handle(SEAT_A, end_turn("\xE2\x9D\xA4\xEF\xB8\x8F")));  // an emoji a person typed
+}
+
+TEST(exercise, spoken_mode_carries_no_text) {
+  exercise e = in_phase(v1::PHASE_SPEAKING, v1::MODE_SPOKEN);
+  EXPECT_EQ(e.handle(SEAT_A, draft("words")).error->code(), v1::ERROR_TEXT_NOT_ALLOWED);
+  EXPECT_EQ(e.handle(SEAT_A, end_turn("words")).error->code(), v1::ERROR_TEXT_NOT_ALLOWED);
+  expect_ok(e.handle(SEAT_A, end_turn("")));
+  expect_ok(e.handle(SEAT_B, end_turn("")));
+  EXPECT_EQ(e.handle(SEAT_A, judge(v1::VERDICT_NOT_QUITE, "words")).error->code(), v1::ERROR_TEXT_NOT_ALLOWED);
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)));
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
+}
+
+TEST(exercise, check_in_results_go_to_both_once_both_answered) {
+  exercise e = in_phase(v1::PHASE_CHECK_IN);
+  EXPECT_EQ(e.handle(SEAT_A, check_in(0, 3, 3)).error->code(), v1::ERROR_INVALID_CHECK_IN);
+  EXPECT_EQ(e.handle(SEAT_A, check_in(6, 3, 3)).error->code(), v1::ERROR_INVALID_CHECK_IN);
+  auto r = e.handle(SEAT_A, check_in(5, 4, 5, "Thank you."));
+  expect_ok(r);
+  EXPECT_TRUE(of_kind(r, v1::ServerMessage::kCheckInResults).empty()) << "no results before both answered";
+  EXPECT_TRUE(e.snapshot().a_checked_in());
+  EXPECT_EQ(e.handle(SEAT_A, check_in()).error->code(), v1::ERROR_ALREADY_DONE);
+
+  r = e.handle(SEAT_B, check_in(3, 3, 4));
+  expect_ok(r);
+  auto results = of_kind(r, v1::ServerMessage::kCheckInResults);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0]->to, audience::everyone);
+  const auto& answers = results[0]->message.check_in_results().answers();
+  ASSERT_EQ(answers.size(), 2);
+  EXPECT_EQ(answers[0].seat(), SEAT_A);
+  EXPECT_EQ(answers[0].answers().words(), "Thank you.");
+  EXPECT_EQ(answers[1].answers().partner_invested(), 4u);
+  EXPECT_TRUE(e.ended());
+  // The results come before the final state, so a client shows them first.
+  EXPECT_EQ(r.out.back().message.state_changed().snapshot().phase(), v1::PHASE_ENDED);
+}
+
+TEST(exercise, a_partner_leaving_mid_round_sends_the_other_to_check_in) {
+  exercise e = in_phase(v1::PHASE_PARAPHRASING);
+  auto r = e.leave(SEAT_B);
+  expect_ok(r);
+  auto left = of_kind(r, v1::ServerMessage::kPartnerLeft);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0]->to, audience::seat_a);
+  EXPECT_EQ(e.phase(), v1::PHASE_CHECK_IN);
+  r = e.handle(SEAT_A, check_in(2, 2, 2));
+  expect_ok(r);
+  auto results = of_kind(r, v1::ServerMessage::kCheckInResults);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_FALSE(results[0]->message.check_in_results().answers(1).answered());
+  EXPECT_TRUE(e.ended());
+}
+
+TEST(exercise, leaving_after_the_other_answered_completes_the_check_in) {
+  exercise e = in_phase(v1::PHASE_CHECK_IN);
+  expect_ok(e.handle(SEAT_A, check_in()));
+  auto r = e.leave(SEAT_B);
+  expect_ok(r);
+  EXPECT_EQ(of_kind(r, v1::ServerMessage::kCheckInResults).size(), 1u);
+  EXPECT_TRUE(e.ended());
+}
+
+TEST(exercise, the_creator_leaving_before_anyone_joined_ends_it) {
+  exercise e = in_phase(v1::PHASE_WAITING_FOR_PARTNER);
+  expect_ok(e.leave(SEAT_A));
+  EXPECT_TRUE(e.ended());
+  EXPECT_FALSE(e.join(SEAT_B, "late").ok());
+}
+
+TEST(exercise, a_partner_who_left_can_do_nothing) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  expect_ok(e.leave(SEAT_A));
+  EXPECT_FALSE(e.handle(SEAT_A, check_in()).ok());
+  EXPECT_FALSE(e.leave(SEAT_A).ok());
+}
+
+}  // namespace
+}  // namespace heard
