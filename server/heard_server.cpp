@@ -11,20 +11,22 @@ heard_server::heard_server(server_config config, std::ostream& log_out)
       ioc_(static_cast<int>(config_.effective_io_threads())),
       registry_(ioc_, config_, stats_, log_),
       transport_(ioc_, config_, stats_, log_, registry_),
-      sweep_timer_(ioc_),
-      grace_timer_(ioc_) {}
+      control_(net::make_strand(ioc_)),
+      sweep_timer_(control_),
+      grace_timer_(control_) {}
 
 heard_server::~heard_server() = default;
 
 std::uint16_t heard_server::start() {
   const auto port = transport_.start();
-  schedule_sweep();
+  net::post(control_, [this] { schedule_sweep(); });
   log_.write(log_level::info, "event=listening address=", config_.listen_address, " port=", port,
              " threads=", config_.effective_io_threads());
   return port;
 }
 
 void heard_server::schedule_sweep() {
+  if (stopping_) return;
   sweep_timer_.expires_after(config_.invite_sweep_interval);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
@@ -44,7 +46,9 @@ void heard_server::run() {
 }
 
 void heard_server::stop() {
-  net::post(ioc_, [this] {
+  net::post(control_, [this] {
+    if (stopping_) return;
+    stopping_ = true;
     log_.write(log_level::info, "event=stopping");
     sweep_timer_.cancel();
     transport_.stop();

@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -55,8 +56,13 @@ class heard_server {
   boost::asio::io_context ioc_;
   session_registry registry_;
   tls_transport transport_;
+  // The sweep, the shutdown and their timers share one strand: with several
+  // I/O threads a sweep completing while stop() runs would otherwise re-arm
+  // its timer after the cancel and keep run() from returning.
+  boost::asio::strand<boost::asio::io_context::executor_type> control_;
   boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer grace_timer_;
+  bool stopping_ = false;
   std::chrono::steady_clock::time_point grace_deadline_;
 };
 

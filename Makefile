@@ -1,0 +1,38 @@
+# Two commands for a fresh Debian 12 machine (as root):
+#   make run    install what is missing, build, make dev certificates, start the server
+#   make test   install what is missing, build, run every test through ctest
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+PORT ?= 8443
+
+.PHONY: run test build deps configure certs clean
+
+deps:
+	@bash .ci/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR)
+
+certs:
+	@certs/make-dev-certs.sh
+
+run: build certs
+	@echo
+	@echo "Heard is starting on wss://localhost:$(PORT). In two other terminals:"
+	@echo "  $(BUILD_DIR)/client/heard start --name YOU --ca certs/dev/ca.crt --server wss://localhost:$(PORT)"
+	@echo "  $(BUILD_DIR)/client/heard join CODE --name PARTNER --ca certs/dev/ca.crt --server wss://localhost:$(PORT)"
+	@echo "Stop the server with Ctrl-C."
+	@echo
+	exec $(BUILD_DIR)/server/heard-server --listen 127.0.0.1 --port $(PORT) \
+	  --cert certs/dev/server.crt --key certs/dev/server.key
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+clean:
+	rm -rf $(BUILD_DIR)
