@@ -108,7 +108,7 @@ int main(int argc, char* argv[]) {
   // Ctrl-C and SIGTERM leave the session cleanly (the partner is told).
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int) {
-    if (!ec) session->close();
+    if (!ec) ui->quit();
   });
 
   // Standard input is read on its own thread; each line is handed to the UI

@@ -54,7 +54,9 @@ std::string plain_ui::who(v1::Seat seat) const {
 
 void plain_ui::on_event(const client_event& event) {
   if (const auto* closed = std::get_if<connection_closed>(&event)) {
-    if (!ended_) {
+    if (quitting_) {
+      out_ << "left you" << std::endl;
+    } else if (!ended_) {
       out_ << "disconnected " << one_line(closed->reason) << std::endl;
       exit_code_ = 1;
     }
@@ -192,6 +194,11 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
   }
 }
 
+void plain_ui::quit() {
+  quitting_ = true;
+  client_.close();
+}
+
 void plain_ui::print_help() {
   out_ << "help Type lines to write while you hold the floor. Commands:" << std::endl
        << "help   /ready            now is a good time for me" << std::endl
@@ -237,7 +244,7 @@ void plain_ui::on_line(const std::string& raw) {
   if (command == "/timeout") return client_.time_out();
   if (command == "/resume") return client_.resume();
   if (command == "/end") return client_.end_session();
-  if (command == "/quit") return client_.close();
+  if (command == "/quit") return quit();
   if (command == "/checkin") {
     std::istringstream args(rest);
     unsigned a = 0, b = 0, c = 0;

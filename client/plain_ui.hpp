@@ -19,6 +19,8 @@ class plain_ui {
   void on_event(const client_event& event);
   /// One line the person typed.
   void on_line(const std::string& line);
+  /// Leave now (/quit, Ctrl-C, SIGTERM): the partner is told, heard exits 0.
+  void quit();
 
   bool finished() const { return finished_; }
   /// 0 when the session ended normally, 1 when the connection was lost or refused.
@@ -42,6 +44,7 @@ class plain_ui {
   std::uint64_t draft_key_ = 0;
   bool finished_ = false;
   bool ended_ = false;
+  bool quitting_ = false;
   int exit_code_ = 0;
 };
 

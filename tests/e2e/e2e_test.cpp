@@ -129,6 +129,27 @@ TEST_F(e2e_test, two_people_complete_a_round_with_a_retry_and_the_check_in) {
   server_.reset();
 }
 
+TEST_F(e2e_test, ctrl_c_leaves_cleanly_and_the_partner_is_told) {
+  auto alex = heard({"start", "--name", "Alex"}, "alex-quit");
+  auto code_line = alex->wait_line("code ");
+  ASSERT_TRUE(code_line);
+  auto sam = heard({"join", code_line->substr(5), "--name", "Sam"}, "sam-quit");
+  EXPECT_LINE(alex, "joined Sam");
+  alex->write_line("/ready");
+  sam->write_line("/ready");
+  EXPECT_LINE(sam, "speaking Alex round=1");
+
+  alex->signal(SIGINT);
+  EXPECT_LINE(alex, "left you");
+  EXPECT_EQ(alex->wait_exit(), 0);
+  EXPECT_LINE(sam, "left Alex");
+  EXPECT_LINE(sam, "checkin");
+  sam->write_line("/checkin 3 3 3");
+  EXPECT_LINE(sam, "results Alex no-answer");
+  EXPECT_LINE(sam, "ended");
+  EXPECT_EQ(sam->wait_exit(), 0);
+}
+
 TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
   auto sam = heard({"join", "ZZZZ-ZZZZ-ZZZZ", "--name", "Sam"}, "wrong");
   EXPECT_LINE(sam, "error INVALID_CODE:");
