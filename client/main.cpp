@@ -22,15 +22,23 @@ constexpr const char* usage =
     "Usage:\n"
     "  heard start [--spoken] [--first me|partner|random] [--name NAME] [options]\n"
     "  heard join CODE [--name NAME] [options]\n"
+    "  heard resume [options]       take your seat back after heard was closed or crashed\n"
     "\n"
     "Start a session and give the code it prints to your partner, who joins with it.\n"
     "Then type /help for the commands.\n";
 
+// $XDG_STATE_HOME/heard/session, or ~/.local/state/heard/session.
+std::string default_state_file() {
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::string(xdg) + "/heard/session";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/state/heard/session";
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  std::string command, code, name, server_url, ca_file, first = "me";
-  bool spoken = false;
+  std::string command, code, name, server_url, ca_file, first = "me", state_file = default_state_file();
+  bool spoken = false, abandon = false;
 
   po::options_description options("Options");
   // clang-format off
@@ -41,7 +49,9 @@ int main(int argc, char* argv[]) {
     ("name", po::value(&name), "how your partner sees you")
     ("spoken", po::bool_switch(&spoken), "start: talking-stick mode, no text; talk on the phone")
     ("first", po::value(&first)->default_value(first), "start: who speaks first: me, partner or random")
-    ("plain", "line mode: one line per event (the mode this build has)");
+    ("plain", "line mode: one line per event (the mode this build has)")
+    ("state-file", po::value(&state_file)->default_value(state_file), "where heard keeps what it needs to resume")
+    ("abandon", po::bool_switch(&abandon), "start or join even though an unfinished session is saved");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("command", po::value(&command))("code", po::value(&code));
@@ -58,13 +68,26 @@ int main(int argc, char* argv[]) {
       std::cout << usage << "\n" << options << "\n";
       return command.empty() && !vm.count("help") ? 2 : 0;
     }
-    if (command != "start" && command != "join") throw po::error("unknown command '" + command + "'");
+    if (command != "start" && command != "join" && command != "resume") {
+      throw po::error("unknown command '" + command + "'");
+    }
     if (command == "join" && code.empty()) throw po::error("join needs the CODE your partner gave you");
     if (first != "me" && first != "partner" && first != "random") {
       throw po::error("--first must be me, partner or random");
     }
   } catch (const po::error& e) {
     std::cerr << "heard: " << e.what() << "\n" << usage;
+    return 2;
+  }
+
+  const bool saved = client::session_client::has_saved_session(state_file);
+  if (command == "resume" && !saved) {
+    std::cerr << "heard: there is no unfinished session to resume (" << state_file << ")\n";
+    return 2;
+  }
+  if (command != "resume" && saved && !abandon) {
+    std::cerr << "heard: you have an unfinished session. Take your seat back with 'heard resume',\n"
+                 "       or start anyway with --abandon (your partner will see you as away).\n";
     return 2;
   }
 
@@ -80,6 +103,7 @@ int main(int argc, char* argv[]) {
   client_options.server = *server;
   client_options.tls.ca_file = ca_file;
   client_options.name = name;
+  client_options.state_file = state_file;
 
   std::shared_ptr<client::session_client> session;
   std::unique_ptr<client::plain_ui> ui;
@@ -101,8 +125,10 @@ int main(int argc, char* argv[]) {
                              : first == "random" ? v1::FIRST_SPEAKER_RANDOM
                                                  : v1::FIRST_SPEAKER_CREATOR);
     session->start(create);
-  } else {
+  } else if (command == "join") {
     session->join(code);
+  } else {
+    session->resume_saved();
   }
 
   // Ctrl-C and SIGTERM leave the session cleanly (the partner is told).

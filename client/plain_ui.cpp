@@ -7,13 +7,6 @@
 namespace heard::client {
 namespace {
 
-// Identifies one stretch of floor (a statement or one paraphrase attempt):
-// a pause and resume keep it, anything else starts a new one.
-std::uint64_t floor_key(const v1::Snapshot& s) {
-  const v1::Phase phase = s.phase() == v1::PHASE_PAUSED ? s.paused_phase() : s.phase();
-  return (std::uint64_t(s.round()) << 40) | (std::uint64_t(s.attempt()) << 8) | std::uint64_t(phase);
-}
-
 std::string verdict_word(v1::Verdict v) {
   switch (v) {
     case v1::VERDICT_ACCURATE_DONE: return "accurate-done";
@@ -53,12 +46,20 @@ std::string plain_ui::who(v1::Seat seat) const {
 }
 
 void plain_ui::on_event(const client_event& event) {
+  if (const auto* lost = std::get_if<connection_lost>(&event)) {
+    out_ << "reconnecting in=" << lost->retry_in.count() << "ms reason: " << one_line(lost->reason) << std::endl;
+    return;
+  }
   if (const auto* closed = std::get_if<connection_closed>(&event)) {
     if (quitting_) {
       out_ << "left you" << std::endl;
     } else if (!ended_) {
       out_ << "disconnected " << one_line(closed->reason) << std::endl;
       exit_code_ = 1;
+    }
+    if (!closed->saved_words.empty()) {
+      out_ << "saved " << closed->saved_words << std::endl;
+      out_ << "hint Nothing you wrote is lost: it is all in that file." << std::endl;
     }
     finished_ = true;
     return;
@@ -70,6 +71,11 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
   switch (m.body_case()) {
     case v1::ServerMessage::kWelcome: {
       const auto& w = m.welcome();
+      if (w.resumed()) {
+        out_ << "reconnected" << std::endl;
+        on_state(last_, w.snapshot());
+        break;
+      }
       out_ << "welcome seat=" << (w.your_seat() == v1::SEAT_A ? "A" : "B")
            << " mode=" << (w.snapshot().mode() == v1::MODE_SPOKEN ? "spoken" : "text") << std::endl;
       if (!w.invite_code().empty()) {
@@ -114,6 +120,7 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     case v1::ServerMessage::kError:
       out_ << "error " << error_code_name(m.error().code()) << ": " << one_line(m.error().message()) << std::endl;
       break;
+    case v1::ServerMessage::kAck:  // bookkeeping of the client library
     case v1::ServerMessage::BODY_NOT_SET: break;
   }
 }
@@ -129,6 +136,24 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   if (!before.a_ready() && s.a_ready()) out_ << "ready " << who(v1::SEAT_A) << std::endl;
   if (!before.b_ready() && s.b_ready()) out_ << "ready " << who(v1::SEAT_B) << std::endl;
 
+  const v1::LinkState partner_link_was = partner == v1::SEAT_A ? before.a_link() : before.b_link();
+  const v1::LinkState partner_link = partner == v1::SEAT_A ? s.a_link() : s.b_link();
+  if (partner_is && partner_was && partner_link != partner_link_was) {
+    switch (partner_link) {
+      case v1::LINK_DROPPED:
+        out_ << "away " << who(partner) << std::endl;
+        out_ << "hint " << who(partner) << "'s connection dropped - waiting for them to come back." << std::endl;
+        break;
+      case v1::LINK_OVERDUE:
+        out_ << "overdue " << who(partner) << std::endl;
+        out_ << "hint " << who(partner) << " has been away a long time. Keep waiting, or /end the session."
+             << std::endl;
+        break;
+      case v1::LINK_CONNECTED: out_ << "back " << who(partner) << std::endl; break;
+      default: break;
+    }
+  }
+
   if (!before.a_checked_in() && s.a_checked_in()) out_ << "checked-in " << who(v1::SEAT_A) << std::endl;
   if (!before.b_checked_in() && s.b_checked_in()) out_ << "checked-in " << who(v1::SEAT_B) << std::endl;
 
@@ -136,17 +161,16 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
                            s.attempt() != before.attempt();
   if (!floor_moved) return;
 
-  if (floor_key(s) != draft_key_) {
-    draft_.clear();
-    draft_key_ = floor_key(s);
-  }
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER: out_ << "waiting for your partner to join" << std::endl; break;
     case v1::PHASE_READY:
       if (before.phase() == v1::PHASE_PAUSED) out_ << "resumed " << who(before.paused_by()) << std::endl;
       out_ << "hint Both of you say when now is a good time: /ready" << std::endl;
       break;
-    case v1::PHASE_PAUSED: out_ << "paused " << who(s.paused_by()) << std::endl; break;
+    case v1::PHASE_PAUSED:
+      out_ << "paused " << who(s.paused_by())
+           << (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY ? " away" : "") << std::endl;
+      break;
     case v1::PHASE_CHECK_IN:
       out_ << "checkin" << std::endl;
       out_ << "hint Answer 1-5: I felt safe and supported / I could say anything without being judged / "
@@ -196,7 +220,7 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
 
 void plain_ui::quit() {
   quitting_ = true;
-  client_.close();
+  client_.leave();
 }
 
 void plain_ui::print_help() {
@@ -224,8 +248,8 @@ void plain_ui::on_line(const std::string& raw) {
       client_.set_draft(line);
       return;
     }
-    draft_ += draft_.empty() ? line : "\n" + line;
-    client_.set_draft(draft_);
+    const std::string& so_far = view.my_draft;
+    client_.set_draft(so_far.empty() ? line : so_far + "\n" + line);
     return;
   }
   std::istringstream in(line);
@@ -237,7 +261,7 @@ void plain_ui::on_line(const std::string& raw) {
 
   if (command == "/help") return print_help();
   if (command == "/ready") return client_.ready();
-  if (command == "/done") return client_.end_turn(draft_);
+  if (command == "/done") return client_.end_turn(client_.view().my_draft);
   if (command == "/accurate") return client_.judge(v1::VERDICT_ACCURATE_DONE);
   if (command == "/more") return client_.judge(v1::VERDICT_ACCURATE_MORE);
   if (command == "/notquite") return client_.judge(v1::VERDICT_NOT_QUITE, rest);

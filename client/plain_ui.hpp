@@ -40,8 +40,6 @@ class plain_ui {
   session_client& client_;
   std::ostream& out_;
   v1::Snapshot last_;
-  std::string draft_;  // my text for the current floor
-  std::uint64_t draft_key_ = 0;
   bool finished_ = false;
   bool ended_ = false;
   bool quitting_ = false;

@@ -1,6 +1,16 @@
 #include "session_client.hpp"
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 
 #include "codec.hpp"
 #include "invite_code.hpp"
@@ -8,12 +18,51 @@
 namespace heard::client {
 namespace net = boost::asio;
 
+namespace {
+
+// Refusals after which trying again cannot help.
+bool is_final_error(v1::ErrorCode code) {
+  switch (code) {
+    case v1::ERROR_INVALID_CODE:
+    case v1::ERROR_VERSION_MISMATCH:
+    case v1::ERROR_HELLO_REQUIRED:
+    case v1::ERROR_SERVER_BUSY:
+    case v1::ERROR_SESSION_EXPIRED:
+    case v1::ERROR_BAD_ACK:
+    case v1::ERROR_REPLACED:
+    case v1::ERROR_INVITE_EXPIRED: return true;
+    default: return false;
+  }
+}
+
+bool write_private_file(const std::string& path, const std::string& bytes) {
+  std::error_code ec;
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) {
+    std::filesystem::create_directories(dir, ec);
+    ::chmod(dir.c_str(), 0700);
+  }
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  ::close(fd);
+  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
 session_client::session_client(net::io_context& ioc, client_options options, event_handler on_event)
     : ioc_(ioc),
       options_(std::move(options)),
       on_event_(std::move(on_event)),
-      transport_(client_transport::create(ioc, options_.tls)),
+      transport_(client_transport::create(ioc, options_.tls)),  // loads the CA now, so a bad file fails early
+      reconnect_timer_(ioc),
+      ack_timer_(ioc),
+      heartbeat_timer_(ioc),
       draft_timer_(ioc) {}
+
+// --- Opening -----------------------------------------------------------------------
 
 void session_client::start(v1::CreateOptions create) {
   v1::Hello hello;
@@ -27,33 +76,112 @@ void session_client::join(std::string code) {
   connect("/v1/sessions/" + (canonical ? *canonical : std::string("invalid")), v1::Hello{});
 }
 
+bool session_client::has_saved_session(const std::string& state_file) {
+  if (state_file.empty()) return false;
+  std::ifstream in(state_file, std::ios::binary);
+  v1::ClientState state;
+  return in && state.ParseFromIstream(&in) && !state.resume_token().empty();
+}
+
+bool session_client::resume_saved() {
+  if (!has_saved_session(options_.state_file)) return false;
+  std::ifstream in(options_.state_file, std::ios::binary);
+  v1::ClientState state;
+  state.ParseFromIstream(&in);
+  options_.server = {state.server_host(), state.server_port()};
+  options_.name = state.name();
+  if (options_.tls.ca_file.empty() && !state.ca_file().empty()) {
+    options_.tls.ca_file = state.ca_file();
+    transport_ = client_transport::create(ioc_, options_.tls);
+  }
+  net::dispatch(ioc_, [self = shared_from_this(), state = std::move(state)] {
+    self->session_key_ = state.session_key();
+    self->resume_token_ = state.resume_token();
+    self->last_seq_ = self->last_acked_seq_ = state.last_seq();
+    self->next_input_id_ = state.next_input_id();
+    for (const auto& bytes : state.unacked()) {
+      v1::ClientMessage m;
+      if (m.ParseFromString(bytes)) self->unacked_.push_back(std::move(m));
+    }
+    self->view_.my_seat = state.seat();
+    self->view_.invite_code = state.invite_code();
+    self->view_.snapshot = state.snapshot();
+    self->view_.my_draft = state.draft();
+    self->draft_key_ = state.draft_key();
+    self->my_words_.assign(state.my_words().begin(), state.my_words().end());
+    self->welcomed_once_ = true;
+    self->reconnect();
+  });
+  return true;
+}
+
 void session_client::connect(std::string target, v1::Hello hello) {
   hello.set_protocol_version(protocol_version);
   hello.set_display_name(options_.name);
-  net::post(ioc_, [self = shared_from_this(), target = std::move(target), hello = std::move(hello)] {
+  net::dispatch(ioc_, [self = shared_from_this(), target = std::move(target), hello = std::move(hello)] {
+    if (self->final_) return;
+    // A fresh transport per connection: the last one may still be finishing
+    // its own operations.
+    if (self->generation_ > 0) self->transport_ = client_transport::create(self->ioc_, self->options_.tls);
+    const std::uint64_t generation = ++self->generation_;
+    self->connecting_ = true;
     client_transport::handlers h;
     std::weak_ptr<session_client> weak = self;
-    h.on_open = [weak, hello] {
-      if (auto s = weak.lock()) {
-        s->view_.connected = true;
+    auto current = [weak, generation]() -> std::shared_ptr<session_client> {
+      auto s = weak.lock();
+      return s && s->generation_ == generation ? s : nullptr;
+    };
+    h.on_open = [current, hello] {
+      if (auto s = current()) {
         v1::ClientMessage m;
         *m.mutable_hello() = hello;
         s->transport_->send(encode(m));
+        s->on_open();
       }
     };
-    h.on_message = [weak](std::string_view bytes) {
-      if (auto s = weak.lock()) s->on_message(bytes);
+    h.on_message = [current](std::string_view bytes) {
+      if (auto s = current()) s->on_message(bytes);
     };
-    h.on_close = [weak](const std::string& reason) {
-      if (auto s = weak.lock()) {
-        s->view_.connected = false;
-        s->draft_timer_.cancel();
-        if (s->on_event_) s->on_event_(connection_closed{reason});
-      }
+    h.on_close = [current](const std::string& reason) {
+      if (auto s = current()) s->on_close(reason);
     };
     self->transport_->connect(self->options_.server, target, std::move(h));
   });
 }
+
+void session_client::reconnect() {
+  v1::Hello hello;
+  hello.mutable_rejoin()->set_resume_token(resume_token_);
+  hello.mutable_rejoin()->set_last_seq(last_seq_);
+  connect("/v1/sessions/" + session_key_ + "/resume", std::move(hello));
+}
+
+void session_client::on_open() {
+  last_sent_ = std::chrono::steady_clock::now();
+  arm_heartbeat();
+}
+
+void session_client::on_welcome(const v1::Welcome& w) {
+  view_.connected = true;
+  view_.my_seat = w.your_seat();
+  if (!w.invite_code().empty()) view_.invite_code = w.invite_code();
+  view_.max_turn_chars = w.max_turn_chars();
+  view_.snapshot = w.snapshot();
+  if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());
+  if (w.heartbeat_interval_ms() > 0) heartbeat_interval_ = std::chrono::milliseconds(w.heartbeat_interval_ms());
+  session_key_ = w.session_key();
+  resume_token_ = w.resume_token();
+  reconnect_attempt_ = 0;
+  if (!welcomed_once_) update_draft_key();
+  welcomed_once_ = true;
+  // Everything the server has not processed goes again, in order; what it
+  // has is forgotten. Drafts in progress are among them.
+  while (!unacked_.empty() && unacked_.front().input_id() <= w.last_input_id()) unacked_.pop_front();
+  for (const auto& m : unacked_) transmit(m);
+  save_state();
+}
+
+// --- Receiving -------------------------------------------------------------------
 
 void session_client::on_message(std::string_view bytes) {
   auto decoded = decode_server(bytes);
@@ -65,36 +193,151 @@ void session_client::on_message(std::string_view bytes) {
     return;
   }
   auto& message = std::get<v1::ServerMessage>(decoded);
+  if (message.seq() != 0) {
+    if (message.seq() <= last_seq_) return;  // already handled before a reconnect
+    last_seq_ = message.seq();
+    arm_ack_timer();
+  }
+  while (!unacked_.empty() && unacked_.front().input_id() <= message.ack_input()) unacked_.pop_front();
+
   switch (message.body_case()) {
-    case v1::ServerMessage::kWelcome: {
-      const auto& w = message.welcome();
-      view_.my_seat = w.your_seat();
-      view_.invite_code = w.invite_code();
-      view_.max_turn_chars = w.max_turn_chars();
-      view_.snapshot = w.snapshot();
-      if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());
+    case v1::ServerMessage::kWelcome: on_welcome(message.welcome()); break;
+    case v1::ServerMessage::kStateChanged:
+      view_.snapshot = message.state_changed().snapshot();
+      update_draft_key();
+      if (view_.snapshot.phase() == v1::PHASE_ENDED) final_ = true;
       break;
-    }
-    case v1::ServerMessage::kStateChanged: view_.snapshot = message.state_changed().snapshot(); break;
+    case v1::ServerMessage::kError:
+      if (is_final_error(message.error().code())) {
+        final_ = true;
+        session_gone_ = message.error().code() == v1::ERROR_SESSION_EXPIRED;
+        final_reason_ = message.error().message();
+      }
+      break;
     default: break;
   }
+  if (message.seq() != 0 || message.has_welcome()) save_state();
   if (on_event_) on_event_(message);
 }
 
-void session_client::send(v1::ClientMessage message) {
-  net::post(ioc_, [self = shared_from_this(), bytes = encode(message)]() mutable {
-    self->transport_->send(std::move(bytes));
+void session_client::update_draft_key() {
+  const auto key = floor_key(view_.snapshot);
+  if (key == draft_key_) return;
+  draft_key_ = key;
+  view_.my_draft.clear();
+}
+
+void session_client::on_close(const std::string& reason) {
+  connecting_ = false;
+  view_.connected = false;
+  draft_timer_.cancel();
+  ack_timer_.cancel();
+  heartbeat_timer_.cancel();
+  pending_draft_.reset();
+  if (final_ || !welcomed_once_) {
+    // A first connection that never got a Welcome has no seat to resume.
+    return finish(final_reason_.empty() ? reason : final_reason_);
+  }
+  const auto ceiling = std::min<std::chrono::milliseconds>(
+      options_.reconnect_max, options_.reconnect_initial * (1u << std::min(reconnect_attempt_, 16u)));
+  std::uniform_int_distribution<long long> jitter(ceiling.count() / 2, ceiling.count());
+  const std::chrono::milliseconds wait(jitter(jitter_));
+  ++reconnect_attempt_;
+  if (on_event_) on_event_(connection_lost{reason, wait});
+  reconnect_timer_.expires_after(wait);
+  reconnect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!ec && self && !self->final_) self->reconnect();
+  });
+}
+
+void session_client::finish(std::string reason) {
+  if (finished_) return;
+  finished_ = true;
+  final_ = true;
+  std::string saved;
+  if (session_gone_) {
+    // The server lost the session (a crash, or it expired): say so, and keep
+    // every word this person wrote where they can find it.
+    saved = save_my_words();
+  }
+  if (view_.snapshot.phase() == v1::PHASE_ENDED || leaving_ || session_gone_ || !welcomed_once_) {
+    forget_state();
+  } else {
+    save_state();
+  }
+  if (on_event_) on_event_(connection_closed{std::move(reason), std::move(saved)});
+}
+
+// --- Sending -----------------------------------------------------------------------
+
+void session_client::transmit(v1::ClientMessage message) {
+  message.set_ack(last_seq_);
+  last_acked_seq_ = last_seq_;
+  last_sent_ = std::chrono::steady_clock::now();
+  transport_->send(encode(message));
+}
+
+void session_client::send_input(v1::ClientMessage message) {
+  if (final_) return;
+  if (message.has_draft() && !view_.connected && !unacked_.empty() && unacked_.back().has_draft()) {
+    // Offline: the newest draft replaces one that was never sent.
+    unacked_.back().mutable_draft()->set_text(message.draft().text());
+    return save_state();
+  }
+  message.set_input_id(next_input_id_++);
+  if (message.has_end_turn()) my_words_.push_back(message.end_turn().text());
+  if (message.has_judge() && !message.judge().missed().empty()) my_words_.push_back(message.judge().missed());
+  if (message.has_check_in() && !message.check_in().words().empty()) my_words_.push_back(message.check_in().words());
+  unacked_.push_back(message);
+  save_state();
+  if (view_.connected) transmit(std::move(message));
+}
+
+void session_client::arm_ack_timer() {
+  if (ack_timer_armed_) return;
+  ack_timer_armed_ = true;
+  ack_timer_.expires_after(options_.ack_delay);
+  ack_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->ack_timer_armed_ = false;
+    if (ec || !self->view_.connected || self->last_acked_seq_ >= self->last_seq_) return;
+    v1::ClientMessage ack;
+    ack.mutable_ack_only();
+    self->transmit(std::move(ack));
+  });
+}
+
+void session_client::arm_heartbeat() {
+  heartbeat_timer_.expires_after(heartbeat_interval_ / 2);
+  heartbeat_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    if (self->view_.connected &&
+        std::chrono::steady_clock::now() - self->last_sent_ >= self->heartbeat_interval_ / 2) {
+      v1::ClientMessage beat;
+      beat.mutable_ack_only();
+      self->transmit(std::move(beat));
+    }
+    self->arm_heartbeat();
   });
 }
 
 void session_client::ready() {
   v1::ClientMessage m;
   m.mutable_ready();
-  send(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
 }
 
 void session_client::set_draft(std::string text) {
-  net::post(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
+  net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
+    self->view_.my_draft = text;
+    if (!self->view_.connected) {
+      v1::ClientMessage m;
+      m.mutable_draft()->set_text(std::move(text));
+      return self->send_input(std::move(m));
+    }
     self->pending_draft_ = std::move(text);
     if (self->draft_timer_armed_) return;  // the timer sends the latest text
     const auto now = std::chrono::steady_clock::now();
@@ -102,7 +345,7 @@ void session_client::set_draft(std::string text) {
     if (now >= next) return self->flush_draft();
     self->draft_timer_armed_ = true;
     self->draft_timer_.expires_at(next);
-    self->draft_timer_.async_wait([weak = std::weak_ptr<session_client>(self)](boost::system::error_code ec) {
+    self->draft_timer_.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
       auto s = weak.lock();
       if (!s) return;
       s->draft_timer_armed_ = false;
@@ -117,17 +360,17 @@ void session_client::flush_draft() {
   m.mutable_draft()->set_text(std::move(*pending_draft_));
   pending_draft_.reset();
   last_draft_sent_ = std::chrono::steady_clock::now();
-  transport_->send(encode(m));
+  send_input(std::move(m));
 }
 
 void session_client::end_turn(std::string text) {
-  v1::ClientMessage m;
-  m.mutable_end_turn()->set_text(std::move(text));
-  net::post(ioc_, [self = shared_from_this(), bytes = encode(m)]() mutable {
+  net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
     // The final text replaces any draft not yet sent.
     self->pending_draft_.reset();
     self->draft_timer_.cancel();
-    self->transport_->send(std::move(bytes));
+    v1::ClientMessage m;
+    m.mutable_end_turn()->set_text(std::move(text));
+    self->send_input(std::move(m));
   });
 }
 
@@ -135,25 +378,25 @@ void session_client::judge(v1::Verdict verdict, std::string missed) {
   v1::ClientMessage m;
   m.mutable_judge()->set_verdict(verdict);
   m.mutable_judge()->set_missed(std::move(missed));
-  send(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
 }
 
 void session_client::time_out() {
   v1::ClientMessage m;
   m.mutable_time_out();
-  send(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
 }
 
 void session_client::resume() {
   v1::ClientMessage m;
   m.mutable_resume();
-  send(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
 }
 
 void session_client::end_session() {
   v1::ClientMessage m;
   m.mutable_end_session();
-  send(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
 }
 
 void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything,
@@ -164,14 +407,81 @@ void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_a
   c->set_could_say_anything(could_say_anything);
   c->set_partner_invested(partner_invested);
   c->set_words(std::move(words));
-  send(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+}
+
+void session_client::leave() {
+  net::dispatch(ioc_, [self = shared_from_this()] {
+    self->leaving_ = true;
+    if (!self->view_.connected) {
+      // Nobody to tell now: stop, and forget the seat.
+      self->final_ = true;
+      self->reconnect_timer_.cancel();
+      if (self->connecting_) return self->transport_->close();  // on_close finishes
+      return self->finish("left");
+    }
+    v1::ClientMessage m;
+    m.mutable_leave();
+    self->send_input(std::move(m));
+    self->final_ = true;  // the server closes with 1000 "left"
+  });
 }
 
 void session_client::close() {
-  net::post(ioc_, [self = shared_from_this()] {
+  net::dispatch(ioc_, [self = shared_from_this()] {
+    self->final_ = true;
+    self->reconnect_timer_.cancel();
     self->draft_timer_.cancel();
-    self->transport_->close();
+    self->ack_timer_.cancel();
+    self->heartbeat_timer_.cancel();
+    if (self->connecting_) return self->transport_->close();  // on_close finishes
+    self->finish("closed");
   });
+}
+
+// --- The state file ----------------------------------------------------------------
+
+void session_client::save_state() {
+  if (options_.state_file.empty() || resume_token_.empty()) return;
+  v1::ClientState state;
+  state.set_server_host(options_.server.host);
+  state.set_server_port(options_.server.port);
+  state.set_session_key(session_key_);
+  state.set_resume_token(resume_token_);
+  state.set_seat(view_.my_seat);
+  state.set_last_seq(last_seq_);
+  state.set_next_input_id(next_input_id_);
+  for (const auto& m : unacked_) state.add_unacked(m.SerializeAsString());
+  state.set_draft(view_.my_draft);
+  state.set_draft_key(draft_key_);
+  state.set_invite_code(view_.invite_code);
+  state.set_name(options_.name);
+  state.set_ca_file(options_.tls.ca_file);
+  for (const auto& w : my_words_) state.add_my_words(w);
+  *state.mutable_snapshot() = view_.snapshot;
+  write_private_file(options_.state_file, state.SerializeAsString());
+}
+
+void session_client::forget_state() {
+  if (!options_.state_file.empty()) std::remove(options_.state_file.c_str());
+}
+
+std::string session_client::save_my_words() const {
+  std::vector<std::string> words = my_words_;
+  if (!view_.my_draft.empty()) words.push_back(view_.my_draft + "  (unfinished)");
+  if (words.empty()) return {};
+  const auto dir = options_.state_file.empty()
+                       ? std::filesystem::temp_directory_path()
+                       : std::filesystem::path(options_.state_file).parent_path();
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  const auto path = (dir / ("heard-words-" + std::string(stamp) + ".txt")).string();
+  std::string text = "What you wrote in your Heard session (the server lost the session):\n\n";
+  for (const auto& w : words) text += w + "\n\n";
+  return write_private_file(path, text) ? path : std::string();
 }
 
 }  // namespace heard::client

@@ -4,12 +4,16 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 #include <variant>
 
 #include "client_transport.hpp"
+#include "heard/v1/client_state.pb.h"
 #include "heard/v1/heard.pb.h"
 
 namespace heard::client {
@@ -18,25 +22,45 @@ struct client_options {
   server_address server;
   tls_options tls;
   std::string name;  // how the partner sees you
+  /// Where to keep what a restarted client needs to resume (mode 0600).
+  /// Empty: nothing is kept on disk.
+  std::string state_file;
+  /// Reconnection back-off: doubles from `initial` up to `max`, each wait
+  /// drawn between half and all of it (jitter), so a restarting server is not
+  /// hit by every client at once.
+  std::chrono::milliseconds reconnect_initial{250};
+  std::chrono::milliseconds reconnect_max{8'000};
+  /// How long a received event may wait for its acknowledgement.
+  std::chrono::milliseconds ack_delay{200};
 };
 
-/// The connection is gone (closed by the server, lost, or refused).
+/// The connection dropped; the client is reconnecting by itself.
+struct connection_lost {
+  std::string reason;
+  std::chrono::milliseconds retry_in;
+};
+
+/// The connection is gone for good: the session ended, you left, or the
+/// server refused the session. `saved_words` names a file holding everything
+/// you wrote if the session was lost before the server confirmed it.
 struct connection_closed {
   std::string reason;
+  std::string saved_words;
 };
 
 /// What the client library reports: every message from the server, typed by
-/// its oneof body, and the end of the connection.
-using client_event = std::variant<v1::ServerMessage, connection_closed>;
+/// its oneof body, and the state of the connection.
+using client_event = std::variant<v1::ServerMessage, connection_lost, connection_closed>;
 
 /// What a client knows of its session, kept current from the server's
 /// messages so a UI never derives state itself.
 struct session_view {
-  bool connected = false;
+  bool connected = false;  // welcomed on a live connection
   v1::Seat my_seat = v1::SEAT_UNSPECIFIED;
   std::string invite_code;
   std::uint32_t max_turn_chars = 0;
   v1::Snapshot snapshot;
+  std::string my_draft;  // what I have written for the current floor so far
 
   v1::Seat partner_seat() const { return my_seat == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A; }
   bool i_hold_floor() const { return my_seat != v1::SEAT_UNSPECIFIED && snapshot.floor_holder() == my_seat; }
@@ -44,8 +68,16 @@ struct session_view {
 };
 
 /// An asynchronous Heard client on one io_context (run it on one thread).
-/// Calls may come from any thread; they are posted to that context. Events
-/// are delivered on the context's thread, after view() is updated.
+/// Calls may come from any thread; they are dispatched to that context (run
+/// at once when made on its thread, so a UI sees their effect on view()
+/// right away). Events are delivered on the context's thread, after view()
+/// is updated.
+///
+/// Nothing written is lost to a dropped connection: every input carries an
+/// id and stays queued until the server acknowledges it; a drop reconnects
+/// with back-off, resumes the seat, receives what was missed and resends what
+/// was not acknowledged. With a state file the same holds across a restart
+/// of the client (see resume_saved()).
 class session_client : public std::enable_shared_from_this<session_client> {
  public:
   using event_handler = std::function<void(const client_event&)>;
@@ -57,6 +89,11 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void start(v1::CreateOptions create);
   /// Joins with a code a partner gave you.
   void join(std::string code);
+  /// Resumes the session kept in the state file. Returns false (and does
+  /// nothing) if there is none.
+  bool resume_saved();
+  /// Whether `state_file` holds an unfinished session.
+  static bool has_saved_session(const std::string& state_file);
 
   void ready();
   /// The text so far, while typing. Sent at most once per the server's draft
@@ -69,6 +106,10 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void end_session();
   void check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything, std::uint32_t partner_invested,
                 std::string words = {});
+  /// Leaves for good: the partner is told and goes to the check-in.
+  void leave();
+  /// Drops the connection without leaving and without reconnecting (the
+  /// server keeps the seat for a resume). For shutting down a process.
   void close();
 
   /// Only from the io_context's thread (e.g. inside the event handler).
@@ -76,16 +117,59 @@ class session_client : public std::enable_shared_from_this<session_client> {
 
  private:
   void connect(std::string target, v1::Hello hello);
-  void send(v1::ClientMessage message);
+  void reconnect();
+  void on_open();
   void on_message(std::string_view bytes);
+  void on_close(const std::string& reason);
+  void on_welcome(const v1::Welcome& welcome);
+
+  /// Numbers an input, queues it until acknowledged, and sends it when connected.
+  void send_input(v1::ClientMessage message);
+  void transmit(v1::ClientMessage message);
   void flush_draft();
+  void arm_ack_timer();
+  void arm_heartbeat();
+  void update_draft_key();
+  void finish(std::string reason);
+  std::string save_my_words() const;
+  void save_state();
+  void forget_state();
 
   boost::asio::io_context& ioc_;
   client_options options_;
   event_handler on_event_;
-  std::shared_ptr<client_transport> transport_;
+  std::shared_ptr<client_transport> transport_;  // a fresh one per connection
+  std::uint64_t generation_ = 0;                 // callbacks of older connections are ignored
+  bool connecting_ = false;                      // a connection exists (opening or open)
   session_view view_;
 
+  // Resumption.
+  std::string session_key_;
+  std::string resume_token_;
+  std::uint64_t last_seq_ = 0;
+  std::uint64_t last_acked_seq_ = 0;  // the highest seq we told the server about
+  std::uint64_t next_input_id_ = 1;
+  std::deque<v1::ClientMessage> unacked_;
+  std::uint64_t draft_key_ = 0;
+  std::vector<std::string> my_words_;
+  bool welcomed_once_ = false;
+  bool final_ = false;     // no reconnecting: ended, left, refused, or closed
+  bool leaving_ = false;
+  bool session_gone_ = false;
+  bool finished_ = false;  // connection_closed was reported
+  std::string final_reason_;
+  unsigned reconnect_attempt_ = 0;
+  boost::asio::steady_timer reconnect_timer_;
+  std::mt19937 jitter_{std::random_device{}()};
+
+  // Acknowledgements and liveness.
+  boost::asio::steady_timer ack_timer_;
+  bool ack_timer_armed_ = false;
+  boost::asio::steady_timer heartbeat_timer_;
+  std::chrono::milliseconds heartbeat_interval_{10'000};
+  std::chrono::steady_clock::time_point last_sent_{};
+
+  // Drafts.
   std::chrono::milliseconds draft_interval_{300};
   boost::asio::steady_timer draft_timer_;
   std::optional<std::string> pending_draft_;

@@ -59,6 +59,11 @@ std::optional<v1::Error> check_version(const v1::Hello& hello) {
   return error;
 }
 
+std::uint64_t floor_key(const v1::Snapshot& s) {
+  const v1::Phase phase = s.phase() == v1::PHASE_PAUSED ? s.paused_phase() : s.phase();
+  return (std::uint64_t(s.round()) << 40) | (std::uint64_t(s.attempt()) << 8) | std::uint64_t(phase);
+}
+
 std::string_view error_code_name(v1::ErrorCode code) {
   return strip_prefix(v1::ErrorCode_Name(code), "ERROR_");
 }

@@ -29,6 +29,11 @@ std::string encode(const google::protobuf::MessageLite& message);
 /// Checks a Hello's version; the Error explains both versions.
 std::optional<v1::Error> check_version(const v1::Hello& hello);
 
+/// Identifies one stretch of floor — a statement, or one paraphrase attempt —
+/// from a snapshot. A pause and its resume keep it; anything else changes it.
+/// Clients use it to know when the text being written belongs to a new turn.
+std::uint64_t floor_key(const v1::Snapshot& snapshot);
+
 /// Short names for logs and the plain client, e.g. "NOT_YOUR_TURN", "SPEAKING".
 std::string_view error_code_name(v1::ErrorCode code);
 std::string_view phase_name(v1::Phase phase);

@@ -28,6 +28,9 @@ bool is_exercise_phase(v1::Phase phase) {
   return phase == v1::PHASE_SPEAKING || phase == v1::PHASE_PARAPHRASING || phase == v1::PHASE_CONFIRMING;
 }
 
+// Phases a time-out or a dropped connection can pause.
+bool is_pausable(v1::Phase phase) { return phase == v1::PHASE_READY || is_exercise_phase(phase); }
+
 }  // namespace
 
 audience audience_of(v1::Seat seat) { return seat == v1::SEAT_B ? audience::seat_b : audience::seat_a; }
@@ -37,6 +40,51 @@ v1::Seat other_seat(v1::Seat seat) { return seat == v1::SEAT_A ? v1::SEAT_B : v1
 exercise::exercise(exercise_settings settings) : settings_(settings), speaker_(settings.first_speaker) {
   if (settings_.mode == v1::MODE_UNSPECIFIED) settings_.mode = v1::MODE_TEXT;
   if (speaker_ != v1::SEAT_B) speaker_ = v1::SEAT_A;
+}
+
+v1::ExerciseState exercise::save() const {
+  v1::ExerciseState out;
+  out.set_mode(settings_.mode);
+  out.set_phase(phase_);
+  out.set_paused_phase(paused_phase_);
+  out.set_paused_by(paused_by_);
+  out.set_pause_reason(pause_reason_);
+  out.set_speaker(speaker_);
+  out.set_round(round_);
+  out.set_attempt(attempt_);
+  for (const auto& p : partners_) {
+    auto* saved = out.add_partners();
+    saved->set_present(p.present);
+    saved->set_ready(p.ready);
+    saved->set_left(p.left);
+    saved->set_link(p.link);
+    saved->set_name(p.name);
+    if (p.check_in) *saved->mutable_check_in() = *p.check_in;
+  }
+  return out;
+}
+
+exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limits) {
+  exercise e({state.mode(), state.speaker(), limits});
+  e.phase_ = state.phase();
+  e.paused_phase_ = state.paused_phase();
+  e.paused_by_ = state.paused_by();
+  e.pause_reason_ = state.pause_reason();
+  e.round_ = state.round();
+  e.attempt_ = state.attempt();
+  for (int i = 0; i < state.partners_size() && i < 2; ++i) {
+    const auto& saved = state.partners(i);
+    auto& p = e.partners_[static_cast<std::size_t>(i)];
+    p.present = saved.present();
+    p.ready = saved.ready();
+    p.left = saved.left();
+    p.name = saved.name();
+    if (saved.has_check_in()) p.check_in = saved.check_in();
+    p.link = p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED)
+                       : v1::LINK_UNSPECIFIED;
+  }
+  if (auto away = e.someone_away(); away && e.partner(other_seat(*away)).present) e.pause_for_absence(*away);
+  return e;
 }
 
 v1::Seat exercise::floor_holder() const {
@@ -68,6 +116,9 @@ v1::Snapshot exercise::snapshot() const {
   s.set_b_name(b.name);
   s.set_a_checked_in(a.check_in.has_value());
   s.set_b_checked_in(b.check_in.has_value());
+  s.set_a_link(a.link);
+  s.set_b_link(b.link);
+  s.set_pause_reason(pause_reason_);
   return s;
 }
 
@@ -87,8 +138,12 @@ exercise::result exercise::join(v1::Seat seat, const std::string& name) {
     return refused(v1::ERROR_INVALID_CODE, "That seat is taken.");
   }
   p.present = true;
+  p.link = v1::LINK_CONNECTED;
   p.name = name;
-  if (partner(other_seat(seat)).present) phase_ = v1::PHASE_READY;
+  if (partner(other_seat(seat)).present) {
+    phase_ = v1::PHASE_READY;
+    if (auto away = someone_away()) pause_for_absence(*away);
+  }
   result r;
   push_state(r);
   return r;
@@ -100,6 +155,7 @@ exercise::result exercise::leave(v1::Seat seat) {
   p.present = false;
   p.left = true;
   p.ready = false;
+  p.link = v1::LINK_UNSPECIFIED;
 
   result r;
   const v1::Seat other = other_seat(seat);
@@ -276,11 +332,10 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
 
 exercise::result exercise::on_time_out(v1::Seat from) {
   if (phase_ == v1::PHASE_PAUSED) return refused(v1::ERROR_ALREADY_DONE, "The session is already paused.");
-  if (phase_ != v1::PHASE_READY && !is_exercise_phase(phase_)) {
-    return refused(v1::ERROR_WRONG_PHASE, "There is nothing to pause right now.");
-  }
+  if (!is_pausable(phase_)) return refused(v1::ERROR_WRONG_PHASE, "There is nothing to pause right now.");
   paused_phase_ = phase_;
   paused_by_ = from;
+  pause_reason_ = v1::PAUSE_REASON_TIME_OUT;
   phase_ = v1::PHASE_PAUSED;
   result r;
   push_state(r);
@@ -289,13 +344,15 @@ exercise::result exercise::on_time_out(v1::Seat from) {
 
 exercise::result exercise::on_resume(v1::Seat from) {
   if (phase_ != v1::PHASE_PAUSED) return refused(v1::ERROR_WRONG_PHASE, "The session is not paused.");
+  if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) {
+    return refused(v1::ERROR_SESSION_PAUSED,
+                   "Your partner's connection dropped; the session goes on when they are back.");
+  }
   if (from != paused_by_) {
     return refused(v1::ERROR_NOT_PAUSED_BY_YOU,
                    "Your partner called this time-out; they resume when they are ready.");
   }
-  phase_ = paused_phase_;
-  paused_phase_ = v1::PHASE_UNSPECIFIED;
-  paused_by_ = v1::SEAT_UNSPECIFIED;
+  end_pause(true);
   result r;
   push_state(r);
   return r;
@@ -319,6 +376,77 @@ void exercise::go_to_check_in() {
   phase_ = v1::PHASE_CHECK_IN;
   paused_phase_ = v1::PHASE_UNSPECIFIED;
   paused_by_ = v1::SEAT_UNSPECIFIED;
+  pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
+}
+
+std::optional<v1::Seat> exercise::someone_away() const {
+  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    const auto& p = partner(seat);
+    if (p.present && p.link != v1::LINK_CONNECTED) return seat;
+  }
+  return std::nullopt;
+}
+
+void exercise::pause_for_absence(v1::Seat away) {
+  if (phase_ == v1::PHASE_PAUSED) {
+    // A time-out in progress stays the caller's to end.
+    return;
+  }
+  if (!is_pausable(phase_)) return;
+  paused_phase_ = phase_;
+  paused_by_ = away;
+  pause_reason_ = v1::PAUSE_REASON_PARTNER_AWAY;
+  phase_ = v1::PHASE_PAUSED;
+}
+
+void exercise::end_pause(bool keep_if_someone_away) {
+  if (keep_if_someone_away) {
+    if (auto away = someone_away()) {
+      paused_by_ = *away;
+      pause_reason_ = v1::PAUSE_REASON_PARTNER_AWAY;
+      return;
+    }
+  }
+  phase_ = paused_phase_;
+  paused_phase_ = v1::PHASE_UNSPECIFIED;
+  paused_by_ = v1::SEAT_UNSPECIFIED;
+  pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
+}
+
+exercise::result exercise::disconnect(v1::Seat seat) {
+  auto& p = partner(seat);
+  if (!p.present || p.link != v1::LINK_CONNECTED) {
+    return refused(v1::ERROR_WRONG_PHASE, "That partner is not connected.");
+  }
+  p.link = v1::LINK_DROPPED;
+  if (partner(other_seat(seat)).present) pause_for_absence(seat);
+  result r;
+  push_state(r);
+  return r;
+}
+
+exercise::result exercise::reconnect(v1::Seat seat) {
+  auto& p = partner(seat);
+  if (!p.present || p.link == v1::LINK_CONNECTED) {
+    return refused(v1::ERROR_WRONG_PHASE, "That partner is not away.");
+  }
+  p.link = v1::LINK_CONNECTED;
+  if (phase_ == v1::PHASE_PAUSED && pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) end_pause(true);
+  result r;
+  push_state(r);
+  return r;
+}
+
+exercise::result exercise::overdue(v1::Seat seat) {
+  auto& p = partner(seat);
+  if (!p.present || p.link != v1::LINK_DROPPED) {
+    return refused(v1::ERROR_WRONG_PHASE, "That partner is not away.");
+  }
+  p.link = v1::LINK_OVERDUE;
+  result r;
+  push_state(r);
+  if (phase_ == v1::PHASE_CHECK_IN) finish_check_in_if_complete(r);
+  return r;
 }
 
 exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_in) {
@@ -344,7 +472,8 @@ exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_i
 
 void exercise::finish_check_in_if_complete(result& r) {
   for (const auto& p : partners_) {
-    if (p.present && !p.check_in) return;
+    // An overdue partner no longer holds up the other's results.
+    if (p.present && !p.check_in && p.link != v1::LINK_OVERDUE) return;
   }
   v1::ServerMessage m;
   auto* results = m.mutable_check_in_results();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "heard/v1/heard.pb.h"
+#include "heard/v1/server_state.pb.h"
 
 namespace heard {
 
@@ -49,12 +50,27 @@ class exercise {
 
   explicit exercise(exercise_settings settings);
 
+  /// Everything needed to carry the exercise across a server restart.
+  v1::ExerciseState save() const;
+  /// The inverse of save(). Every seated partner comes back as away (their
+  /// links are gone), which pauses an exercise in progress.
+  static exercise restore(const v1::ExerciseState& state, exercise_limits limits);
+
   /// A partner takes their seat. The session's registry decides who may.
   result join(v1::Seat seat, const std::string& name);
 
-  /// A partner is gone (closed the app or the connection). The other one is
-  /// told and goes on to the check-in.
+  /// A partner left for good (said Leave). The other one is told and goes on
+  /// to the check-in.
   result leave(v1::Seat seat);
+
+  /// A partner's connection dropped: they keep their seat, and an exercise
+  /// in progress pauses until they are back.
+  result disconnect(v1::Seat seat);
+  /// A dropped partner resumed.
+  result reconnect(v1::Seat seat);
+  /// A dropped partner stayed away past the grace window: the other is told
+  /// and may keep waiting or end; the check-in no longer waits for them.
+  result overdue(v1::Seat seat);
 
   /// Any message after Hello, from a seated partner.
   result handle(v1::Seat from, const v1::ClientMessage& message);
@@ -63,12 +79,14 @@ class exercise {
   v1::Phase phase() const { return phase_; }
   bool ended() const { return phase_ == v1::PHASE_ENDED; }
   bool present(v1::Seat seat) const { return partner(seat).present; }
+  bool connected(v1::Seat seat) const { return partner(seat).link == v1::LINK_CONNECTED; }
 
  private:
   struct partner_state {
     bool present = false;
     bool ready = false;
     bool left = false;
+    v1::LinkState link = v1::LINK_UNSPECIFIED;
     std::string name;
     std::optional<v1::CheckIn> check_in;
   };
@@ -92,6 +110,11 @@ class exercise {
   const partner_state& partner(v1::Seat seat) const { return partners_[seat == v1::SEAT_B ? 1 : 0]; }
 
   void push_state(result& r) const;
+  /// Pauses an exercise in progress because `away` dropped.
+  void pause_for_absence(v1::Seat away);
+  /// Ends a pause once every seated partner is connected again.
+  void end_pause(bool keep_if_someone_away);
+  std::optional<v1::Seat> someone_away() const;
   void go_to_check_in();
   /// Once every present partner answered: the results, then ENDED.
   void finish_check_in_if_complete(result& r);
@@ -100,6 +123,7 @@ class exercise {
   v1::Phase phase_ = v1::PHASE_WAITING_FOR_PARTNER;
   v1::Phase paused_phase_ = v1::PHASE_UNSPECIFIED;
   v1::Seat paused_by_ = v1::SEAT_UNSPECIFIED;
+  v1::PauseReason pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
   v1::Seat speaker_;
   std::uint32_t round_ = 0;
   std::uint32_t attempt_ = 0;

@@ -41,7 +41,7 @@ void client_connection::on_message(std::string_view bytes) {
     }
     return on_hello(message.hello());
   }
-  session_->handle(seat_, std::move(message));
+  session_->handle(link_, std::move(message));
 }
 
 void client_connection::on_hello(const v1::Hello& hello) {
@@ -55,6 +55,20 @@ void client_connection::on_hello(const v1::Hello& hello) {
   }
 
   const auto now = session_registry::clock::now();
+  constexpr std::string_view resume_suffix = session_registry::resume_suffix;
+  if (route_.size() > resume_suffix.size() && route_.ends_with(resume_suffix)) {
+    auto session = registry_.find(std::string_view(route_).substr(0, route_.size() - resume_suffix.size()));
+    if (!session) {
+      ++stats_.resumes_refused;
+      return refuse_and_close(v1::ERROR_SESSION_EXPIRED,
+                              "This session cannot be resumed: it has ended, expired, or was resumed from another "
+                              "device.",
+                              "session expired");
+    }
+    session_ = std::move(session);
+    session_->rejoin(link_, hello.rejoin());
+    return;
+  }
   if (route_ == "new") {
     exercise_settings settings;
     settings.mode = hello.create().mode() == v1::MODE_SPOKEN ? v1::MODE_SPOKEN : v1::MODE_TEXT;
@@ -71,9 +85,8 @@ void client_connection::on_hello(const v1::Hello& hello) {
                               "busy");
     }
     session_ = std::move(created->session);
-    seat_ = v1::SEAT_A;
     log_.write(log_level::info, "session=", log_label(session_->id()), " event=created");
-    session_->join(seat_, link_, hello.display_name(), created->invite_code);
+    session_->join(v1::SEAT_A, link_, hello.display_name(), created->invite_code);
     return;
   }
 
@@ -87,12 +100,11 @@ void client_connection::on_hello(const v1::Hello& hello) {
                             "invalid code");
   }
   session_ = std::move(session);
-  seat_ = v1::SEAT_B;
-  session_->join(seat_, link_, hello.display_name(), "");
+  session_->join(v1::SEAT_B, link_, hello.display_name(), "");
 }
 
 void client_connection::on_close() {
-  if (session_) session_->leave(seat_, link_);
+  if (session_) session_->drop(link_);
   session_.reset();
   link_.reset();
 }

@@ -14,10 +14,12 @@ namespace heard::server {
 class session_registry;
 
 /// The application's side of one link: decodes each message, handles Hello
-/// (create or join), then forwards everything to the member's session.
+/// (create, join or resume), then forwards everything to the member's session,
+/// which knows the link's seat.
 class client_connection : public link_handler, public std::enable_shared_from_this<client_connection> {
  public:
-  /// `route` is the upgrade target after "/v1/sessions/": "new" or a code.
+  /// `route` is the upgrade target after "/v1/sessions/": "new", a code, or
+  /// "<session key>/resume".
   client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
                     const server_config& config, server_stats& stats, logger& log);
 
@@ -37,7 +39,6 @@ class client_connection : public link_handler, public std::enable_shared_from_th
   server_stats& stats_;
   logger& log_;
   std::shared_ptr<relay_session> session_;
-  v1::Seat seat_ = v1::SEAT_UNSPECIFIED;
   bool closing_ = false;
 };
 

@@ -18,6 +18,10 @@ heard_server::heard_server(server_config config, std::ostream& log_out)
 heard_server::~heard_server() = default;
 
 std::uint16_t heard_server::start() {
+  if (!config_.state_file.empty()) {
+    const auto restored = registry_.restore(config_.state_file, session_registry::clock::now());
+    if (restored > 0) log_.write(log_level::info, "event=sessions_restored count=", restored);
+  }
   const auto port = transport_.start();
   net::post(control_, [this] { schedule_sweep(); });
   log_.write(log_level::info, "event=listening address=", config_.listen_address, " port=", port,
@@ -42,6 +46,11 @@ void heard_server::run() {
   for (unsigned i = 0; i < extra; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();
   for (auto& t : threads) t.join();
+  if (stopping_ && !config_.state_file.empty()) {
+    // Nothing runs now, so the sessions can be read without their strands.
+    const auto saved = registry_.save(config_.state_file);
+    log_.write(log_level::info, "event=sessions_saved count=", saved);
+  }
   log_.write(log_level::info, "event=stopped ", stats_.describe());
 }
 
@@ -51,7 +60,10 @@ void heard_server::stop() {
     stopping_ = true;
     log_.write(log_level::info, "event=stopping");
     sweep_timer_.cancel();
-    transport_.stop();
+    registry_.shut_down();
+    // Clients reconnect by themselves; with a state file their sessions are
+    // still here when they do.
+    transport_.stop(config_.state_file.empty() ? "server shutting down" : "server restarting");
     // Closing handshakes normally finish in a round trip; a peer that never
     // answers must not hold the process.
     grace_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;

@@ -2,11 +2,28 @@
 
 #include <boost/asio/post.hpp>
 
+#include <openssl/crypto.h>
+
 #include "codec.hpp"
 #include "secure_random.hpp"
 
 namespace heard::server {
 namespace net = boost::asio;
+
+namespace {
+
+std::string new_resume_token() { return secure_random_bytes(16); }  // 128 bits
+
+bool same_token(const std::string& a, const std::string& b) {
+  // Constant time: the comparison must not tell an attacker how close a guess was.
+  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+exercise_limits limits_of(const server_config& config) {
+  return {config.max_turn_chars, config.max_check_in_chars};
+}
+
+}  // namespace
 
 relay_session::relay_session(net::io_context& ioc, std::string id, const exercise_settings& settings,
                              const server_config& config, server_stats& stats, logger& log, ended_callback on_ended)
@@ -21,68 +38,287 @@ relay_session::relay_session(net::io_context& ioc, std::string id, const exercis
   ++stats_.sessions_live;
 }
 
+relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved, const server_config& config,
+                             server_stats& stats, logger& log, ended_callback on_ended)
+    : strand_(net::make_strand(ioc)),
+      id_(saved.id()),
+      log_id_(log_label(id_)),
+      config_(config),
+      stats_(stats),
+      log_(log),
+      on_ended_(std::move(on_ended)),
+      exercise_(exercise::restore(saved.exercise(), limits_of(config))),
+      next_seq_(saved.next_seq()),
+      invite_code_(saved.invite_code()) {
+  ++stats_.sessions_live;
+  for (int i = 0; i < saved.members_size() && i < 2; ++i) {
+    const auto& m = saved.members(i);
+    auto& member = members_[static_cast<std::size_t>(i)];
+    member.resume_token = m.resume_token();
+    member.last_input_id = m.last_input_id();
+    member.last_seq = m.last_seq();
+    for (const auto& e : m.unacked()) {
+      member.unacked.emplace_back(e.seq(), std::make_shared<const std::string>(e.message()));
+      member.unacked_bytes += e.message().size();
+    }
+  }
+}
+
 relay_session::~relay_session() { --stats_.sessions_live; }
 
-void relay_session::join(v1::Seat seat, std::shared_ptr<link> member, std::string name, std::string invite_code) {
-  net::post(strand_, [self = shared_from_this(), seat, member = std::move(member), name = std::move(name),
+void relay_session::save(v1::SessionState& out) const {
+  out.set_id(id_);
+  out.set_next_seq(next_seq_);
+  *out.mutable_exercise() = exercise_.save();
+  out.set_invite_code(invite_code_);
+  for (const auto& m : members_) {
+    auto* saved = out.add_members();
+    saved->set_resume_token(m.resume_token);
+    saved->set_last_input_id(m.last_input_id);
+    saved->set_last_seq(m.last_seq);
+    for (const auto& [seq, bytes] : m.unacked) {
+      auto* e = saved->add_unacked();
+      e->set_seq(seq);
+      e->set_message(*bytes);
+    }
+  }
+}
+
+void relay_session::start_restored() {
+  net::post(strand_, [self = shared_from_this()] {
+    for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+      if (self->exercise_.present(seat) && !self->exercise_.connected(seat)) self->start_grace(seat);
+    }
+  });
+}
+
+void relay_session::shut_down() {
+  net::post(strand_, [self = shared_from_this()] {
+    self->shutting_down_ = true;
+    for (auto& m : self->members_) {
+      if (m.grace_timer) m.grace_timer->cancel();
+    }
+    if (self->linger_timer_) self->linger_timer_->cancel();
+  });
+}
+
+std::optional<v1::Seat> relay_session::seat_of(const std::shared_ptr<link>& l) const {
+  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    if (l && member(seat).current_link == l) return seat;
+  }
+  return std::nullopt;
+}
+
+// --- Joining and resuming ------------------------------------------------------
+
+void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::string name, std::string invite_code) {
+  net::post(strand_, [self = shared_from_this(), seat, joiner = std::move(joiner), name = std::move(name),
                       invite_code = std::move(invite_code)]() mutable {
     auto result = self->exercise_.join(seat, name);
-    if (!result.ok()) {
+    if (!result.ok() || self->finished_) {
       // The registry hands each seat out once, so this is a race with the
       // session ending; the joiner gets the same answer as a wrong code.
-      v1::ServerMessage refusal;
-      *refusal.mutable_error() = *result.error;
-      member->send(std::make_shared<const std::string>(encode(refusal)));
-      member->close(close_code::policy_violation, "invalid code");
+      self->send_direct(joiner, make_error(v1::ERROR_INVALID_CODE, "That code does not open a session. Check it "
+                                                                   "with your partner, or ask for a new one."),
+                        seat);
+      joiner->close(close_code::policy_violation, "invalid code");
       return;
     }
-    self->link_of(seat) = std::move(member);
-
-    v1::ServerMessage welcome;
-    auto* w = welcome.mutable_welcome();
-    w->set_protocol_version(protocol_version);
-    w->set_your_seat(seat);
-    w->set_invite_code(invite_code);
-    w->set_invite_ttl_seconds(static_cast<std::uint32_t>(self->config_.invite_ttl.count()));
-    w->set_max_turn_chars(static_cast<std::uint32_t>(self->config_.max_turn_chars));
-    w->set_draft_interval_ms(static_cast<std::uint32_t>(self->config_.draft_interval.count()));
-    *w->mutable_snapshot() = self->exercise_.snapshot();
-    self->send_to(seat, welcome);
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=joined seat=",
-                     seat == v1::SEAT_A ? "A" : "B");
+    auto& m = self->member(seat);
+    m.current_link = std::move(joiner);
+    m.resume_token = new_resume_token();
+    if (!invite_code.empty()) self->invite_code_ = invite_code;
+    self->welcome(seat, invite_code, false);
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=joined seat=", self->seat_label(seat));
     self->deliver(std::move(result));
   });
 }
 
-void relay_session::handle(v1::Seat from, v1::ClientMessage message) {
-  net::post(strand_, [self = shared_from_this(), from, message = std::move(message)] {
-    if (self->finished_ || !self->link_of(from)) return;
-    auto result = self->exercise_.handle(from, message);
+void relay_session::welcome(v1::Seat seat, const std::string& invite_code, bool resumed) {
+  auto& m = member(seat);
+  v1::ServerMessage message;
+  auto* w = message.mutable_welcome();
+  w->set_protocol_version(protocol_version);
+  w->set_your_seat(seat);
+  w->set_invite_code(invite_code);
+  w->set_invite_ttl_seconds(static_cast<std::uint32_t>(config_.invite_ttl.count()));
+  w->set_max_turn_chars(static_cast<std::uint32_t>(config_.max_turn_chars));
+  w->set_draft_interval_ms(static_cast<std::uint32_t>(config_.draft_interval.count()));
+  w->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count()));
+  *w->mutable_snapshot() = exercise_.snapshot();
+  w->set_resume_token(m.resume_token);
+  w->set_session_key(id_);
+  w->set_last_input_id(m.last_input_id);
+  w->set_resumed(resumed);
+  send_direct(m.current_link, std::move(message), seat);
+}
+
+void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
+  net::post(strand_, [self = shared_from_this(), joiner = std::move(joiner), rejoin = std::move(rejoin)] {
+    std::optional<v1::Seat> seat;
+    for (v1::Seat s : {v1::SEAT_A, v1::SEAT_B}) {
+      if (same_token(self->member(s).resume_token, rejoin.resume_token())) seat = s;
+    }
+    if (!seat) {
+      // A token used once is dead: of two racing resumes only the first gets here.
+      ++self->stats_.resumes_refused;
+      self->send_direct(joiner, make_error(v1::ERROR_SESSION_EXPIRED,
+                                           "This session cannot be resumed: it has ended, expired, or was resumed "
+                                           "from another device."),
+                        v1::SEAT_UNSPECIFIED);
+      joiner->close(close_code::policy_violation, "session expired");
+      return;
+    }
+    auto& m = self->member(*seat);
+    if (rejoin.last_seq() > m.last_seq) {
+      ++self->stats_.bad_acks;
+      self->send_direct(joiner, make_error(v1::ERROR_BAD_ACK, "The resume claims events this server never sent."),
+                        v1::SEAT_UNSPECIFIED);
+      joiner->close(close_code::policy_violation, "bad ack");
+      return;
+    }
+    if (m.current_link) {
+      // The old connection may look alive (a half-open socket); the newest
+      // resume is the person's current device.
+      self->send_direct(m.current_link, make_error(v1::ERROR_REPLACED, "This session was resumed on another connection."),
+                        *seat);
+      m.current_link->close(close_code::policy_violation, "replaced");
+    }
+    if (m.grace_timer) m.grace_timer->cancel();
+    m.current_link = joiner;
+    m.resume_token = new_resume_token();
+    ++self->stats_.resumes;
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", self->seat_label(*seat),
+                     " replay=", m.unacked.size());
+    self->acknowledge(*seat, rejoin.last_seq());
+    self->welcome(*seat, *seat == v1::SEAT_A && self->exercise_.phase() == v1::PHASE_WAITING_FOR_PARTNER
+                             ? self->invite_code_
+                             : std::string(),
+                  true);
+    for (const auto& [seq, bytes] : m.unacked) m.current_link->send(bytes);
+    if (self->finished_) {
+      // A late resume of an ended session still gets what it missed, then the goodbye.
+      m.current_link->close(close_code::normal, "session ended");
+      m.current_link.reset();
+      return;
+    }
+    if (!self->exercise_.connected(*seat)) self->deliver(self->exercise_.reconnect(*seat));
+  });
+}
+
+// --- Inputs --------------------------------------------------------------------
+
+void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message) {
+  net::post(strand_, [self = shared_from_this(), from = std::move(from), message = std::move(message)] {
+    auto seat = self->seat_of(from);
+    if (!seat) return;  // a replaced or departed link; it is being closed
+    auto& m = self->member(*seat);
+
+    if (message.ack() > m.last_seq) {
+      ++self->stats_.bad_acks;
+      self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent."), *seat);
+      from->close(close_code::policy_violation, "bad ack");
+      return;
+    }
+    self->acknowledge(*seat, message.ack());
+    if (message.has_ack_only()) return;
+
+    if (message.input_id() == 0) {
+      ++self->stats_.inputs_refused;
+      self->send_direct(from, make_error(v1::ERROR_MALFORMED, "Every input needs an input_id (1, 2, 3, ...)."),
+                        *seat);
+      return;
+    }
+    if (message.input_id() <= m.last_input_id) {
+      // Sent again after a reconnect; its effect (and any answer) already
+      // happened. Only the acknowledgement is repeated.
+      ++self->stats_.duplicate_inputs;
+      v1::ServerMessage ack;
+      ack.mutable_ack();
+      self->send_direct(from, std::move(ack), *seat);
+      return;
+    }
+    m.last_input_id = message.input_id();
+
+    if (message.has_leave()) {
+      self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", self->seat_label(*seat));
+      auto result = self->exercise_.leave(*seat);
+      v1::ServerMessage ack;
+      ack.mutable_ack();
+      self->send_direct(from, std::move(ack), *seat);
+      from->close(close_code::normal, "left");
+      m.current_link.reset();
+      m.resume_token.clear();
+      self->deliver(std::move(result));
+      return;
+    }
+
+    auto result = self->exercise_.handle(*seat, message);
     if (!result.ok()) {
       ++self->stats_.inputs_refused;
       self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body_name(message),
                        " code=", error_code_name(result.error->code()));
       v1::ServerMessage refusal;
       *refusal.mutable_error() = std::move(*result.error);
-      self->send_to(from, refusal);
+      self->send_event(*seat, std::move(refusal), self->next_seq_++);
       return;
     }
     // Sizes only: never the words.
     self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(message),
                      " bytes=", message.ByteSizeLong(), " phase=", phase_name(self->exercise_.phase()));
-    self->deliver(std::move(result));
+    if (!self->deliver(std::move(result), *seat)) {
+      v1::ServerMessage ack;
+      ack.mutable_ack();
+      self->send_direct(from, std::move(ack), *seat);
+    }
   });
 }
 
-void relay_session::leave(v1::Seat seat, std::shared_ptr<link> member) {
-  net::post(strand_, [self = shared_from_this(), seat, member = std::move(member)] {
-    auto& current = self->link_of(seat);
-    if (!current || current != member) return;
-    current.reset();
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", seat == v1::SEAT_A ? "A" : "B");
+void relay_session::acknowledge(v1::Seat seat, std::uint64_t ack) {
+  auto& m = member(seat);
+  while (!m.unacked.empty() && m.unacked.front().first <= ack) {
+    m.unacked_bytes -= m.unacked.front().second->size();
+    m.unacked.pop_front();
+  }
+}
+
+// --- Leaving and dropping ------------------------------------------------------
+
+void relay_session::drop(std::shared_ptr<link> gone) {
+  net::post(strand_, [self = shared_from_this(), gone = std::move(gone)] {
+    auto seat = self->seat_of(gone);
+    if (!seat) return;  // already replaced by a resume, or left
+    self->member(*seat).current_link.reset();
     if (self->finished_) return;
-    self->deliver(self->exercise_.leave(seat));
+    ++self->stats_.drops;
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=dropped seat=", self->seat_label(*seat));
+    self->deliver(self->exercise_.disconnect(*seat));
+    self->start_grace(*seat);
   });
+}
+
+void relay_session::start_grace(v1::Seat seat) {
+  if (shutting_down_) return;
+  auto& m = member(seat);
+  if (!m.grace_timer) m.grace_timer = std::make_unique<net::steady_timer>(strand_);
+  m.grace_timer->expires_after(config_.resume_grace);
+  m.grace_timer->async_wait([weak = weak_from_this(), seat](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_grace_expired(seat);
+  });
+}
+
+void relay_session::on_grace_expired(v1::Seat seat) {
+  if (finished_ || member(seat).current_link) return;
+  log_.write(log_level::info, "session=", log_id_, " event=overdue seat=", seat_label(seat));
+  deliver(exercise_.overdue(seat));
+  if (finished_) return;
+  if (!member(v1::SEAT_A).current_link && !member(v1::SEAT_B).current_link) {
+    // Nobody is left waiting: the session is gone, and a later resume is told so.
+    ++stats_.sessions_expired;
+    log_.write(log_level::info, "session=", log_id_, " event=expired");
+    finish();
+  }
 }
 
 void relay_session::expire_invite() {
@@ -90,38 +326,80 @@ void relay_session::expire_invite() {
     if (self->finished_ || self->exercise_.phase() != v1::PHASE_WAITING_FOR_PARTNER) return;
     ++self->stats_.invites_expired;
     self->log_.write(log_level::info, "session=", self->log_id_, " event=invite_expired");
-    self->send_to(v1::SEAT_A, make_error(v1::ERROR_INVITE_EXPIRED,
-                                         "Nobody joined with your code in time. Start a new session for a "
-                                         "fresh code."));
+    self->send_event(v1::SEAT_A,
+                     make_error(v1::ERROR_INVITE_EXPIRED,
+                                "Nobody joined with your code in time. Start a new session for a fresh code."),
+                     self->next_seq_++);
     self->deliver(self->exercise_.leave(v1::SEAT_A));
   });
 }
 
-void relay_session::deliver(exercise::result result) {
-  for (const auto& item : result.out) {
-    const auto bytes = std::make_shared<const std::string>(encode(item.message));
+// --- Sending ---------------------------------------------------------------------
+
+bool relay_session::deliver(exercise::result result, v1::Seat sender) {
+  bool sender_got_one = false;
+  for (auto& item : result.out) {
+    const std::uint64_t seq = next_seq_++;
     for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
       const bool addressed = item.to == audience::everyone || item.to == audience_of(seat);
-      if (addressed && link_of(seat)) link_of(seat)->send(bytes);
+      // Seats nobody holds any more (left, or never joined) keep no backlog.
+      if (!addressed || member(seat).resume_token.empty()) continue;
+      send_event(seat, item.message, seq);
+      if (seat == sender) sender_got_one = true;
     }
   }
   finish_if_ended();
+  return sender_got_one;
 }
 
-void relay_session::send_to(v1::Seat seat, const v1::ServerMessage& message) {
-  if (auto& l = link_of(seat)) l->send(std::make_shared<const std::string>(encode(message)));
+void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::uint64_t seq) {
+  auto& m = member(seat);
+  message.set_seq(seq);
+  message.set_ack_input(m.last_input_id);
+  auto bytes = std::make_shared<const std::string>(encode(message));
+  m.last_seq = seq;
+  m.unacked_bytes += bytes->size();
+  m.unacked.emplace_back(seq, bytes);
+  if (m.current_link) m.current_link->send(bytes);
+  if (m.unacked_bytes > config_.max_unacked_bytes && m.current_link) {
+    // A connected client that does not acknowledge would make us keep its
+    // backlog forever. Close it; its resume replays from its last ack.
+    ++stats_.unacked_overflows;
+    log_.write(log_level::warn, "session=", log_id_, " event=unacked_overflow seat=", seat_label(seat),
+               " bytes=", m.unacked_bytes);
+    m.current_link->close(close_code::policy_violation, "not acknowledging");
+  }
+}
+
+void relay_session::send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat) {
+  if (!to) return;
+  if (seat != v1::SEAT_UNSPECIFIED) message.set_ack_input(member(seat).last_input_id);
+  to->send(std::make_shared<const std::string>(encode(message)));
 }
 
 void relay_session::finish_if_ended() {
   if (finished_ || !exercise_.ended()) return;
+  log_.write(log_level::info, "session=", log_id_, " event=ended");
+  finish();
+}
+
+void relay_session::finish() {
   finished_ = true;
   ++stats_.sessions_ended;
-  log_.write(log_level::info, "session=", log_id_, " event=ended");
-  for (auto& l : links_) {
-    if (l) l->close(close_code::normal, "session ended");
-    l.reset();
+  for (auto& m : members_) {
+    if (m.grace_timer) m.grace_timer->cancel();
+    if (m.current_link) m.current_link->close(close_code::normal, "session ended");
+    m.current_link.reset();
   }
-  if (on_ended_) on_ended_(id_);
+  if (shutting_down_) return;
+  // Stay resumable for a while, so a member who dropped just before the end
+  // still gets the last events; then the registry forgets the session.
+  linger_timer_ = std::make_unique<net::steady_timer>(strand_);
+  linger_timer_->expires_after(config_.ended_session_linger);
+  linger_timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    if (self->on_ended_) self->on_ended_(self->id_);
+  });
 }
 
 }  // namespace heard::server

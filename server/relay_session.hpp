@@ -1,14 +1,17 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <array>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "exercise.hpp"
+#include "heard/v1/server_state.pb.h"
 #include "link.hpp"
 #include "logger.hpp"
 #include "server_config.hpp"
@@ -16,33 +19,74 @@
 
 namespace heard::server {
 
-/// One private session: the pair's exercise and the links of its members.
+/// One private session: the pair's exercise, the links of its members, and
+/// for each member the events not yet acknowledged, so a member who drops
+/// gets everything they missed when they resume.
+///
 /// Everything runs on the session's own strand, so the exercise needs no
-/// lock and the order of what each member receives is the order the strand
-/// produced it. Other threads only post to it.
+/// lock and each member receives events in the order the strand made them.
+/// Other threads only post to it.
 class relay_session : public std::enable_shared_from_this<relay_session> {
  public:
   using ended_callback = std::function<void(const std::string& session_id)>;
 
   relay_session(boost::asio::io_context& ioc, std::string id, const exercise_settings& settings,
                 const server_config& config, server_stats& stats, logger& log, ended_callback on_ended);
+  /// A session saved by a graceful shutdown; every member is away until they resume.
+  relay_session(boost::asio::io_context& ioc, const v1::SessionState& saved, const server_config& config,
+                server_stats& stats, logger& log, ended_callback on_ended);
   ~relay_session();
 
   const std::string& id() const { return id_; }
 
   /// Seats `member` and sends it a Welcome (with `invite_code` for the creator).
   void join(v1::Seat seat, std::shared_ptr<link> member, std::string name, std::string invite_code);
-  void handle(v1::Seat from, v1::ClientMessage message);
-  /// The link of `seat` is gone. `member` guards against a stale link.
-  void leave(v1::Seat seat, std::shared_ptr<link> member);
+  /// Gives a seat back to a new link that shows the seat's resume token.
+  void rejoin(std::shared_ptr<link> member, v1::Rejoin rejoin);
+  void handle(std::shared_ptr<link> from, v1::ClientMessage message);
+  /// `member`'s connection is gone without a Leave: keep the seat for a resume.
+  void drop(std::shared_ptr<link> member);
   /// Nobody claimed the invite in time: tell the creator and end.
   void expire_invite();
+  /// Starts the grace timers of a restored session. Call once, after construction.
+  void start_restored();
+  /// The server is stopping: cancel the timers and start no new ones, so the
+  /// io_context runs out of work once the links are closed.
+  void shut_down();
+  bool ended() const { return finished_; }
+
+  /// Writes the session's state for a restart. Call only once the
+  /// io_context has stopped (no strand is running).
+  void save(v1::SessionState& out) const;
 
  private:
-  void deliver(exercise::result result);
-  void send_to(v1::Seat seat, const v1::ServerMessage& message);
+  struct member_state {
+    std::shared_ptr<link> current_link;
+    std::string resume_token;
+    std::uint64_t last_input_id = 0;
+    std::uint64_t last_seq = 0;  // the highest event seq addressed to this seat
+    std::deque<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> unacked;
+    std::size_t unacked_bytes = 0;
+    std::unique_ptr<boost::asio::steady_timer> grace_timer;
+  };
+
+  /// Sends each outbound message, numbered, to its audience; returns whether
+  /// `sender` got anything (so an input is always acknowledged).
+  bool deliver(exercise::result result, v1::Seat sender = v1::SEAT_UNSPECIFIED);
+  /// Numbers `message` as the next event for `seat`, keeps it until acked, sends it.
+  void send_event(v1::Seat seat, v1::ServerMessage message, std::uint64_t seq);
+  /// Outside the event stream: Welcome, Ack, refusals of a Hello.
+  void send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat);
+  void acknowledge(v1::Seat seat, std::uint64_t ack);
+  void welcome(v1::Seat seat, const std::string& invite_code, bool resumed);
+  void start_grace(v1::Seat seat);
+  void on_grace_expired(v1::Seat seat);
   void finish_if_ended();
-  std::shared_ptr<link>& link_of(v1::Seat seat) { return links_[seat == v1::SEAT_B ? 1 : 0]; }
+  void finish();
+  std::optional<v1::Seat> seat_of(const std::shared_ptr<link>& l) const;
+  member_state& member(v1::Seat seat) { return members_[seat == v1::SEAT_B ? 1 : 0]; }
+  const member_state& member(v1::Seat seat) const { return members_[seat == v1::SEAT_B ? 1 : 0]; }
+  const char* seat_label(v1::Seat seat) const { return seat == v1::SEAT_B ? "B" : "A"; }
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const std::string id_;
@@ -52,8 +96,12 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   logger& log_;
   ended_callback on_ended_;
   exercise exercise_;
-  std::array<std::shared_ptr<link>, 2> links_;
+  std::array<member_state, 2> members_;
+  std::uint64_t next_seq_ = 1;
+  std::string invite_code_;  // display form, for the creator's Welcome after a resume
   bool finished_ = false;
+  bool shutting_down_ = false;
+  std::unique_ptr<boost::asio::steady_timer> linger_timer_;
 };
 
 }  // namespace heard::server

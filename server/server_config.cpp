@@ -31,7 +31,9 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
   server_config c;
   std::uint64_t tls_ms = c.tls_handshake_timeout.count(), upgrade_ms = c.upgrade_timeout.count(),
                 idle_ms = c.idle_timeout.count(), grace_ms = c.shutdown_grace.count(),
-                invite_s = c.invite_ttl.count(), draft_ms = c.draft_interval.count();
+                invite_s = c.invite_ttl.count(), draft_ms = c.draft_interval.count(),
+                heartbeat_ms = c.heartbeat_interval.count(), app_idle_ms = c.app_idle_timeout.count(),
+                grace_resume_ms = c.resume_grace.count(), linger_ms = c.ended_session_linger.count();
   std::string level = "info";
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");
@@ -50,6 +52,12 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms), "time for closing handshakes on shutdown")
     ("invite-ttl-s", po::value(&invite_s)->default_value(invite_s), "an unclaimed invite code expires after this")
     ("draft-interval-ms", po::value(&draft_ms)->default_value(draft_ms), "how often clients send drafts")
+    ("heartbeat-interval-ms", po::value(&heartbeat_ms)->default_value(heartbeat_ms), "clients send a message at least this often")
+    ("app-idle-timeout-ms", po::value(&app_idle_ms)->default_value(app_idle_ms), "close a link with no message for this long")
+    ("resume-grace-ms", po::value(&grace_resume_ms)->default_value(grace_resume_ms), "a dropped member's partner is told after this")
+    ("ended-session-linger-ms", po::value(&linger_ms)->default_value(linger_ms), "an ended session stays resumable this long")
+    ("max-unacked-bytes", po::value(&c.max_unacked_bytes)->default_value(c.max_unacked_bytes), "per member; a client that never acknowledges is closed")
+    ("state-file", po::value(&c.state_file)->default_value(c.state_file), "keep sessions here across a graceful restart (empty: don't)")
     ("max-message-bytes", po::value(&c.max_message_bytes)->default_value(c.max_message_bytes), "largest WebSocket message")
     ("max-upgrade-request-bytes", po::value(&c.max_upgrade_request_bytes)->default_value(c.max_upgrade_request_bytes), "largest HTTP upgrade request")
     ("max-outbound-queue-bytes", po::value(&c.max_outbound_queue_bytes)->default_value(c.max_outbound_queue_bytes), "per connection; a slower reader is closed")
@@ -83,6 +91,13 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.shutdown_grace = std::chrono::milliseconds(grace_ms);
     c.invite_ttl = std::chrono::seconds(invite_s);
     c.draft_interval = std::chrono::milliseconds(draft_ms);
+    c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
+    c.app_idle_timeout = std::chrono::milliseconds(app_idle_ms);
+    c.resume_grace = std::chrono::milliseconds(grace_resume_ms);
+    c.ended_session_linger = std::chrono::milliseconds(linger_ms);
+    if (c.app_idle_timeout <= c.heartbeat_interval) {
+      throw po::error("--app-idle-timeout-ms must be longer than --heartbeat-interval-ms");
+    }
     if (c.max_message_bytes < 1024) throw po::error("--max-message-bytes must be at least 1024");
     if (c.max_turn_chars == 0) throw po::error("--max-turn-chars must be positive");
     out.config = c;

@@ -30,11 +30,28 @@ struct server_config {
   std::chrono::milliseconds tls_handshake_timeout{10'000};
   std::chrono::milliseconds upgrade_timeout{10'000};  // HTTP request + WebSocket handshake
   std::chrono::milliseconds idle_timeout{30'000};     // no frame from the peer, pings included
+  // Beast's idle timeout never fires for a peer that answers pings but is
+  // otherwise stuck; clients send a message at least every heartbeat_interval
+  // and a link silent for app_idle_timeout is closed.
+  std::chrono::milliseconds heartbeat_interval{10'000};
+  std::chrono::milliseconds app_idle_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{5'000};    // closing handshakes on SIGTERM
 
   // Pairing.
   std::chrono::seconds invite_ttl{600};
   std::chrono::milliseconds invite_sweep_interval{1'000};
+
+  // Resuming. A dropped member keeps their seat; after resume_grace the
+  // partner is told, and once nobody is connected the session expires. An
+  // ended session stays resumable for ended_session_linger so a member who
+  // dropped at the very end still gets the last events.
+  std::chrono::milliseconds resume_grace{600'000};
+  std::chrono::milliseconds ended_session_linger{60'000};
+  std::size_t max_unacked_bytes = 1024 * 1024;  // per member; a client that never acks is closed
+
+  // Sessions are saved here on a graceful shutdown and restored at start;
+  // empty: not kept across restarts.
+  std::string state_file;
 
   // Sizes. Text limits count Unicode code points; the rest count bytes.
   std::size_t max_message_bytes = 16 * 1024;

@@ -28,7 +28,16 @@ namespace heard::server {
   X(sessions_paired)                                                                              \
   X(sessions_ended)                                                                               \
   X(invites_expired)                                                                              \
-  X(slow_reader_closes)
+  X(slow_reader_closes)                                                                            \
+  X(app_idle_closes)                                                                              \
+  X(drops)                                                                                        \
+  X(resumes)                                                                                      \
+  X(resumes_refused)                                                                              \
+  X(duplicate_inputs)                                                                             \
+  X(bad_acks)                                                                                     \
+  X(unacked_overflows)                                                                            \
+  X(sessions_expired)                                                                             \
+  X(sessions_restored)
 
 struct server_stats {
 #define HEARD_DECLARE_COUNTER(name) std::atomic<std::uint64_t> name{0};

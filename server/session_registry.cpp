@@ -1,5 +1,11 @@
 #include "session_registry.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <vector>
 
 #include "client_connection.hpp"
@@ -12,11 +18,14 @@ session_registry::session_registry(boost::asio::io_context& ioc, const server_co
                                    logger& log)
     : ioc_(ioc), config_(config), stats_(stats), log_(log) {}
 
+std::shared_ptr<relay_session> session_registry::make_session(std::string id, const exercise_settings& settings) {
+  return std::make_shared<relay_session>(ioc_, std::move(id), settings, config_, stats_, log_,
+                                         [this](const std::string& ended_id) { remove(ended_id); });
+}
+
 std::optional<session_registry::created> session_registry::create(const exercise_settings& settings,
                                                                   clock::time_point now) {
-  const std::string id = to_hex(secure_random_bytes(16));
-  auto session = std::make_shared<relay_session>(
-      ioc_, id, settings, config_, stats_, log_, [this](const std::string& ended_id) { remove(ended_id); });
+  auto session = make_session(to_hex(secure_random_bytes(16)), settings);
 
   std::lock_guard lock(mutex_);
   if (sessions_.size() >= config_.max_sessions) {
@@ -27,8 +36,8 @@ std::optional<session_registry::created> session_registry::create(const exercise
   do {
     code = generate_invite_code();
   } while (invites_.count(*normalize_invite_code(code)) != 0);  // 2^60 codes: a repeat is near impossible
-  invites_.emplace(*normalize_invite_code(code), invite{session, now + config_.invite_ttl});
-  sessions_.emplace(id, session);
+  invites_.emplace(*normalize_invite_code(code), invite{session, now + config_.invite_ttl, code});
+  sessions_.emplace(session->id(), session);
   ++stats_.sessions_created;
   return created{std::move(session), std::move(code)};
 }
@@ -43,6 +52,12 @@ std::shared_ptr<relay_session> session_registry::claim(std::string_view canonica
   auto session = found.session.lock();
   if (session) ++stats_.sessions_paired;
   return session;
+}
+
+std::shared_ptr<relay_session> session_registry::find(std::string_view session_key) const {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(std::string(session_key));
+  return it == sessions_.end() ? nullptr : it->second;
 }
 
 void session_registry::sweep(clock::time_point now) {
@@ -61,6 +76,84 @@ void session_registry::sweep(clock::time_point now) {
   for (auto& s : expired) s->expire_invite();
 }
 
+void session_registry::shut_down() {
+  std::vector<std::shared_ptr<relay_session>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, s] : sessions_) all.push_back(s);
+  }
+  for (auto& s : all) s->shut_down();
+}
+
+std::size_t session_registry::save(const std::string& path) const {
+  v1::SavedSessions saved;
+  saved.set_saved_unix_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  std::unordered_map<const relay_session*, const invite*> invite_of;
+  const auto now = clock::now();
+  std::lock_guard lock(mutex_);
+  for (const auto& [code, inv] : invites_) {
+    if (auto s = inv.session.lock()) invite_of[s.get()] = &inv;
+  }
+  for (const auto& [id, session] : sessions_) {
+    if (session->ended()) continue;
+    auto* state = saved.add_sessions();
+    session->save(*state);
+    if (auto it = invite_of.find(session.get()); it != invite_of.end()) {
+      // Keep what is left of the code's time, measured on the wall clock.
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(it->second->expires_at - now);
+      state->set_invite_code(it->second->display);
+      state->set_invite_expires_unix_ms(saved.saved_unix_ms() + left.count());
+    } else {
+      state->set_invite_expires_unix_ms(0);
+    }
+  }
+  // Content at rest: readable by the server's user only, replaced atomically.
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot write the session state file " + tmp);
+  const std::string bytes = saved.SerializeAsString();
+  const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw std::runtime_error("cannot write the session state file " + path);
+  }
+  return static_cast<std::size_t>(saved.sessions_size());
+}
+
+std::size_t session_registry::restore(const std::string& path, clock::time_point now) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return 0;
+  v1::SavedSessions saved;
+  if (!saved.ParseFromIstream(&in)) throw std::runtime_error("the session state file " + path + " is damaged");
+  in.close();
+  const auto wall_now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  std::vector<std::shared_ptr<relay_session>> restored;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& state : saved.sessions()) {
+      auto session = std::make_shared<relay_session>(ioc_, state, config_, stats_, log_,
+                                                     [this](const std::string& ended_id) { remove(ended_id); });
+      if (!state.invite_code().empty() && state.invite_expires_unix_ms() > wall_now) {
+        if (auto canonical = normalize_invite_code(state.invite_code())) {
+          const auto left = std::chrono::milliseconds(state.invite_expires_unix_ms() - wall_now);
+          invites_.emplace(*canonical, invite{session, now + left, state.invite_code()});
+        }
+      }
+      sessions_.emplace(state.id(), session);
+      restored.push_back(std::move(session));
+      ++stats_.sessions_restored;
+    }
+  }
+  // Read once: a second start must not bring back sessions that have moved on.
+  std::remove(path.c_str());
+  for (auto& s : restored) s->start_restored();
+  return restored.size();
+}
+
 void session_registry::remove(const std::string& session_id) {
   std::shared_ptr<relay_session> doomed;  // destroyed outside the lock
   std::lock_guard lock(mutex_);
@@ -77,9 +170,12 @@ std::size_t session_registry::live_sessions() const {
 
 bool session_registry::serves_target(std::string_view target) const {
   if (target.substr(0, sessions_prefix.size()) != sessions_prefix) return false;
-  const auto rest = target.substr(sessions_prefix.size());
-  // Whether a code is right is answered inside the protocol, the same way for
-  // every wrong code; here only the shape of the path is checked.
+  auto rest = target.substr(sessions_prefix.size());
+  if (rest.size() > resume_suffix.size() && rest.substr(rest.size() - resume_suffix.size()) == resume_suffix) {
+    rest.remove_suffix(resume_suffix.size());
+  }
+  // Whether a code or key is right is answered inside the protocol, the same
+  // way for every wrong one; here only the shape of the path is checked.
   return !rest.empty() && rest.size() <= 64 && rest.find('/') == std::string_view::npos;
 }
 

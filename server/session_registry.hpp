@@ -39,8 +39,19 @@ class session_registry : public link_acceptor {
   /// wrong, expired, used and full all give nullptr, alike.
   std::shared_ptr<relay_session> claim(std::string_view canonical_code, clock::time_point now);
 
+  /// The session a resume names, if it is still here.
+  std::shared_ptr<relay_session> find(std::string_view session_key) const;
+
   /// Drops codes past their time and tells their creators.
   void sweep(clock::time_point now);
+
+  /// Tells every session the server is stopping.
+  void shut_down();
+  /// Writes every live session to `path` (private permissions). Call after
+  /// the io_context has stopped. Returns how many were saved.
+  std::size_t save(const std::string& path) const;
+  /// Reads sessions saved by save() and deletes the file. Returns how many.
+  std::size_t restore(const std::string& path, clock::time_point now);
 
   std::size_t live_sessions() const;
 
@@ -48,16 +59,19 @@ class session_registry : public link_acceptor {
   bool serves_target(std::string_view target) const override;
   std::shared_ptr<link_handler> on_open(std::shared_ptr<link> link, std::string_view target) override;
 
-  /// The upgrade targets: "/v1/sessions/new" creates, "/v1/sessions/<code>" joins.
+  /// The upgrade targets: "/v1/sessions/new" creates, "/v1/sessions/<code>"
+  /// joins, "/v1/sessions/<key>/resume" resumes.
   static constexpr std::string_view sessions_prefix = "/v1/sessions/";
-  static constexpr std::string_view create_target = "/v1/sessions/new";
+  static constexpr std::string_view resume_suffix = "/resume";
 
  private:
   struct invite {
     std::weak_ptr<relay_session> session;
     clock::time_point expires_at;
+    std::string display;
   };
 
+  std::shared_ptr<relay_session> make_session(std::string id, const exercise_settings& settings);
   void remove(const std::string& session_id);
 
   boost::asio::io_context& ioc_;
@@ -66,7 +80,7 @@ class session_registry : public link_acceptor {
   logger& log_;
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id
+  std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id (the key)
   std::unordered_map<std::string, invite> invites_;                           // by canonical code
 };
 

@@ -83,7 +83,7 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
 
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
-  void stop();
+  void stop(const std::string& reason);
 
   void track(const std::shared_ptr<ws_link>& link);
   void untrack(const ws_link* link);
@@ -113,7 +113,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       : owner_(std::move(owner)),
         config_(owner_->config_),
         ws_(std::move(socket), owner_->ssl_ctx_),
-        request_buffer_(config_.max_upgrade_request_bytes + 1024) {
+        request_buffer_(config_.max_upgrade_request_bytes + 1024),
+        idle_timer_(ws_.get_executor()) {
     ++owner_->stats_.connections_open;
   }
 
@@ -229,6 +230,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     parser_.reset();
     request_buffer_ = beast::flat_buffer();
     upgraded_ = true;
+    last_message_ = std::chrono::steady_clock::now();
+    arm_idle_timer();
     handler_ = owner_->app_.on_open(shared_from_this(), target_);
     if (!handler_) return on_close_request(close_code::internal_error, "unavailable");
     if (pending_close_ && queue_.empty()) return do_close();
@@ -243,10 +246,26 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   void on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) return finish(ec, "read");
     ++owner_->stats_.messages_in;
+    last_message_ = std::chrono::steady_clock::now();
     const auto data = read_buffer_.cdata();
     if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), bytes));
     read_buffer_.consume(read_buffer_.size());
     do_read();
+  }
+
+  // Beast's idle timeout is satisfied by pong replies alone, so a client that
+  // is stuck but whose TCP stack still answers pings would stay forever.
+  // Clients send at least a heartbeat every heartbeat_interval.
+  void arm_idle_timer() {
+    idle_timer_.expires_at(last_message_ + config_.app_idle_timeout);
+    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      if (std::chrono::steady_clock::now() - self->last_message_ < self->config_.app_idle_timeout) {
+        return self->arm_idle_timer();
+      }
+      ++self->owner_->stats_.app_idle_closes;
+      self->on_close_request(close_code::policy_violation, "idle");
+    });
   }
 
   // --- Writing: one writer, a queue bounded in bytes ---------------------------
@@ -301,6 +320,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   void finish(beast::error_code ec, const char* what) {
     if (!finished_) {
       finished_ = true;
+      idle_timer_.cancel();
       if (handler_) {
         handler_->on_close();
         handler_.reset();  // the handler holds this link; break the cycle
@@ -335,6 +355,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   std::optional<websocket::close_reason> pending_close_;
+  net::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_message_;
   bool upgraded_ = false;
   bool finished_ = false;
 };
@@ -387,7 +409,7 @@ void transport_impl::untrack(const ws_link* link) {
   links_.erase(link);
 }
 
-void transport_impl::stop() {
+void transport_impl::stop(const std::string& reason) {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     self->stopping_ = true;
     beast::error_code ignored;
@@ -401,7 +423,7 @@ void transport_impl::stop() {
       if (auto l = weak.lock()) open.push_back(std::move(l));
     }
   }
-  for (auto& l : open) l->close(close_code::going_away, "server shutting down");
+  for (auto& l : open) l->close(close_code::going_away, reason);
 }
 
 tls_transport::tls_transport(net::io_context& ioc, const server_config& config, server_stats& stats, logger& log,
@@ -423,6 +445,6 @@ std::uint16_t tls_transport::start() {
   return port;
 }
 
-void tls_transport::stop() { impl_->stop(); }
+void tls_transport::stop(const std::string& reason) { impl_->stop(reason); }
 
 }  // namespace heard::server

@@ -27,8 +27,9 @@ class tls_transport {
   /// certificate or an address in use. Returns the bound port.
   std::uint16_t start();
 
-  /// Stops accepting and closes every open link with 1001 (going away).
-  void stop();
+  /// Stops accepting and closes every open link with 1001 (going away) and
+  /// `reason`.
+  void stop(const std::string& reason);
 
   struct impl;  // opaque: Beast and OpenSSL types stay in the .cpp
 

@@ -44,11 +44,16 @@ class e2e_test : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<child_process> heard(std::vector<std::string> args, const std::string& name) {
+  /// Each person gets their own state file, as on their own machine.
+  static std::string state_file(const std::string& name) { return ::testing::TempDir() + "heard-e2e-" + name + ".state"; }
+
+  std::unique_ptr<child_process> heard(std::vector<std::string> args, const std::string& name,
+                                       bool fresh_state = true) {
+    if (fresh_state) std::remove(state_file(name).c_str());
     std::vector<std::string> argv{HEARD_CLIENT_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
     for (const auto& extra : {std::string("--server"), url_, std::string("--ca"), certs("ca.crt"),
-                              std::string("--plain")}) {
+                              std::string("--plain"), std::string("--state-file"), state_file(name)}) {
       argv.push_back(extra);
     }
     return std::make_unique<child_process>(argv, ::testing::TempDir() + "heard-e2e-" + name + ".log");
@@ -158,7 +163,8 @@ TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
 }
 
 TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
-  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", url_, "--plain"};
+  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", url_, "--plain", "--state-file",
+                                state_file("untrusted")};
   // No --ca: the system store does not know the development CA.
   child_process heard_without_ca(argv, ::testing::TempDir() + "heard-e2e-untrusted.log");
   EXPECT_TRUE(heard_without_ca.wait_line("disconnected TLS handshake"));
@@ -166,7 +172,8 @@ TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
 }
 
 TEST_F(e2e_test, plain_websocket_is_never_used) {
-  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", "ws://localhost:1"};
+  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", "ws://localhost:1", "--state-file",
+                                state_file("ws")};
   child_process heard_plain(argv, ::testing::TempDir() + "heard-e2e-ws.log");
   EXPECT_EQ(heard_plain.wait_exit(), 2);
   EXPECT_NE(read_file(::testing::TempDir() + "heard-e2e-ws.log").find("wss://"), std::string::npos);

@@ -18,8 +18,12 @@ test_client::test_client(std::uint16_t port, const std::string& ca_file, const s
         invite_code_ = m->welcome().invite_code();
         seat_ = m->welcome().your_seat();
       }
+    } else if (const auto* closed = std::get_if<client::connection_closed>(&e)) {
+      closed_ = closed->reason;
+      saved_words_ = closed->saved_words;
     } else {
-      closed_ = std::get<client::connection_closed>(e).reason;
+      ++drops_;
+      last_drop_reason_ = std::get<client::connection_lost>(e).reason;
     }
     changed_.notify_all();
   });
@@ -86,6 +90,22 @@ std::optional<std::string> test_client::wait_closed(std::chrono::milliseconds de
 std::vector<v1::ServerMessage> test_client::history() {
   std::lock_guard lock(mutex_);
   return messages_;
+}
+
+int test_client::drops() {
+  std::lock_guard lock(mutex_);
+  return drops_;
+}
+
+std::optional<std::string> test_client::wait_drop(std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, deadline, [&] { return drops_ > 0; })) return std::nullopt;
+  return last_drop_reason_;
+}
+
+std::string test_client::saved_words() {
+  std::lock_guard lock(mutex_);
+  return saved_words_;
 }
 
 std::string test_client::invite_code() {

@@ -50,6 +50,11 @@ class test_client {
   std::optional<std::string> wait_closed(std::chrono::milliseconds deadline = event_deadline);
 
   std::vector<v1::ServerMessage> history();
+  /// How often the connection dropped and the client began reconnecting.
+  int drops();
+  /// Waits for the first drop; returns its reason.
+  std::optional<std::string> wait_drop(std::chrono::milliseconds deadline = event_deadline);
+  std::string saved_words();
   std::string invite_code();
   v1::Seat seat();
 
@@ -64,6 +69,9 @@ class test_client {
   std::vector<v1::ServerMessage> messages_;
   std::size_t cursor_ = 0;
   std::optional<std::string> closed_;
+  std::string saved_words_;
+  int drops_ = 0;
+  std::string last_drop_reason_;
   std::string invite_code_;
   v1::Seat seat_ = v1::SEAT_UNSPECIFIED;
 };

@@ -475,3 +475,101 @@ TEST(exercise, a_partner_who_left_can_do_nothing) {
 
 }  // namespace
 }  // namespace heard
+
+namespace heard {
+namespace {
+
+TEST(exercise_links, a_drop_pauses_the_floor_and_the_return_resumes_it) {
+  exercise e = in_phase(v1::PHASE_PARAPHRASING);
+  auto r = e.disconnect(SEAT_B);
+  expect_ok(r);
+  auto s = e.snapshot();
+  EXPECT_EQ(s.phase(), v1::PHASE_PAUSED);
+  EXPECT_EQ(s.pause_reason(), v1::PAUSE_REASON_PARTNER_AWAY);
+  EXPECT_EQ(s.paused_by(), SEAT_B);
+  EXPECT_EQ(s.b_link(), v1::LINK_DROPPED);
+  // The one still here can neither type into the frozen floor nor lift the pause.
+  EXPECT_EQ(e.handle(SEAT_A, resume()).error->code(), v1::ERROR_SESSION_PAUSED);
+  EXPECT_EQ(e.handle(SEAT_A, time_out()).error->code(), v1::ERROR_ALREADY_DONE);
+  expect_ok(e.reconnect(SEAT_B));
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(e.snapshot().b_link(), v1::LINK_CONNECTED);
+  EXPECT_EQ(e.snapshot().floor_holder(), SEAT_B);
+}
+
+TEST(exercise_links, a_time_out_outlives_a_drop_of_the_other_partner) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  expect_ok(e.handle(SEAT_A, time_out()));
+  expect_ok(e.disconnect(SEAT_B));
+  EXPECT_EQ(e.snapshot().pause_reason(), v1::PAUSE_REASON_TIME_OUT);
+  // A resumes their time-out while B is still away: the session stays paused for B.
+  expect_ok(e.handle(SEAT_A, resume()));
+  EXPECT_EQ(e.phase(), v1::PHASE_PAUSED);
+  EXPECT_EQ(e.snapshot().pause_reason(), v1::PAUSE_REASON_PARTNER_AWAY);
+  expect_ok(e.reconnect(SEAT_B));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+}
+
+TEST(exercise_links, a_time_out_called_before_dropping_survives_the_return) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  expect_ok(e.handle(SEAT_B, time_out()));
+  expect_ok(e.disconnect(SEAT_B));
+  expect_ok(e.reconnect(SEAT_B));
+  EXPECT_EQ(e.phase(), v1::PHASE_PAUSED);
+  EXPECT_EQ(e.snapshot().paused_by(), SEAT_B);
+  expect_ok(e.handle(SEAT_B, resume()));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+}
+
+TEST(exercise_links, both_dropping_needs_both_back) {
+  exercise e = in_phase(v1::PHASE_CONFIRMING);
+  expect_ok(e.disconnect(SEAT_A));
+  expect_ok(e.disconnect(SEAT_B));
+  expect_ok(e.reconnect(SEAT_A));
+  EXPECT_EQ(e.phase(), v1::PHASE_PAUSED);
+  EXPECT_EQ(e.snapshot().paused_by(), SEAT_B);
+  expect_ok(e.reconnect(SEAT_B));
+  EXPECT_EQ(e.phase(), v1::PHASE_CONFIRMING);
+}
+
+TEST(exercise_links, a_partner_joining_while_the_creator_is_away_waits_paused) {
+  exercise e = in_phase(v1::PHASE_WAITING_FOR_PARTNER);
+  expect_ok(e.disconnect(SEAT_A));
+  EXPECT_EQ(e.phase(), v1::PHASE_WAITING_FOR_PARTNER);
+  expect_ok(e.join(SEAT_B, "Sam"));
+  EXPECT_EQ(e.phase(), v1::PHASE_PAUSED);
+  EXPECT_EQ(e.snapshot().paused_phase(), v1::PHASE_READY);
+  expect_ok(e.reconnect(SEAT_A));
+  EXPECT_EQ(e.phase(), v1::PHASE_READY);
+}
+
+TEST(exercise_links, overdue_is_told_and_no_longer_holds_up_the_check_in) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  expect_ok(e.disconnect(SEAT_B));
+  expect_ok(e.overdue(SEAT_B));
+  EXPECT_EQ(e.snapshot().b_link(), v1::LINK_OVERDUE);
+  expect_ok(e.handle(SEAT_A, end_session()));
+  EXPECT_EQ(e.phase(), v1::PHASE_CHECK_IN);
+  auto r = e.handle(SEAT_A, check_in());
+  expect_ok(r);
+  EXPECT_TRUE(e.ended());
+}
+
+TEST(exercise_links, an_overdue_partner_may_still_come_back) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  expect_ok(e.disconnect(SEAT_B));
+  expect_ok(e.overdue(SEAT_B));
+  expect_ok(e.reconnect(SEAT_B));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+}
+
+TEST(exercise_links, link_events_out_of_order_are_refused_without_change) {
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  EXPECT_FALSE(e.reconnect(SEAT_A).ok());
+  EXPECT_FALSE(e.overdue(SEAT_A).ok());
+  expect_ok(e.disconnect(SEAT_A));
+  EXPECT_FALSE(e.disconnect(SEAT_A).ok());
+}
+
+}  // namespace
+}  // namespace heard
