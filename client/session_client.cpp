@@ -176,7 +176,7 @@ void session_client::on_welcome(const v1::Welcome& w) {
   welcomed_once_ = true;
   // Everything the server has not processed goes again, in order; what it
   // has is forgotten. Drafts in progress are among them.
-  while (!unacked_.empty() && unacked_.front().input_id() <= w.last_input_id()) unacked_.pop_front();
+  drop_acknowledged(w.last_input_id());
   for (const auto& m : unacked_) transmit(m);
   save_state();
 }
@@ -198,7 +198,7 @@ void session_client::on_message(std::string_view bytes) {
     last_seq_ = message.seq();
     arm_ack_timer();
   }
-  while (!unacked_.empty() && unacked_.front().input_id() <= message.ack_input()) unacked_.pop_front();
+  drop_acknowledged(message.ack_input());
 
   switch (message.body_case()) {
     case v1::ServerMessage::kWelcome: on_welcome(message.welcome()); break;
@@ -206,8 +206,14 @@ void session_client::on_message(std::string_view bytes) {
       view_.snapshot = message.state_changed().snapshot();
       update_draft_key();
       if (view_.snapshot.phase() == v1::PHASE_ENDED) final_ = true;
+      if (view_.snapshot.phase() != v1::PHASE_PAUSED && !held_.empty()) {
+        auto again = std::move(held_);
+        held_.clear();
+        for (auto& m : again) send_input(std::move(m), false);
+      }
       break;
     case v1::ServerMessage::kError:
+      if (message.error().code() == v1::ERROR_PARTNER_AWAY) hold(message.error().input_id());
       if (is_final_error(message.error().code())) {
         final_ = true;
         session_gone_ = message.error().code() == v1::ERROR_SESSION_EXPIRED;
@@ -218,6 +224,27 @@ void session_client::on_message(std::string_view bytes) {
   }
   if (message.seq() != 0 || message.has_welcome()) save_state();
   if (on_event_) on_event_(message);
+}
+
+void session_client::drop_acknowledged(std::uint64_t ack_input) {
+  constexpr std::size_t recent_kept = 64;
+  while (!unacked_.empty() && unacked_.front().input_id() <= ack_input) {
+    recent_.push_back(std::move(unacked_.front()));
+    unacked_.pop_front();
+    if (recent_.size() > recent_kept) recent_.pop_front();
+  }
+}
+
+void session_client::hold(std::uint64_t input_id) {
+  for (const auto& m : recent_) {
+    if (m.input_id() != input_id) continue;
+    if (m.has_draft()) {
+      // Only the newest draft matters.
+      std::erase_if(held_, [](const v1::ClientMessage& h) { return h.has_draft(); });
+    }
+    held_.push_back(m);
+    return;
+  }
 }
 
 void session_client::update_draft_key() {
@@ -231,9 +258,10 @@ void session_client::on_close(const std::string& reason) {
   connecting_ = false;
   view_.connected = false;
   draft_timer_.cancel();
+  draft_timer_armed_ = false;
   ack_timer_.cancel();
   heartbeat_timer_.cancel();
-  pending_draft_.reset();
+  if (pending_draft_) flush_draft();  // queued for the resume, not lost
   if (final_ || !welcomed_once_) {
     // A first connection that never got a Welcome has no seat to resume.
     return finish(final_reason_.empty() ? reason : final_reason_);
@@ -278,7 +306,7 @@ void session_client::transmit(v1::ClientMessage message) {
   transport_->send(encode(message));
 }
 
-void session_client::send_input(v1::ClientMessage message) {
+void session_client::send_input(v1::ClientMessage message, bool first_time) {
   if (final_) return;
   if (message.has_draft() && !view_.connected && !unacked_.empty() && unacked_.back().has_draft()) {
     // Offline: the newest draft replaces one that was never sent.
@@ -286,9 +314,13 @@ void session_client::send_input(v1::ClientMessage message) {
     return save_state();
   }
   message.set_input_id(next_input_id_++);
-  if (message.has_end_turn()) my_words_.push_back(message.end_turn().text());
-  if (message.has_judge() && !message.judge().missed().empty()) my_words_.push_back(message.judge().missed());
-  if (message.has_check_in() && !message.check_in().words().empty()) my_words_.push_back(message.check_in().words());
+  if (first_time) {
+    if (message.has_end_turn()) my_words_.push_back(message.end_turn().text());
+    if (message.has_judge() && !message.judge().missed().empty()) my_words_.push_back(message.judge().missed());
+    if (message.has_check_in() && !message.check_in().words().empty()) {
+      my_words_.push_back(message.check_in().words());
+    }
+  }
   unacked_.push_back(message);
   save_state();
   if (view_.connected) transmit(std::move(message));

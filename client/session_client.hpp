@@ -124,7 +124,9 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void on_welcome(const v1::Welcome& welcome);
 
   /// Numbers an input, queues it until acknowledged, and sends it when connected.
-  void send_input(v1::ClientMessage message);
+  void send_input(v1::ClientMessage message, bool first_time = true);
+  void drop_acknowledged(std::uint64_t ack_input);
+  void hold(std::uint64_t input_id);
   void transmit(v1::ClientMessage message);
   void flush_draft();
   void arm_ack_timer();
@@ -150,6 +152,11 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t last_acked_seq_ = 0;  // the highest seq we told the server about
   std::uint64_t next_input_id_ = 1;
   std::deque<v1::ClientMessage> unacked_;
+  // Inputs the server processed lately, to find one it refused by id.
+  std::deque<v1::ClientMessage> recent_;
+  // Inputs refused only because a connection dropped (ERROR_PARTNER_AWAY):
+  // sent again, in order, once the pause ends.
+  std::vector<v1::ClientMessage> held_;
   std::uint64_t draft_key_ = 0;
   std::vector<std::string> my_words_;
   bool welcomed_once_ = false;

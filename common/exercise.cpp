@@ -198,11 +198,19 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
 }
 
+v1::Error exercise::paused_refusal() const {
+  if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) {
+    return make_refusal(v1::ERROR_PARTNER_AWAY,
+                        "A connection dropped, so the session is paused; this goes through once you are both back.");
+  }
+  return make_refusal(v1::ERROR_SESSION_PAUSED, "The session is paused; nobody holds the floor until it resumes.");
+}
+
 exercise::result exercise::on_ready(v1::Seat from) {
   if (phase_ == v1::PHASE_WAITING_FOR_PARTNER) {
     return refused(v1::ERROR_WRONG_PHASE, "Your partner has not joined yet.");
   }
-  if (phase_ == v1::PHASE_PAUSED) return refused(v1::ERROR_SESSION_PAUSED, "The session is paused.");
+  if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
   if (phase_ != v1::PHASE_READY) return refused(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
   auto& p = partner(from);
   if (p.ready) return refused(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
@@ -218,9 +226,7 @@ exercise::result exercise::on_ready(v1::Seat from) {
 }
 
 std::optional<v1::Error> exercise::check_floor(v1::Seat from) const {
-  if (phase_ == v1::PHASE_PAUSED) {
-    return make_refusal(v1::ERROR_SESSION_PAUSED, "The session is paused; nobody holds the floor until it resumes.");
-  }
+  if (phase_ == v1::PHASE_PAUSED) return paused_refusal();
   if (phase_ != v1::PHASE_SPEAKING && phase_ != v1::PHASE_PARAPHRASING) {
     if (phase_ == v1::PHASE_CONFIRMING && from != speaker_) {
       return make_refusal(v1::ERROR_NOT_YOUR_TURN, "Your partner is deciding whether you heard them.");
@@ -281,7 +287,7 @@ exercise::result exercise::on_end_turn(v1::Seat from, const v1::EndTurn& end) {
 }
 
 exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
-  if (phase_ == v1::PHASE_PAUSED) return refused(v1::ERROR_SESSION_PAUSED, "The session is paused.");
+  if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
   if (phase_ != v1::PHASE_CONFIRMING) {
     return refused(v1::ERROR_WRONG_PHASE, "There is no paraphrase to confirm right now.");
   }
@@ -344,10 +350,7 @@ exercise::result exercise::on_time_out(v1::Seat from) {
 
 exercise::result exercise::on_resume(v1::Seat from) {
   if (phase_ != v1::PHASE_PAUSED) return refused(v1::ERROR_WRONG_PHASE, "The session is not paused.");
-  if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) {
-    return refused(v1::ERROR_SESSION_PAUSED,
-                   "Your partner's connection dropped; the session goes on when they are back.");
-  }
+  if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) return refused(paused_refusal());
   if (from != paused_by_) {
     return refused(v1::ERROR_NOT_PAUSED_BY_YOU,
                    "Your partner called this time-out; they resume when they are ready.");

@@ -103,6 +103,9 @@ class exercise {
   /// Refuses `from` unless they hold the floor for text now.
   std::optional<v1::Error> check_floor(v1::Seat from) const;
   std::optional<v1::Error> check_turn_text(const std::string& text, bool final) const;
+  /// The refusal for anything the floor needs while paused: a time-out, or a
+  /// partner whose connection dropped (which a client may hold and resend).
+  v1::Error paused_refusal() const;
 
   v1::Seat listener() const { return other_seat(speaker_); }
   v1::Seat floor_holder() const;

@@ -260,6 +260,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
                        " code=", error_code_name(result.error->code()));
       v1::ServerMessage refusal;
       *refusal.mutable_error() = std::move(*result.error);
+      refusal.mutable_error()->set_input_id(message.input_id());
       self->send_event(*seat, std::move(refusal), self->next_seq_++);
       return;
     }

@@ -3,98 +3,17 @@
 // every wait has a deadline, nothing sleeps.
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-
-#include <sstream>
-#include <thread>
-
 #include "codec.hpp"
-#include "heard_server.hpp"
-#include "test_client.hpp"
+#include "relay_fixture.hpp"
 
 namespace heard {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::event_deadline;
+using testing::raw_client;
+using testing::relay_test;
 using testing::test_client;
 
-class relay_test : public ::testing::Test {
- protected:
-  void serve(const std::function<void(server::server_config&)>& adjust = {}) {
-    server::server_config config;
-    config.port = 0;
-    config.cert_file = testing::test_cert_dir() + "/server.crt";
-    config.key_file = testing::test_cert_dir() + "/server.key";
-    config.io_threads = 2;
-    config.tls_handshake_timeout = 2s;
-    config.upgrade_timeout = 2s;
-    config.idle_timeout = 10s;
-    config.shutdown_grace = 2s;
-    config.invite_sweep_interval = 50ms;
-    config.level = server::log_level::debug;
-    if (adjust) adjust(config);
-    server_ = std::make_unique<server::heard_server>(config, log_);
-    port_ = server_->start();
-    thread_ = std::thread([this] { server_->run(); });
-  }
-
-  void TearDown() override {
-    clients_.clear();
-    stop_server();
-  }
-
-  void stop_server() {
-    if (!thread_.joinable()) return;
-    server_->stop();
-    thread_.join();
-  }
-
-  /// The server's log, read once the server has stopped writing to it.
-  std::string server_log() {
-    stop_server();
-    return log_.str();
-  }
-
-  test_client& client(const std::string& name) {
-    clients_.push_back(std::make_unique<test_client>(port_, ca_file(), name));
-    return *clients_.back();
-  }
-
-  static std::string ca_file() { return testing::test_cert_dir() + "/ca.crt"; }
-
-  std::string start(test_client& creator, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
-                    v1::Mode mode = v1::MODE_TEXT) {
-    v1::CreateOptions options;
-    options.set_first_speaker(first);
-    options.set_mode(mode);
-    creator->start(options);
-    auto welcome = creator.wait_for(v1::ServerMessage::kWelcome);
-    EXPECT_TRUE(welcome);
-    return welcome ? welcome->welcome().invite_code() : std::string();
-  }
-
-  void pair(test_client& a, test_client& b, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
-            v1::Mode mode = v1::MODE_TEXT) {
-    const auto code = start(a, first, mode);
-    b->join(code);
-    ASSERT_TRUE(a.wait_phase(v1::PHASE_READY));
-    ASSERT_TRUE(b.wait_phase(v1::PHASE_READY));
-  }
-
-  void both_ready(test_client& a, test_client& b) {
-    a->ready();
-    b->ready();
-    ASSERT_TRUE(a.wait_phase(v1::PHASE_SPEAKING));
-    ASSERT_TRUE(b.wait_phase(v1::PHASE_SPEAKING));
-  }
-
-  std::ostringstream log_;
-  std::unique_ptr<server::heard_server> server_;
-  std::thread thread_;
-  std::uint16_t port_ = 0;
-  std::vector<std::unique_ptr<test_client>> clients_;
-};
 
 bool is_turn(const v1::ServerMessage& m, v1::TurnKind kind, const std::string& text) {
   return m.has_turn() && m.turn().kind() == kind && m.turn().text() == text;
@@ -377,82 +296,12 @@ TEST_F(relay_test, bad_text_is_refused_with_a_clear_error_and_the_session_goes_o
 
 // --- Raw protocol abuse, below the client library -----------------------------
 
-class raw_client {
- public:
-  raw_client(std::uint16_t port, const std::string& target) : work_(boost::asio::make_work_guard(ioc_)) {
-    client::tls_options tls;
-    tls.ca_file = testing::test_cert_dir() + "/ca.crt";
-    transport_ = client::client_transport::create(ioc_, tls);
-    client::client_transport::handlers h;
-    h.on_open = [this] { notify([&] { open_ = true; }); };
-    h.on_message = [this](std::string_view bytes) {
-      auto decoded = decode_server(bytes);
-      notify([&] { messages_.push_back(std::get<v1::ServerMessage>(decoded)); });
-    };
-    h.on_close = [this](const std::string& reason) { notify([&] { closed_ = reason; }); };
-    transport_->connect({"localhost", std::to_string(port)}, target, std::move(h));
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~raw_client() {
-    boost::asio::post(ioc_, [this] { transport_->close(); });
-    work_.reset();
-    std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, 2s, [&] { return closed_.has_value(); });
-    lock.unlock();
-    ioc_.stop();
-    thread_.join();
-  }
-  bool wait_open() { return wait([&] { return open_ || closed_; }) && open_; }
-  void send(std::string bytes) {
-    boost::asio::post(ioc_, [this, bytes = std::move(bytes)] { transport_->send(bytes); });
-  }
-  std::optional<v1::ServerMessage> wait_message(std::size_t index) {
-    if (!wait([&] { return messages_.size() > index; })) return std::nullopt;
-    std::lock_guard lock(mutex_);
-    return messages_[index];
-  }
-  std::optional<std::string> wait_closed() {
-    if (!wait([&] { return closed_.has_value(); })) return std::nullopt;
-    std::lock_guard lock(mutex_);
-    return closed_;
-  }
-
- private:
-  template <typename F>
-  void notify(F&& f) {
-    std::lock_guard lock(mutex_);
-    f();
-    changed_.notify_all();
-  }
-  template <typename P>
-  bool wait(P&& p) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, event_deadline, p);
-  }
-
-  boost::asio::io_context ioc_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::shared_ptr<client::client_transport> transport_;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool open_ = false;
-  std::vector<v1::ServerMessage> messages_;
-  std::optional<std::string> closed_;
-};
-
-std::string hello_bytes(std::uint32_t version) {
-  v1::ClientMessage m;
-  m.mutable_hello()->set_protocol_version(version);
-  m.mutable_hello()->set_display_name("Raw");
-  return encode(m);
-}
 
 TEST_F(relay_test, a_version_mismatch_gets_a_clear_error_and_a_policy_close) {
   serve();
   raw_client raw(port_, "/v1/sessions/new");
   ASSERT_TRUE(raw.wait_open());
-  raw.send(hello_bytes(2));
+  raw.send(testing::hello_bytes(2));
   auto m = raw.wait_message(0);
   ASSERT_TRUE(m);
   ASSERT_TRUE(m->has_error());
@@ -481,7 +330,7 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   auto& sam = client("Sam");
   raw_client raw(port_, "/v1/sessions/new");
   ASSERT_TRUE(raw.wait_open());
-  raw.send(hello_bytes(1));
+  raw.send(testing::hello_bytes(1));
   auto welcome = raw.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
   sam->join(welcome->welcome().invite_code());

@@ -4,12 +4,17 @@ namespace heard::testing {
 
 std::string test_cert_dir() { return HEARD_TEST_CERT_DIR; }
 
-test_client::test_client(std::uint16_t port, const std::string& ca_file, const std::string& name)
+test_client::test_client(std::uint16_t port, const std::string& ca_file, const std::string& name,
+                         const std::function<void(client::client_options&)>& adjust)
     : work_(boost::asio::make_work_guard(ioc_)) {
   client::client_options options;
   options.server = {"localhost", std::to_string(port)};
   options.tls.ca_file = ca_file;
   options.name = name;
+  // Reconnect quickly: tests break connections on purpose.
+  options.reconnect_initial = std::chrono::milliseconds(5);
+  options.reconnect_max = std::chrono::milliseconds(100);
+  if (adjust) adjust(options);
   client_ = std::make_shared<client::session_client>(ioc_, options, [this](const client::client_event& e) {
     std::lock_guard lock(mutex_);
     if (const auto* m = std::get_if<v1::ServerMessage>(&e)) {

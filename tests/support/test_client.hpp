@@ -27,7 +27,8 @@ inline constexpr std::chrono::milliseconds event_deadline = 5s;
 /// a test can wait for one with a deadline instead of sleeping.
 class test_client {
  public:
-  test_client(std::uint16_t port, const std::string& ca_file, const std::string& name);
+  test_client(std::uint16_t port, const std::string& ca_file, const std::string& name,
+              const std::function<void(client::client_options&)>& adjust = {});
   ~test_client();
 
   client::session_client& operator*() { return *client_; }

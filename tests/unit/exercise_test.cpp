@@ -489,8 +489,9 @@ TEST(exercise_links, a_drop_pauses_the_floor_and_the_return_resumes_it) {
   EXPECT_EQ(s.paused_by(), SEAT_B);
   EXPECT_EQ(s.b_link(), v1::LINK_DROPPED);
   // The one still here can neither type into the frozen floor nor lift the pause.
-  EXPECT_EQ(e.handle(SEAT_A, resume()).error->code(), v1::ERROR_SESSION_PAUSED);
+  EXPECT_EQ(e.handle(SEAT_A, resume()).error->code(), v1::ERROR_PARTNER_AWAY);
   EXPECT_EQ(e.handle(SEAT_A, time_out()).error->code(), v1::ERROR_ALREADY_DONE);
+  EXPECT_EQ(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)).error->code(), v1::ERROR_PARTNER_AWAY);
   expect_ok(e.reconnect(SEAT_B));
   EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
   EXPECT_EQ(e.snapshot().b_link(), v1::LINK_CONNECTED);

@@ -1,0 +1,386 @@
+// Nothing lost: drops, resumes, replays, duplicates, races, restarts — against
+// a real server over real TLS, with a fault proxy breaking connections.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "codec.hpp"
+#include "fault_proxy.hpp"
+#include "relay_fixture.hpp"
+
+namespace heard {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::fault_proxy;
+using testing::raw_client;
+using testing::relay_test;
+using testing::test_client;
+
+bool is_turn(const v1::ServerMessage& m, const std::string& text) { return m.has_turn() && m.turn().text() == text; }
+
+class resume_test : public relay_test {};
+
+TEST_F(resume_test, a_dropped_listener_gets_what_it_missed_and_its_own_words_arrive_once) {
+  serve();
+  fault_proxy proxy(port_);
+  auto& alex = client("Alex");
+  auto& sam = client("Sam", proxy.port());
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  proxy.stall(true);  // Sam's train enters a tunnel
+  alex->end_turn("I needed you at the hospital.");
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING));
+  proxy.reset_all();
+  proxy.stall(false);
+
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "I needed you at the hospital."); }));
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("You needed me there.");
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, "You needed me there."); }));
+
+  int statements = 0;
+  for (const auto& m : sam.history()) statements += is_turn(m, "I needed you at the hospital.");
+  EXPECT_EQ(statements, 1) << "replayed once, not twice";
+  EXPECT_GE(sam.drops(), 1);
+}
+
+TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
+  serve();
+  fault_proxy proxy(port_);
+  auto& alex = client("Alex");
+  auto& sam = client("Sam", proxy.port(), [](auto& o) { o.reconnect_initial = 300ms; o.reconnect_max = 300ms; });
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  proxy.reset_all();
+  auto paused = alex.wait_phase(v1::PHASE_PAUSED);
+  ASSERT_TRUE(paused);
+  EXPECT_EQ(paused->b_link(), v1::LINK_DROPPED);
+  EXPECT_EQ(paused->pause_reason(), v1::PAUSE_REASON_PARTNER_AWAY);
+  alex->set_draft("while you were gone");
+  auto error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_PARTNER_AWAY);
+
+  auto back = alex.wait_phase(v1::PHASE_SPEAKING);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->b_link(), v1::LINK_CONNECTED);
+  // What Alex wrote while Sam was away was held, and goes through now.
+  ASSERT_TRUE(sam.wait_for(
+      [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "while you were gone"; }));
+}
+
+TEST_F(resume_test, after_the_grace_window_the_partner_is_told_and_may_end_alone) {
+  serve([](auto& c) { c.resume_grace = 200ms; });
+  auto& alex = client("Alex");
+  auto sam = std::make_unique<test_client>(port_, ca_file(), "Sam");
+  pair(alex, *sam);
+  both_ready(alex, *sam);
+  sam.reset();  // closes without leaving: a dropped connection
+
+  ASSERT_TRUE(alex.wait_for([](auto& m) {
+    return m.has_state_changed() && m.state_changed().snapshot().b_link() == v1::LINK_OVERDUE;
+  }));
+  alex->end_session();
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
+  alex->check_in(2, 3, 2);
+  auto results = alex.wait_for(v1::ServerMessage::kCheckInResults);
+  ASSERT_TRUE(results);
+  EXPECT_FALSE(results->check_in_results().answers(1).answered());
+}
+
+TEST_F(resume_test, a_drop_mid_draft_resends_the_draft_and_the_turn_is_whole) {
+  serve();
+  fault_proxy proxy(port_);
+  auto& alex = client("Alex", proxy.port());
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  alex->set_draft("First line");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "First line"; }));
+  proxy.stall(true);
+  alex->set_draft("First line\nSecond line, typed in the tunnel");
+  proxy.reset_all();
+  proxy.stall(false);
+  ASSERT_TRUE(sam.wait_for([](auto& m) {
+    return m.has_draft_update() && m.draft_update().text() == "First line\nSecond line, typed in the tunnel";
+  }));
+  alex->end_turn("First line\nSecond line, typed in the tunnel");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "First line\nSecond line, typed in the tunnel"); }));
+}
+
+TEST_F(resume_test, a_thousand_messages_with_a_fault_around_every_step_lose_nothing) {
+  serve([](auto& c) { c.draft_interval = 1ms; });
+  fault_proxy proxy_a(port_);
+  fault_proxy proxy_b(port_);
+  auto& alex = client("Alex", proxy_a.port());
+  auto& sam = client("Sam", proxy_b.port());
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  std::mt19937 rng(20261125);  // fixed: a failure can be replayed
+  std::vector<std::string> sent;
+  auto fault = [&](fault_proxy& proxy) {
+    switch (rng() % 3) {
+      case 0: proxy.reset_all(); break;
+      case 1: proxy.cut_after(1 + rng() % 600, fault_proxy::direction::to_server); break;
+      default: proxy.cut_after(1 + rng() % 600, fault_proxy::direction::to_client); break;
+    }
+  };
+
+  // Each step is one input; every input is preceded by a fault on one side.
+  const int rounds = 250;  // 4 inputs a round: statement, paraphrase, verdict, draft
+  v1::Seat speaker = v1::SEAT_A;
+  for (int round = 1; round <= rounds; ++round) {
+    test_client& s = speaker == v1::SEAT_A ? alex : sam;
+    test_client& l = speaker == v1::SEAT_A ? sam : alex;
+    fault_proxy& sp = speaker == v1::SEAT_A ? proxy_a : proxy_b;
+    fault_proxy& lp = speaker == v1::SEAT_A ? proxy_b : proxy_a;
+
+    const std::string draft = "draft " + std::to_string(round);
+    const std::string statement = "statement " + std::to_string(round);
+    const std::string paraphrase = "paraphrase " + std::to_string(round);
+
+    fault(sp);
+    s->set_draft(draft);
+    fault(lp);
+    s->end_turn(statement);
+    sent.push_back(statement);
+    if (!l.wait_phase(v1::PHASE_PARAPHRASING, round, 10s)) {
+      for (test_client* c : {&alex, &sam}) {
+        std::printf("--- %s drops=%d closed=%s\n", c == &alex ? "alex" : "sam", c->drops(), c->wait_closed(1ms).value_or("-").c_str());
+        for (auto& m : c->history()) std::printf("%s\n", m.ShortDebugString().c_str());
+      }
+      std::printf("%s\n", server_log().c_str());
+      FAIL() << "round " << round;
+    }
+    fault(lp);
+    l->end_turn(paraphrase);
+    sent.push_back(paraphrase);
+    ASSERT_TRUE(s.wait_phase(v1::PHASE_CONFIRMING, round, 10s)) << "round " << round;
+    fault(sp);
+    s->judge(v1::VERDICT_ACCURATE_DONE);
+    ASSERT_TRUE(s.wait_phase(v1::PHASE_SPEAKING, round + 1, 10s)) << "round " << round;
+    ASSERT_TRUE(l.wait_phase(v1::PHASE_SPEAKING, round + 1, 10s)) << "round " << round;
+    speaker = speaker == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A;
+  }
+
+  for (test_client* c : {&alex, &sam}) {
+    std::vector<std::string> received;
+    std::vector<std::uint64_t> seqs;
+    int judged = 0;
+    for (const auto& m : c->history()) {
+      if (m.has_turn()) received.push_back(m.turn().text());
+      if (m.has_judged()) ++judged;
+      if (m.seq() != 0) seqs.push_back(m.seq());
+    }
+    std::size_t lost = 0, duplicated = 0, reordered = 0;
+    std::map<std::string, int> count;
+    for (const auto& t : received) ++count[t];
+    for (const auto& t : sent) {
+      if (count[t] == 0) ++lost;
+      if (count[t] > 1) duplicated += static_cast<std::size_t>(count[t] - 1);
+    }
+    for (std::size_t i = 1; i < seqs.size(); ++i) reordered += seqs[i] <= seqs[i - 1];
+    const bool identical = received == sent;
+    std::printf("[ figures  ] %s: %zu turns sent, %zu received, %d verdicts; lost=%zu duplicated=%zu reordered=%zu "
+                "identical=%s\n",
+                c == &alex ? "alex" : "sam", sent.size(), received.size(), judged, lost, duplicated, reordered,
+                identical ? "yes" : "no");
+    EXPECT_EQ(lost, 0u);
+    EXPECT_EQ(duplicated, 0u);
+    EXPECT_EQ(reordered, 0u);
+    EXPECT_TRUE(identical);
+    EXPECT_EQ(judged, rounds);
+  }
+  std::printf("[ figures  ] %d inputs, connections cut: %zu + %zu, reconnects: alex %d, sam %d\n", rounds * 4,
+              proxy_a.connections_cut(), proxy_b.connections_cut(), alex.drops(), sam.drops());
+  EXPECT_GT(alex.drops() + sam.drops(), rounds);
+}
+
+TEST_F(resume_test, a_graceful_restart_keeps_the_session_and_clients_come_back_by_themselves) {
+  const auto state = std::filesystem::temp_directory_path() / "heard-resume-test.state";
+  std::filesystem::remove(state);
+  serve([&](auto& c) { c.state_file = state.string(); });
+  auto& alex = client("Alex", 0, [](auto& o) { o.reconnect_initial = 50ms; o.reconnect_max = 200ms; });
+  auto& sam = client("Sam", 0, [](auto& o) { o.reconnect_initial = 50ms; o.reconnect_max = 200ms; });
+  pair(alex, sam);
+  both_ready(alex, sam);
+  alex->end_turn("Before the restart.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+
+  restart_server();
+  ASSERT_TRUE(alex.wait_drop());
+  EXPECT_NE(server_log().find("event=sessions_saved count=1"), std::string::npos);
+}
+
+TEST_F(resume_test, after_a_restart_the_pair_continues_where_it_was) {
+  const auto state = std::filesystem::temp_directory_path() / "heard-resume-test-2.state";
+  std::filesystem::remove(state);
+  serve([&](auto& c) { c.state_file = state.string(); });
+  auto& alex = client("Alex", 0, [](auto& o) { o.reconnect_initial = 50ms; o.reconnect_max = 200ms; });
+  auto& sam = client("Sam", 0, [](auto& o) { o.reconnect_initial = 50ms; o.reconnect_max = 200ms; });
+  pair(alex, sam);
+  both_ready(alex, sam);
+  alex->end_turn("Before the restart.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+
+  restart_server();
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_welcome() && m.welcome().resumed(); }));
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return m.has_welcome() && m.welcome().resumed(); }));
+  auto s = sam.wait_phase(v1::PHASE_PARAPHRASING);
+  ASSERT_TRUE(s);
+  sam->end_turn("After the restart.");
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, "After the restart."); }));
+  EXPECT_FALSE(std::filesystem::exists(state)) << "the state file is read once";
+}
+
+// --- Below the client library ---------------------------------------------------
+
+struct seated {
+  std::string key;
+  std::string token;
+  std::uint64_t last_seq = 0;
+};
+
+std::string rejoin_bytes(const std::string& token, std::uint64_t last_seq) {
+  v1::ClientMessage m;
+  m.mutable_hello()->set_protocol_version(1);
+  m.mutable_hello()->mutable_rejoin()->set_resume_token(token);
+  m.mutable_hello()->mutable_rejoin()->set_last_seq(last_seq);
+  return encode(m);
+}
+
+TEST_F(resume_test, two_resumes_racing_with_one_token_exactly_one_wins) {
+  serve();
+  raw_client creator(port_, "/v1/sessions/new");
+  ASSERT_TRUE(creator.wait_open());
+  creator.send(testing::hello_bytes(1));
+  auto welcome = creator.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  const auto target = "/v1/sessions/" + welcome->welcome().session_key() + "/resume";
+  const auto token = welcome->welcome().resume_token();
+
+  raw_client first(port_, target);
+  raw_client second(port_, target);
+  ASSERT_TRUE(first.wait_open());
+  ASSERT_TRUE(second.wait_open());
+  first.send(rejoin_bytes(token, 0));
+  second.send(rejoin_bytes(token, 0));
+  auto a = first.wait_message(0);
+  auto b = second.wait_message(0);
+  ASSERT_TRUE(a && b);
+  const int winners = (a->has_welcome() ? 1 : 0) + (b->has_welcome() ? 1 : 0);
+  EXPECT_EQ(winners, 1);
+  const auto& loser = a->has_welcome() ? *b : *a;
+  ASSERT_TRUE(loser.has_error());
+  EXPECT_EQ(loser.error().code(), v1::ERROR_SESSION_EXPIRED);
+  // The old connection was still open: it is told it was replaced, and closed.
+  std::optional<v1::ServerMessage> m;
+  for (std::size_t i = 1; (m = creator.wait_message(i)) && !m->has_error(); ++i) {
+  }
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->error().code(), v1::ERROR_REPLACED);
+  ASSERT_TRUE(creator.wait_closed());
+}
+
+TEST_F(resume_test, an_ack_beyond_what_was_sent_is_a_protocol_error) {
+  serve();
+  raw_client raw(port_, "/v1/sessions/new");
+  ASSERT_TRUE(raw.wait_open());
+  raw.send(testing::hello_bytes(1));
+  ASSERT_TRUE(raw.wait_message(0));
+  v1::ClientMessage ack;
+  ack.mutable_ack_only();
+  ack.set_ack(1'000'000);
+  raw.send(encode(ack));
+  std::optional<v1::ServerMessage> m;
+  for (std::size_t i = 1; (m = raw.wait_message(i)) && !m->has_error(); ++i) {
+  }
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->error().code(), v1::ERROR_BAD_ACK);
+  auto closed = raw.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1008"), std::string::npos);
+}
+
+TEST_F(resume_test, an_input_sent_twice_takes_effect_once) {
+  serve();
+  auto& sam = client("Sam");
+  raw_client raw(port_, "/v1/sessions/new");
+  ASSERT_TRUE(raw.wait_open());
+  raw.send(testing::hello_bytes(1));
+  auto welcome = raw.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  sam->join(welcome->welcome().invite_code());
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY));
+  v1::ClientMessage ready;
+  ready.mutable_ready();
+  ready.set_input_id(1);
+  raw.send(encode(ready));
+  sam->ready();
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_SPEAKING));
+  v1::ClientMessage turn;
+  turn.mutable_end_turn()->set_text("Said once.");
+  turn.set_input_id(2);
+  raw.send(encode(turn));
+  raw.send(encode(turn));  // as a client would after a reconnect
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("You said it once.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_CONFIRMING));
+  int turns = 0;
+  for (const auto& m : sam.history()) turns += is_turn(m, "Said once.");
+  EXPECT_EQ(turns, 1);
+}
+
+TEST_F(resume_test, a_resume_of_a_session_that_is_gone_is_told_expired) {
+  serve([](auto& c) { c.ended_session_linger = 0ms; });
+  raw_client unknown(port_, "/v1/sessions/0123456789abcdef0123456789abcdef/resume");
+  ASSERT_TRUE(unknown.wait_open());
+  unknown.send(rejoin_bytes("not a token", 0));
+  auto m = unknown.wait_message(0);
+  ASSERT_TRUE(m && m->has_error());
+  EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
+  ASSERT_TRUE(unknown.wait_closed());
+
+  // A real session that ended: its members' tokens are dead once it is forgotten.
+  raw_client creator(port_, "/v1/sessions/new");
+  ASSERT_TRUE(creator.wait_open());
+  creator.send(testing::hello_bytes(1));
+  auto welcome = creator.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  v1::ClientMessage end;
+  end.mutable_end_session();
+  end.set_input_id(1);
+  creator.send(encode(end));
+  ASSERT_TRUE(creator.wait_closed());
+  raw_client late(port_, "/v1/sessions/" + welcome->welcome().session_key() + "/resume");
+  ASSERT_TRUE(late.wait_open());
+  late.send(rejoin_bytes(welcome->welcome().resume_token(), 0));
+  m = late.wait_message(0);
+  ASSERT_TRUE(m && m->has_error());
+  EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
+}
+
+TEST_F(resume_test, a_client_silent_past_the_app_idle_timeout_is_closed) {
+  serve([](auto& c) {
+    c.heartbeat_interval = 50ms;
+    c.app_idle_timeout = 300ms;
+  });
+  auto& alex = client("Alex");
+  start(alex);  // the library's heartbeats keep Alex open
+  raw_client silent(port_, "/v1/sessions/new");
+  ASSERT_TRUE(silent.wait_open());
+  silent.send(testing::hello_bytes(1));
+  auto closed = silent.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("idle"), std::string::npos) << *closed;
+  EXPECT_EQ(alex.drops(), 0);
+}
+
+}  // namespace
+}  // namespace heard

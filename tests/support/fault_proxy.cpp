@@ -1,0 +1,191 @@
+#include "fault_proxy.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+namespace heard::testing {
+namespace {
+
+sockaddr_in loopback(std::uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+}  // namespace
+
+fault_proxy::fault_proxy(std::uint16_t upstream_port) : upstream_port_(upstream_port) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  auto addr = loopback(0);
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_, 64) != 0) {
+    throw std::runtime_error("fault_proxy: cannot listen");
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("fault_proxy: pipe");
+  thread_ = std::thread([this] { run(); });
+}
+
+fault_proxy::~fault_proxy() {
+  stop_ = true;
+  wake();
+  thread_.join();
+  for (auto& p : pairs_) close_pair(p, false);
+  ::close(listener_);
+  ::close(wake_pipe_[0]);
+  ::close(wake_pipe_[1]);
+}
+
+void fault_proxy::wake() {
+  const char c = 1;
+  [[maybe_unused]] auto n = ::write(wake_pipe_[1], &c, 1);
+}
+
+void fault_proxy::reset_all() {
+  {
+    std::lock_guard lock(mutex_);
+    reset_requested_ = true;
+  }
+  wake();
+}
+
+void fault_proxy::cut_after(std::size_t bytes, direction dir) {
+  {
+    std::lock_guard lock(mutex_);
+    cut_requested_ = std::make_pair(bytes, dir);
+    cut_next_ = std::make_pair(bytes, dir);
+  }
+  wake();
+}
+
+void fault_proxy::stall(bool on) {
+  stalled_ = on;
+  wake();
+}
+
+void fault_proxy::close_pair(pipe_pair& p, bool reset) {
+  for (int* fd : {&p.client, &p.server}) {
+    if (*fd < 0) continue;
+    if (reset) {
+      // SO_LINGER 0: close sends RST, as a dying NAT or a pulled cable might.
+      linger l{1, 0};
+      ::setsockopt(*fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    }
+    ::close(*fd);
+    *fd = -1;
+  }
+  if (reset) ++cut_;
+}
+
+bool fault_proxy::forward(pipe_pair& p, bool to_server) {
+  const int from = to_server ? p.client : p.server;
+  const int to = to_server ? p.server : p.client;
+  auto& budget = to_server ? p.cut_to_server : p.cut_to_client;
+  char buf[16384];
+  std::size_t want = sizeof buf;
+  if (budget) want = std::min(want, *budget);
+  if (want == 0) {
+    close_pair(p, true);
+    return false;
+  }
+  const ssize_t n = ::read(from, buf, want);
+  if (n <= 0) {
+    close_pair(p, false);
+    return false;
+  }
+  for (ssize_t done = 0; done < n;) {
+    const ssize_t w = ::write(to, buf + done, static_cast<std::size_t>(n - done));
+    if (w <= 0) {
+      close_pair(p, false);
+      return false;
+    }
+    done += w;
+  }
+  if (budget) {
+    *budget -= static_cast<std::size_t>(n);
+    if (*budget == 0) {
+      close_pair(p, true);
+      return false;
+    }
+  }
+  return true;
+}
+
+void fault_proxy::run() {
+  while (!stop_) {
+    {
+      std::lock_guard lock(mutex_);
+      if (reset_requested_) {
+        for (auto& p : pairs_) close_pair(p, true);
+        reset_requested_ = false;
+      }
+      if (cut_requested_) {
+        for (auto& p : pairs_) {
+          (cut_requested_->second == direction::to_server ? p.cut_to_server : p.cut_to_client) =
+              cut_requested_->first;
+        }
+        cut_requested_.reset();
+      }
+    }
+    std::erase_if(pairs_, [](const pipe_pair& p) { return p.client < 0; });
+
+    std::vector<pollfd> fds{{wake_pipe_[0], POLLIN, 0}, {listener_, POLLIN, 0}};
+    if (!stalled_) {
+      for (const auto& p : pairs_) {
+        fds.push_back({p.client, POLLIN, 0});
+        fds.push_back({p.server, POLLIN, 0});
+      }
+    }
+    if (::poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) break;
+    if (fds[0].revents) {
+      char drain[64];
+      while (::read(wake_pipe_[0], drain, sizeof drain) > 0) {
+      }
+    }
+    if (fds[1].revents & POLLIN) {
+      const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client >= 0) {
+        const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        auto addr = loopback(upstream_port_);
+        if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+          ::close(server);
+          ::close(client);
+        } else {
+          const int one = 1;
+          ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          ::setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          pipe_pair p{client, server, std::nullopt, std::nullopt};
+          std::lock_guard lock(mutex_);
+          if (cut_next_) {
+            (cut_next_->second == direction::to_server ? p.cut_to_server : p.cut_to_client) = cut_next_->first;
+            cut_next_.reset();
+          }
+          pairs_.push_back(p);
+          ++accepted_;
+        }
+      }
+    }
+    if (stalled_) continue;
+    // Index by position: forwarding may close a pair but never reshapes the vector.
+    for (std::size_t i = 2, k = 0; i + 1 < fds.size(); i += 2, ++k) {
+      auto& p = pairs_[k];
+      if (p.client >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) forward(p, true);
+      if (p.client >= 0 && (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR))) forward(p, false);
+    }
+  }
+}
+
+}  // namespace heard::testing

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace heard::testing {
+
+/// A loopback TCP proxy that breaks connections on purpose: it can reset
+/// every open connection, cut one after a chosen number of bytes in a chosen
+/// direction (so inside a TLS record, a WebSocket frame, anywhere), or stall.
+/// tc netem is not available on this kernel; a userspace proxy works anywhere.
+class fault_proxy {
+ public:
+  enum class direction { to_server, to_client };
+
+  explicit fault_proxy(std::uint16_t upstream_port);
+  ~fault_proxy();
+  fault_proxy(const fault_proxy&) = delete;
+  fault_proxy& operator=(const fault_proxy&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+  /// Resets (RST) every connection open now.
+  void reset_all();
+  /// Cuts (RST) each connection open now, and the next new one, after
+  /// `bytes` more bytes have passed in `dir`.
+  void cut_after(std::size_t bytes, direction dir);
+  /// While stalled, nothing is forwarded either way (a tunnel, a closed lid).
+  void stall(bool on);
+
+  std::size_t connections_accepted() const { return accepted_.load(); }
+  std::size_t connections_cut() const { return cut_.load(); }
+
+ private:
+  struct pipe_pair {
+    int client = -1;
+    int server = -1;
+    std::optional<std::size_t> cut_to_server;  // bytes left before the cut
+    std::optional<std::size_t> cut_to_client;
+  };
+
+  void run();
+  void wake();
+  void close_pair(pipe_pair& p, bool reset);
+  /// Forwards what `from` has; false when the pair is finished.
+  bool forward(pipe_pair& p, bool to_server);
+
+  std::uint16_t upstream_port_;
+  std::uint16_t port_ = 0;
+  int listener_ = -1;
+  int wake_pipe_[2] = {-1, -1};
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> stalled_{false};
+  std::atomic<std::size_t> accepted_{0};
+  std::atomic<std::size_t> cut_{0};
+
+  std::mutex mutex_;  // guards the requests below
+  bool reset_requested_ = false;
+  std::optional<std::pair<std::size_t, direction>> cut_requested_;
+  std::optional<std::pair<std::size_t, direction>> cut_next_;
+  std::vector<pipe_pair> pairs_;  // only touched by the proxy thread
+};
+
+}  // namespace heard::testing

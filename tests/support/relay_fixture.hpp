@@ -1,0 +1,197 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client_transport.hpp"
+#include "codec.hpp"
+#include "heard_server.hpp"
+#include "test_client.hpp"
+
+namespace heard::testing {
+
+using namespace std::chrono_literals;
+
+/// A real heard_server with real TLS on 127.0.0.1, port 0, run on its own
+/// thread, with timeouts shrunk so tests take seconds (cpp-httplib's fixture
+/// pattern). Clients are real session_clients.
+class relay_test : public ::testing::Test {
+ protected:
+  void serve(const std::function<void(server::server_config&)>& adjust = {}) {
+    server::server_config config;
+    config.port = 0;
+    config.cert_file = test_cert_dir() + "/server.crt";
+    config.key_file = test_cert_dir() + "/server.key";
+    config.io_threads = 2;
+    config.tls_handshake_timeout = 2s;
+    config.upgrade_timeout = 2s;
+    config.idle_timeout = 10s;
+    config.shutdown_grace = 2s;
+    config.invite_sweep_interval = 50ms;
+    config.level = server::log_level::debug;
+    if (adjust) adjust(config);
+    config_ = config;
+    server_ = std::make_unique<server::heard_server>(config, log_);
+    port_ = server_->start();
+    thread_ = std::thread([this] { server_->run(); });
+  }
+
+  void TearDown() override {
+    clients_.clear();
+    stop_server();
+  }
+
+  void stop_server() {
+    if (!thread_.joinable()) return;
+    server_->stop();
+    thread_.join();
+  }
+
+  /// Stops the server gracefully and starts a new one on the same port with
+  /// the same settings, as an operator's restart would.
+  void restart_server() {
+    stop_server();
+    auto config = config_;
+    config.port = port_;
+    server_ = std::make_unique<server::heard_server>(config, log_);
+    port_ = server_->start();
+    thread_ = std::thread([this] { server_->run(); });
+  }
+
+  /// The server's log, read once the server has stopped writing to it.
+  std::string server_log() {
+    stop_server();
+    return log_.str();
+  }
+
+  /// A client of this server (through `port`, e.g. a fault proxy's, if given).
+  test_client& client(const std::string& name, std::uint16_t port = 0,
+                      const std::function<void(client::client_options&)>& adjust = {}) {
+    clients_.push_back(std::make_unique<test_client>(port ? port : port_, ca_file(), name, adjust));
+    return *clients_.back();
+  }
+
+  static std::string ca_file() { return test_cert_dir() + "/ca.crt"; }
+
+  std::string start(test_client& creator, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
+                    v1::Mode mode = v1::MODE_TEXT) {
+    v1::CreateOptions options;
+    options.set_first_speaker(first);
+    options.set_mode(mode);
+    creator->start(options);
+    auto welcome = creator.wait_for(v1::ServerMessage::kWelcome);
+    EXPECT_TRUE(welcome);
+    return welcome ? welcome->welcome().invite_code() : std::string();
+  }
+
+  void pair(test_client& a, test_client& b, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
+            v1::Mode mode = v1::MODE_TEXT) {
+    const auto code = start(a, first, mode);
+    b->join(code);
+    ASSERT_TRUE(a.wait_phase(v1::PHASE_READY));
+    ASSERT_TRUE(b.wait_phase(v1::PHASE_READY));
+  }
+
+  void both_ready(test_client& a, test_client& b) {
+    a->ready();
+    b->ready();
+    ASSERT_TRUE(a.wait_phase(v1::PHASE_SPEAKING));
+    ASSERT_TRUE(b.wait_phase(v1::PHASE_SPEAKING));
+  }
+
+  std::ostringstream log_;
+  server::server_config config_;
+  std::unique_ptr<server::heard_server> server_;
+  std::thread thread_;
+  std::uint16_t port_ = 0;
+  std::vector<std::unique_ptr<test_client>> clients_;
+};
+
+/// A client below the client library: sends whatever bytes a test wants and
+/// records what comes back, for protocol abuse and races.
+class raw_client {
+ public:
+  raw_client(std::uint16_t port, const std::string& target) : work_(boost::asio::make_work_guard(ioc_)) {
+    client::tls_options tls;
+    tls.ca_file = test_cert_dir() + "/ca.crt";
+    transport_ = client::client_transport::create(ioc_, tls);
+    client::client_transport::handlers h;
+    h.on_open = [this] { notify([&] { open_ = true; }); };
+    h.on_message = [this](std::string_view bytes) {
+      auto decoded = decode_server(bytes);
+      notify([&] { messages_.push_back(std::get<v1::ServerMessage>(decoded)); });
+    };
+    h.on_close = [this](const std::string& reason) { notify([&] { closed_ = reason; }); };
+    transport_->connect({"localhost", std::to_string(port)}, target, std::move(h));
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~raw_client() {
+    boost::asio::post(ioc_, [this] { transport_->close(); });
+    work_.reset();
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, 2s, [&] { return closed_.has_value(); });
+    lock.unlock();
+    ioc_.stop();
+    thread_.join();
+  }
+  bool wait_open() { return wait([&] { return open_ || closed_; }) && open_; }
+  void send(std::string bytes) {
+    boost::asio::post(ioc_, [this, bytes = std::move(bytes)] { transport_->send(bytes); });
+  }
+  std::optional<v1::ServerMessage> wait_message(std::size_t index) {
+    if (!wait([&] { return messages_.size() > index; })) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    return messages_[index];
+  }
+  std::optional<std::string> wait_closed() {
+    if (!wait([&] { return closed_.has_value(); })) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  template <typename F>
+  void notify(F&& f) {
+    std::lock_guard lock(mutex_);
+    f();
+    changed_.notify_all();
+  }
+  template <typename P>
+  bool wait(P&& p) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, event_deadline, p);
+  }
+
+  boost::asio::io_context ioc_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::shared_ptr<client::client_transport> transport_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = false;
+  std::vector<v1::ServerMessage> messages_;
+  std::optional<std::string> closed_;
+};
+
+
+/// An encoded Hello with `version`.
+inline std::string hello_bytes(std::uint32_t version) {
+  v1::ClientMessage m;
+  m.mutable_hello()->set_protocol_version(version);
+  m.mutable_hello()->set_display_name("Raw");
+  return encode(m);
+}
+
+}  // namespace heard::testing
