@@ -177,6 +177,12 @@ void session_client::on_welcome(const v1::Welcome& w) {
   // Everything the server has not processed goes again, in order; what it
   // has is forgotten. Drafts in progress are among them.
   drop_acknowledged(w.last_input_id());
+  if (w.resumed()) {
+    // Tells the server the new resume token arrived, so the old one can die.
+    v1::ClientMessage confirm;
+    confirm.mutable_ack_only();
+    transmit(std::move(confirm));
+  }
   for (const auto& m : unacked_) transmit(m);
   save_state();
 }
@@ -302,14 +308,17 @@ void session_client::finish(std::string reason) {
 void session_client::transmit(v1::ClientMessage message) {
   message.set_ack(last_seq_);
   last_acked_seq_ = last_seq_;
+  last_transmitted_id_ = std::max(last_transmitted_id_, message.input_id());
   last_sent_ = std::chrono::steady_clock::now();
   transport_->send(encode(message));
 }
 
 void session_client::send_input(v1::ClientMessage message, bool first_time) {
   if (final_) return;
-  if (message.has_draft() && !view_.connected && !unacked_.empty() && unacked_.back().has_draft()) {
-    // Offline: the newest draft replaces one that was never sent.
+  if (message.has_draft() && !view_.connected && !unacked_.empty() && unacked_.back().has_draft() &&
+      unacked_.back().input_id() > last_transmitted_id_) {
+    // Offline: the newest draft replaces one that was never sent (one that
+    // was may already have been processed, and must keep its id).
     unacked_.back().mutable_draft()->set_text(message.draft().text());
     return save_state();
   }

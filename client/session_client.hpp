@@ -151,6 +151,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t last_seq_ = 0;
   std::uint64_t last_acked_seq_ = 0;  // the highest seq we told the server about
   std::uint64_t next_input_id_ = 1;
+  std::uint64_t last_transmitted_id_ = 0;  // inputs above it were never on the wire
   std::deque<v1::ClientMessage> unacked_;
   // Inputs the server processed lately, to find one it refused by id.
   std::deque<v1::ClientMessage> recent_;

@@ -156,8 +156,14 @@ void relay_session::welcome(v1::Seat seat, const std::string& invite_code, bool 
 void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
   net::post(strand_, [self = shared_from_this(), joiner = std::move(joiner), rejoin = std::move(rejoin)] {
     std::optional<v1::Seat> seat;
+    bool with_previous = false;
     for (v1::Seat s : {v1::SEAT_A, v1::SEAT_B}) {
-      if (same_token(self->member(s).resume_token, rejoin.resume_token())) seat = s;
+      const auto& candidate = self->member(s);
+      if (same_token(candidate.resume_token, rejoin.resume_token())) seat = s;
+      if (!candidate.confirmed && same_token(candidate.previous_token, rejoin.resume_token())) {
+        seat = s;
+        with_previous = true;
+      }
     }
     if (!seat) {
       // A token used once is dead: of two racing resumes only the first gets here.
@@ -186,7 +192,9 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     }
     if (m.grace_timer) m.grace_timer->cancel();
     m.current_link = joiner;
+    if (!with_previous) m.previous_token = m.resume_token;
     m.resume_token = new_resume_token();
+    m.confirmed = false;
     ++self->stats_.resumes;
     self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", self->seat_label(*seat),
                      " replay=", m.unacked.size());
@@ -213,6 +221,11 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
     auto seat = self->seat_of(from);
     if (!seat) return;  // a replaced or departed link; it is being closed
     auto& m = self->member(*seat);
+    if (!m.confirmed) {
+      // The client got its new token: the one it resumed with is dead now.
+      m.confirmed = true;
+      m.previous_token.clear();
+    }
 
     if (message.ack() > m.last_seq) {
       ++self->stats_.bad_acks;

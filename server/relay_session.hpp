@@ -63,6 +63,11 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   struct member_state {
     std::shared_ptr<link> current_link;
     std::string resume_token;
+    // The token a resume replaced stays good until the new connection sends
+    // its first message: that proves its Welcome, with the new token, arrived.
+    // Otherwise a Welcome lost on the way would strand the client.
+    std::string previous_token;
+    bool confirmed = true;
     std::uint64_t last_input_id = 0;
     std::uint64_t last_seq = 0;  // the highest event seq addressed to this seat
     std::deque<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> unacked;

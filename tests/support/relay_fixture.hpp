@@ -155,8 +155,8 @@ class raw_client {
     std::lock_guard lock(mutex_);
     return messages_[index];
   }
-  std::optional<std::string> wait_closed() {
-    if (!wait([&] { return closed_.has_value(); })) return std::nullopt;
+  std::optional<std::string> wait_closed(std::chrono::milliseconds deadline = event_deadline) {
+    if (!wait([&] { return closed_.has_value(); }, deadline)) return std::nullopt;
     std::lock_guard lock(mutex_);
     return closed_;
   }
@@ -169,9 +169,9 @@ class raw_client {
     changed_.notify_all();
   }
   template <typename P>
-  bool wait(P&& p) {
+  bool wait(P&& p, std::chrono::milliseconds deadline = event_deadline) {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, event_deadline, p);
+    return changed_.wait_for(lock, deadline, p);
   }
 
   boost::asio::io_context ioc_;

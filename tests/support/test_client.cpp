@@ -28,7 +28,7 @@ test_client::test_client(std::uint16_t port, const std::string& ca_file, const s
       saved_words_ = closed->saved_words;
     } else {
       ++drops_;
-      last_drop_reason_ = std::get<client::connection_lost>(e).reason;
+      if (first_drop_reason_.empty()) first_drop_reason_ = std::get<client::connection_lost>(e).reason;
     }
     changed_.notify_all();
   });
@@ -105,7 +105,7 @@ int test_client::drops() {
 std::optional<std::string> test_client::wait_drop(std::chrono::milliseconds deadline) {
   std::unique_lock lock(mutex_);
   if (!changed_.wait_for(lock, deadline, [&] { return drops_ > 0; })) return std::nullopt;
-  return last_drop_reason_;
+  return first_drop_reason_;
 }
 
 std::string test_client::saved_words() {

@@ -53,7 +53,8 @@ class test_client {
   std::vector<v1::ServerMessage> history();
   /// How often the connection dropped and the client began reconnecting.
   int drops();
-  /// Waits for the first drop; returns its reason.
+  /// Waits for the first drop; returns its reason (later retries may fail
+  /// for other reasons).
   std::optional<std::string> wait_drop(std::chrono::milliseconds deadline = event_deadline);
   std::string saved_words();
   std::string invite_code();
@@ -72,7 +73,7 @@ class test_client {
   std::optional<std::string> closed_;
   std::string saved_words_;
   int drops_ = 0;
-  std::string last_drop_reason_;
+  std::string first_drop_reason_;
   std::string invite_code_;
   v1::Seat seat_ = v1::SEAT_UNSPECIFIED;
 };
