@@ -244,7 +244,7 @@ void plain_ui::on_line(const std::string& raw) {
     // Text goes to the server even when it is not our floor: the server is
     // the one that says NOT_YOUR_TURN, and nothing of it is relayed.
     const auto& view = client_.view();
-    if (!view.i_hold_floor() || view.snapshot.phase() == v1::PHASE_CONFIRMING) {
+    if (!view.i_write_now()) {
       client_.set_draft(line);
       return;
     }

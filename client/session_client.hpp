@@ -64,6 +64,15 @@ struct session_view {
 
   v1::Seat partner_seat() const { return my_seat == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A; }
   bool i_hold_floor() const { return my_seat != v1::SEAT_UNSPECIFIED && snapshot.floor_holder() == my_seat; }
+  /// Whether the text being written now is mine: I hold the floor to write,
+  /// or will again when the current pause ends.
+  bool i_write_now() const {
+    if (my_seat == v1::SEAT_UNSPECIFIED) return false;
+    const v1::Phase phase = snapshot.phase() == v1::PHASE_PAUSED ? snapshot.paused_phase() : snapshot.phase();
+    if (phase == v1::PHASE_SPEAKING) return snapshot.speaker() == my_seat;
+    if (phase == v1::PHASE_PARAPHRASING) return snapshot.speaker() != my_seat;
+    return false;
+  }
   std::string name_of(v1::Seat seat) const { return seat == v1::SEAT_A ? snapshot.a_name() : snapshot.b_name(); }
 };
 

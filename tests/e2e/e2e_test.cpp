@@ -27,14 +27,22 @@ std::string read_file(const std::string& path) {
 class e2e_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_log_ = ::testing::TempDir() + "heard-e2e-server.log";
+    server_state_ = ::testing::TempDir() + "heard-e2e-server.state";
+    std::remove(server_state_.c_str());
+    start_server("0");
+  }
+
+  void start_server(const std::string& port) {
+    server_log_ = ::testing::TempDir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
     server_ = std::make_unique<child_process>(
-        std::vector<std::string>{HEARD_SERVER_BIN, "--port", "0", "--threads", "2", "--cert", certs("server.crt"),
-                                 "--key", certs("server.key"), "--log-level", "debug"},
+        std::vector<std::string>{HEARD_SERVER_BIN, "--port", port, "--threads", "2", "--cert", certs("server.crt"),
+                                 "--key", certs("server.key"), "--log-level", "debug", "--state-file",
+                                 server_state_},
         server_log_);
     auto line = server_->wait_line("heard-server listening on ");
     ASSERT_TRUE(line) << read_file(server_log_);
-    url_ = "wss://localhost:" + line->substr(line->rfind(':') + 1);
+    port_ = line->substr(line->rfind(':') + 1);
+    url_ = "wss://localhost:" + port_;
   }
 
   void TearDown() override {
@@ -60,12 +68,22 @@ class e2e_test : public ::testing::Test {
   }
 
   std::string server_log_;
+  std::string server_state_;
+  int server_starts_ = 0;
   std::unique_ptr<child_process> server_;
+  std::string port_;
   std::string url_;
 };
 
-#define EXPECT_LINE(proc, text) \
-  ASSERT_TRUE((proc)->wait_line(text)) << "no line starting \"" << (text) << "\" from " #proc
+std::string all_lines(const child_process& p) {
+  std::string out;
+  for (const auto& l : p.lines()) out += "  | " + l + "\n";
+  return out;
+}
+
+#define EXPECT_LINE(proc, text)                                                                          \
+  ASSERT_TRUE((proc)->wait_line(text)) << "no line starting \"" << (text) << "\" from " #proc ":\n" \
+                                       << all_lines(*(proc))
 
 TEST_F(e2e_test, two_people_complete_a_round_with_a_retry_and_the_check_in) {
   auto alex = heard({"start", "--name", "Alex"}, "alex");
@@ -153,6 +171,85 @@ TEST_F(e2e_test, ctrl_c_leaves_cleanly_and_the_partner_is_told) {
   EXPECT_LINE(sam, "results Alex no-answer");
   EXPECT_LINE(sam, "ended");
   EXPECT_EQ(sam->wait_exit(), 0);
+}
+
+// Two people mid-session, both in the speaking phase.
+#define PAIR_UP(alex, sam)                                      \
+  auto alex = heard({"start", "--name", "Alex"}, #alex);        \
+  auto code_line_##alex = alex->wait_line("code ");             \
+  ASSERT_TRUE(code_line_##alex);                                \
+  auto sam = heard({"join", code_line_##alex->substr(5), "--name", "Sam"}, #sam); \
+  EXPECT_LINE(alex, "joined Sam");                              \
+  alex->write_line("/ready");                                   \
+  sam->write_line("/ready");                                    \
+  EXPECT_LINE(sam, "speaking Alex round=1");                    \
+  EXPECT_LINE(alex, "speaking you round=1")
+
+TEST_F(e2e_test, a_client_killed_mid_draft_resumes_after_a_restart_and_loses_nothing) {
+  PAIR_UP(alex, sam);
+  alex->write_line("I have something to say.");
+  EXPECT_LINE(sam, "draft Alex: I have something to say.");
+  alex->write_line("Typed just before the crash.");
+  EXPECT_LINE(sam, "draft Alex: I have something to say.\\nTyped just before the crash.");
+
+  alex->signal(SIGKILL);
+  EXPECT_EQ(alex->wait_exit(), 128 + SIGKILL);
+  EXPECT_LINE(sam, "away Alex");
+  EXPECT_LINE(sam, "paused Alex away");
+
+  // Same person, same machine: the state file brings the seat and the draft back.
+  auto again = heard({"resume"}, "alex", /*fresh_state=*/false);
+  EXPECT_LINE(again, "reconnected");
+  EXPECT_LINE(sam, "back Alex");
+  again->write_line("And after it.");
+  again->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: I have something to say.\\nTyped just before the crash.\\nAnd after it.");
+  EXPECT_LINE(again, "paraphrasing Sam round=1 attempt=1");
+}
+
+TEST_F(e2e_test, a_server_restart_mid_round_is_survived_and_clients_come_back_by_themselves) {
+  PAIR_UP(alex, sam);
+  alex->write_line("Words before the restart.");
+  EXPECT_LINE(sam, "draft Alex: Words before the restart.");
+
+  server_->signal(SIGTERM);
+  EXPECT_EQ(server_->wait_exit(), 0);
+  EXPECT_NE(read_file(server_log_).find("event=sessions_saved count=1"), std::string::npos);
+  EXPECT_LINE(alex, "reconnecting");
+  EXPECT_LINE(sam, "reconnecting");
+
+  start_server(port_);
+  EXPECT_LINE(alex, "reconnected");
+  EXPECT_LINE(sam, "reconnected");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: Words before the restart.");
+  sam->write_line("You had words before the restart.");
+  sam->write_line("/done");
+  EXPECT_LINE(alex, "paraphrase Sam: You had words before the restart.");
+}
+
+TEST_F(e2e_test, a_server_crash_is_never_silent_and_every_word_written_is_kept) {
+  PAIR_UP(alex, sam);
+  alex->write_line("I said this before the crash.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: I said this before the crash.");
+  alex->write_line("/timeout");  // nothing pending: the draft below is all Alex has
+  EXPECT_LINE(sam, "paused Alex");
+
+  server_->signal(SIGKILL);  // no chance to save anything
+  EXPECT_EQ(server_->wait_exit(), 128 + SIGKILL);
+  EXPECT_LINE(alex, "reconnecting");
+  start_server(port_);
+
+  // The restarted server does not know the session: both are told so, and
+  // Alex's words are in a file of his.
+  EXPECT_LINE(alex, "error SESSION_EXPIRED:");
+  auto saved = alex->wait_line("saved ");
+  ASSERT_TRUE(saved) << all_lines(*alex);
+  EXPECT_NE(read_file(saved->substr(6)).find("I said this before the crash."), std::string::npos);
+  EXPECT_EQ(alex->wait_exit(), 1);
+  EXPECT_LINE(sam, "error SESSION_EXPIRED:");
+  EXPECT_EQ(sam->wait_exit(), 1);
 }
 
 TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
