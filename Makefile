@@ -33,7 +33,7 @@ run: binaries certs
 	@echo "Stop the server with Ctrl-C."
 	@echo
 	exec $(BUILD_DIR)/server/heard-server --listen 127.0.0.1 --port $(PORT) \
-	  --cert certs/dev/server.crt --key certs/dev/server.key
+	  --cert certs/dev/server.crt --key certs/dev/server.key --state-file $(BUILD_DIR)/heard-sessions.state
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
