@@ -10,6 +10,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libssl-dev
   libgtest-dev libgmock-dev
+  libncurses-dev tmux
 )
 
 missing=()

@@ -9,6 +9,9 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
+#include "full_screen_ui.hpp"
 #include "plain_ui.hpp"
 #include "session_client.hpp"
 
@@ -38,7 +41,7 @@ std::string default_state_file() {
 
 int main(int argc, char* argv[]) {
   std::string command, code, name, server_url, ca_file, first = "me", state_file = default_state_file();
-  bool spoken = false, abandon = false;
+  bool spoken = false, abandon = false, plain = false;
 
   po::options_description options("Options");
   // clang-format off
@@ -49,7 +52,7 @@ int main(int argc, char* argv[]) {
     ("name", po::value(&name), "how your partner sees you")
     ("spoken", po::bool_switch(&spoken), "start: talking-stick mode, no text; talk on the phone")
     ("first", po::value(&first)->default_value(first), "start: who speaks first: me, partner or random")
-    ("plain", "line mode: one line per event (the mode this build has)")
+    ("plain", po::bool_switch(&plain), "line mode: one line per event (the default when not on a terminal)")
     ("state-file", po::value(&state_file)->default_value(state_file), "where heard keeps what it needs to resume")
     ("abandon", po::bool_switch(&abandon), "start or join even though an unfinished session is saved");
   // clang-format on
@@ -106,7 +109,7 @@ int main(int argc, char* argv[]) {
   client_options.state_file = state_file;
 
   std::shared_ptr<client::session_client> session;
-  std::unique_ptr<client::plain_ui> ui;
+  std::unique_ptr<client::session_ui> ui;
   try {
     session = std::make_shared<client::session_client>(ioc, client_options, [&](const client::client_event& e) {
       ui->on_event(e);
@@ -116,7 +119,20 @@ int main(int argc, char* argv[]) {
     std::cerr << "heard: " << e.what() << "\n";
     return 1;
   }
-  ui = std::make_unique<client::plain_ui>(*session, std::cout);
+  // The full screen when a person is at a terminal; lines for scripts, pipes
+  // and screen readers (--plain).
+  const bool full_screen = !plain && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) && std::getenv("TERM");
+  client::plain_ui* line_ui = nullptr;
+  client::full_screen_ui* screen_ui = nullptr;
+  if (full_screen) {
+    auto s = std::make_unique<client::full_screen_ui>(ioc, *session);
+    screen_ui = s.get();
+    ui = std::move(s);
+  } else {
+    auto p = std::make_unique<client::plain_ui>(*session, std::cout);
+    line_ui = p.get();
+    ui = std::move(p);
+  }
 
   if (command == "start") {
     v1::CreateOptions create;
@@ -137,17 +153,27 @@ int main(int argc, char* argv[]) {
     if (!ec) ui->quit();
   });
 
-  // Standard input is read on its own thread; each line is handed to the UI
-  // on the client's thread. At end of input heard stays until the session
-  // ends, so a script can pipe its commands in.
-  std::thread input([&] {
-    std::string line;
-    while (std::getline(std::cin, line)) {
-      net::post(ioc, [&ui, line] { ui->on_line(line); });
-    }
-  });
-  input.detach();
+  if (screen_ui) {
+    screen_ui->start();
+  } else {
+    // Standard input is read on its own thread; each line is handed to the UI
+    // on the client's thread. At end of input heard stays until the session
+    // ends, so a script can pipe its commands in.
+    std::thread input([&ioc, line_ui] {
+      std::string line;
+      while (std::getline(std::cin, line)) {
+        net::post(ioc, [line_ui, line] { line_ui->on_line(line); });
+      }
+    });
+    input.detach();
+  }
 
-  ioc.run();
+  try {
+    ioc.run();
+  } catch (const std::exception& e) {
+    ui.reset();  // gives the terminal back first
+    std::cerr << "heard: " << e.what() << "\n";
+    return 1;
+  }
   return ui->exit_code();
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "session_client.hpp"
+#include "session_ui.hpp"
 
 namespace heard::client {
 
@@ -11,20 +12,18 @@ namespace heard::client {
 /// that names its kind (documented in docs/client.md), and slash commands on
 /// input. Scriptable and friendly to screen readers. Holds no turn logic:
 /// what may happen is the server's to decide; this only prints and sends.
-class plain_ui {
+class plain_ui : public session_ui {
  public:
   plain_ui(session_client& client, std::ostream& out);
 
-  /// Call on the client's thread for every event.
-  void on_event(const client_event& event);
+  void on_event(const client_event& event) override;
   /// One line the person typed.
   void on_line(const std::string& line);
   /// Leave now (/quit, Ctrl-C, SIGTERM): the partner is told, heard exits 0.
-  void quit();
+  void quit() override;
 
-  bool finished() const { return finished_; }
-  /// 0 when the session ended normally, 1 when the connection was lost or refused.
-  int exit_code() const { return exit_code_; }
+  bool finished() const override { return finished_; }
+  int exit_code() const override { return exit_code_; }
 
   /// Makes text safe for one line: newlines become "\n", backslashes "\\",
   /// other control characters are dropped (they could drive the terminal).

@@ -1,0 +1,414 @@
+#include "full_screen_ui.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <ncursesw/curses.h>
+#include <unistd.h>
+
+#include <clocale>
+#include <csignal>
+#include <iostream>
+
+#include "codec.hpp"
+
+namespace heard::client {
+namespace net = boost::asio;
+
+namespace {
+
+constexpr unsigned ctrl(char c) { return static_cast<unsigned>(c) & 0x1F; }
+constexpr short accent_pair = 1;
+
+int attributes(tui::style look) {
+  switch (look) {
+    case tui::style::dim: return A_DIM;
+    case tui::style::bold: return A_BOLD;
+    case tui::style::accent: return has_colors() ? (COLOR_PAIR(accent_pair) | A_BOLD) : A_BOLD;
+    case tui::style::reverse: return A_REVERSE;
+    default: return A_NORMAL;
+  }
+}
+
+std::string utf8_of(unsigned cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+  return out;
+}
+
+std::string results_text(const session_view& view, const v1::CheckInResults& results) {
+  std::string out = "Check-in (1 = not at all, 5 = fully):\n";
+  for (const auto& a : results.answers()) {
+    const std::string who = tui::name_of(view, a.seat());
+    out += (who == "you" ? std::string("You") : who) + ": ";
+    if (!a.answered()) {
+      out += "no answer\n";
+      continue;
+    }
+    out += "safe and supported " + std::to_string(a.answers().felt_safe()) + ", could say anything " +
+           std::to_string(a.answers().could_say_anything()) + ", partner invested " +
+           std::to_string(a.answers().partner_invested());
+    if (!a.answers().words().empty()) out += " - \"" + a.answers().words() + "\"";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+full_screen_ui::full_screen_ui(net::io_context& ioc, session_client& client)
+    : ioc_(ioc), client_(client), input_(ioc, ::dup(STDIN_FILENO)), winch_(ioc, SIGWINCH) {}
+
+full_screen_ui::~full_screen_ui() { restore_terminal(); }
+
+void full_screen_ui::restore_terminal() {
+  if (!screen_on_) return;
+  screen_on_ = false;
+  endwin();
+  if (!final_message_.empty()) std::cout << final_message_ << std::endl;
+}
+
+void full_screen_ui::start() {
+  std::setlocale(LC_ALL, "");
+  initscr();
+  screen_on_ = true;
+  raw();  // every key, Ctrl-C and Ctrl-Q included, comes to us
+  noecho();
+  keypad(stdscr, TRUE);
+  nodelay(stdscr, TRUE);
+  set_escdelay(25);
+  if (has_colors()) {
+    start_color();
+    use_default_colors();
+    init_pair(accent_pair, COLOR_CYAN, -1);
+  }
+  winch_.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) on_resize();
+  });
+  render();
+  wait_for_keys();
+}
+
+void full_screen_ui::on_resize() {
+  // The ncurses idiom after SIGWINCH: leave and re-enter curses mode, which
+  // re-reads the terminal's size.
+  endwin();
+  refresh();
+  render();
+  winch_.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) on_resize();
+  });
+}
+
+void full_screen_ui::wait_for_keys() {
+  input_.async_wait(net::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
+    if (ec || !screen_on_) return;
+    read_keys();
+    if (!finished_) wait_for_keys();
+  });
+}
+
+void full_screen_ui::read_keys() {
+  wint_t key = 0;
+  int kind = 0;
+  while ((kind = get_wch(&key)) != ERR) {
+    if (key == KEY_RESIZE) {
+      render();
+      continue;
+    }
+    on_key(static_cast<unsigned>(key), kind == KEY_CODE_YES);
+    if (finished_) return;
+  }
+  render();
+}
+
+std::string full_screen_ui::current_text() const {
+  if (ui_.typing_missed) return ui_.input;
+  if (client_.view().snapshot.phase() == v1::PHASE_CHECK_IN) return ui_.check_in_words;
+  return client_.view().my_draft;
+}
+
+void full_screen_ui::set_current_text(std::string text) {
+  if (ui_.typing_missed) {
+    ui_.input = std::move(text);
+  } else if (client_.view().snapshot.phase() == v1::PHASE_CHECK_IN) {
+    ui_.check_in_words = std::move(text);
+  } else {
+    client_.set_draft(std::move(text));  // the partner sees it grow
+  }
+}
+
+void full_screen_ui::insert_text(const std::string& text) {
+  std::string why;
+  if (!tui::input_active(client_.view(), ui_, &why)) {
+    ui_.notice = why;
+    return;
+  }
+  std::string now = current_text();
+  if (!now.empty() && now.back() != ' ' && now.back() != '\n' && text.size() > 1) now += ' ';
+  set_current_text(now + text);
+}
+
+void full_screen_ui::on_key(unsigned key, bool function_key) {
+  const auto& view = client_.view();
+  const auto& s = view.snapshot;
+  ui_.notice.clear();
+
+  if (ended_ || s.phase() == v1::PHASE_ENDED) {
+    if (!function_key && (key == 'q' || key == ctrl('Q') || key == ctrl('C') || key == '\n' || key == '\r')) {
+      finished_ = true;
+      ioc_.stop();
+    }
+    return;
+  }
+  if (ui_.confirm_end) {
+    ui_.confirm_end = false;
+    if (!function_key && (key == 'y' || key == 'Y')) client_.end_session();
+    return;
+  }
+  if (!function_key && (key == ctrl('Q') || key == ctrl('C'))) return quit();
+  if (!function_key && key == ctrl('E')) {
+    ui_.confirm_end = true;
+    return;
+  }
+  if (!function_key && key == ctrl('T')) {
+    if (s.phase() == v1::PHASE_PAUSED) {
+      client_.resume();
+    } else {
+      client_.time_out();
+    }
+    return;
+  }
+  if (function_key) {
+    switch (key) {
+      case KEY_PPAGE: ui_.scroll += 5; return;
+      case KEY_NPAGE: ui_.scroll = ui_.scroll > 5 ? ui_.scroll - 5 : 0; return;
+      default: break;
+    }
+    if (key == static_cast<unsigned>(KEY_F(1))) ui_.open = tui::panel::help;
+    if (key == static_cast<unsigned>(KEY_F(2))) {
+      std::string why;
+      if (tui::input_active(view, ui_, &why)) {
+        ui_.open = tui::panel::feelings;
+        ui_.feelings_cursor = 0;
+      } else {
+        ui_.notice = why;
+      }
+    }
+    if (key == static_cast<unsigned>(KEY_F(3))) ui_.open = tui::panel::scaffold;
+    if (key == static_cast<unsigned>(KEY_F(4))) ui_.open = tui::panel::reminder;
+  }
+  if (ui_.open != tui::panel::none) {
+    if (!function_key && key == 27) {
+      ui_.open = tui::panel::none;
+      return;
+    }
+    const bool enter = !function_key && (key == '\n' || key == '\r');
+    if (ui_.open == tui::panel::feelings) {
+      const auto words = tui::feelings_flat();
+      if (function_key && key == KEY_UP && ui_.feelings_cursor > 0) --ui_.feelings_cursor;
+      if (function_key && key == KEY_DOWN && ui_.feelings_cursor + 1 < words.size()) ++ui_.feelings_cursor;
+      if (enter) {
+        ui_.open = tui::panel::none;
+        insert_text(words[ui_.feelings_cursor]);
+      }
+    } else if (ui_.open == tui::panel::scaffold && enter) {
+      ui_.open = tui::panel::none;
+      insert_text(std::string(tui::i_statement_scaffold));
+    } else if (enter) {
+      ui_.open = tui::panel::none;
+    }
+    return;
+  }
+  if (s.phase() == v1::PHASE_CHECK_IN) return on_check_in_key(key, function_key);
+  if (s.phase() == v1::PHASE_READY && !function_key && (key == '\n' || key == '\r')) return client_.ready();
+
+  if (s.phase() == v1::PHASE_CONFIRMING && s.speaker() == view.my_seat && !ui_.typing_missed && !function_key) {
+    if (key == '1') return client_.judge(v1::VERDICT_ACCURATE_DONE);
+    if (key == '2') return client_.judge(v1::VERDICT_ACCURATE_MORE);
+    if (key == '3') {
+      if (s.mode() == v1::MODE_SPOKEN) return client_.judge(v1::VERDICT_NOT_QUITE);
+      ui_.typing_missed = true;
+      ui_.input.clear();
+      return;
+    }
+  }
+  if (ui_.typing_missed && !function_key && key == 27) {
+    ui_.typing_missed = false;
+    return;
+  }
+  if (!function_key && key == ctrl('D')) {
+    if (ui_.typing_missed) {
+      ui_.typing_missed = false;
+      client_.judge(v1::VERDICT_NOT_QUITE, ui_.input);
+      ui_.input.clear();
+      return;
+    }
+    if (s.floor_holder() == view.my_seat && s.phase() != v1::PHASE_CONFIRMING) {
+      return client_.end_turn(s.mode() == v1::MODE_SPOKEN ? std::string() : view.my_draft);
+    }
+    std::string why;
+    tui::input_active(view, ui_, &why);
+    ui_.notice = why;
+    return;
+  }
+  on_text_key(function_key ? 0x110000u + key : key);
+}
+
+void full_screen_ui::on_text_key(unsigned key) {
+  const bool function_key = key >= 0x110000u;
+  const unsigned code = function_key ? key - 0x110000u : key;
+  const bool backspace = (function_key && code == KEY_BACKSPACE) || (!function_key && (code == 127 || code == 8));
+  const bool enter = (function_key && code == KEY_ENTER) || (!function_key && (code == '\n' || code == '\r'));
+  if (function_key && !backspace && !enter) return;
+  if (!function_key && !enter && !backspace && (code < 0x20 || code == 0x7F)) return;  // other control keys
+
+  std::string why;
+  if (!tui::input_active(client_.view(), ui_, &why)) {
+    ui_.notice = why;
+    return;
+  }
+  std::string text = current_text();
+  if (backspace) {
+    tui::erase_last_code_point(text);
+  } else if (enter) {
+    text += '\n';
+  } else {
+    text += utf8_of(code);
+  }
+  set_current_text(std::move(text));
+}
+
+void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
+  const auto& s = client_.view().snapshot;
+  if (client_.view().my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in()) return;
+  if (function_key && key == KEY_UP && ui_.check_in_field > 0) return void(--ui_.check_in_field);
+  if (function_key && key == KEY_DOWN && ui_.check_in_field < 3) return void(++ui_.check_in_field);
+  const bool enter = (function_key && key == KEY_ENTER) || (!function_key && (key == '\n' || key == '\r'));
+  if (enter) {
+    for (unsigned v : ui_.check_in) {
+      if (v == 0) {
+        ui_.notice = "Answer all three statements first (1-5).";
+        return;
+      }
+    }
+    client_.check_in(ui_.check_in[0], ui_.check_in[1], ui_.check_in[2], ui_.check_in_words);
+    return;
+  }
+  if (ui_.check_in_field < 3) {
+    auto& v = ui_.check_in[ui_.check_in_field];
+    if (!function_key && key >= '1' && key <= '5') {
+      v = key - '0';
+      ++ui_.check_in_field;
+    }
+    if (function_key && key == KEY_LEFT && v > 1) --v;
+    if (function_key && key == KEY_RIGHT && v < 5) ++v;
+    return;
+  }
+  on_text_key(function_key ? 0x110000u + key : key);
+}
+
+void full_screen_ui::on_event(const client_event& event) {
+  if (const auto* lost = std::get_if<connection_lost>(&event)) {
+    ui_.reconnecting = true;
+    (void)lost;
+  } else if (const auto* closed = std::get_if<connection_closed>(&event)) {
+    finished_ = true;
+    if (quitting_) {
+      final_message_ = "You left the session.";
+    } else if (!ended_) {
+      final_message_ = "heard: disconnected: " + closed->reason;
+      exit_code_ = 1;
+    } else {
+      final_message_ = "The session is over. Thank you for listening to each other.";
+    }
+    if (!closed->saved_words.empty()) {
+      final_message_ += "\nEverything you wrote is saved in " + closed->saved_words;
+    }
+    if (!ended_ || quitting_) return restore_terminal();
+    // Ended: the results stay on screen until a key is pressed.
+    finished_ = false;
+    render();
+    return;
+  } else {
+    const auto& m = std::get<v1::ServerMessage>(event);
+    const auto& view = client_.view();
+    switch (m.body_case()) {
+      case v1::ServerMessage::kWelcome: ui_.reconnecting = false; break;
+      case v1::ServerMessage::kTurn: {
+        const auto& t = m.turn();
+        ui_.transcript.push_back({t.kind() == v1::TURN_KIND_STATEMENT ? tui::transcript_entry::kind::statement
+                                                                      : tui::transcript_entry::kind::paraphrase,
+                                  t.author(), t.text(), v1::VERDICT_UNSPECIFIED, t.round()});
+        if (t.author() != view.my_seat) ui_.partner_draft.clear();
+        ui_.scroll = 0;
+        break;
+      }
+      case v1::ServerMessage::kDraftUpdate: ui_.partner_draft = m.draft_update().text(); break;
+      case v1::ServerMessage::kJudged: {
+        const auto& j = m.judged();
+        ui_.transcript.push_back({tui::transcript_entry::kind::verdict, j.by(), j.missed(), j.verdict(), j.round()});
+        break;
+      }
+      case v1::ServerMessage::kStateChanged: {
+        const auto key = floor_key(view.snapshot);
+        if (key != floor_key_) {
+          floor_key_ = key;
+          ui_.partner_draft.clear();
+        }
+        if (view.snapshot.phase() == v1::PHASE_ENDED) ended_ = true;
+        break;
+      }
+      case v1::ServerMessage::kCheckInResults: ui_.results = results_text(view, m.check_in_results()); break;
+      case v1::ServerMessage::kError:
+        ui_.notice = m.error().code() == v1::ERROR_PARTNER_AWAY
+                         ? "Held: it goes through when you are both back."
+                         : m.error().message();
+        break;
+      default: break;
+    }
+  }
+  render();
+}
+
+void full_screen_ui::quit() {
+  quitting_ = true;
+  client_.leave();
+}
+
+void full_screen_ui::render() {
+  if (!screen_on_) return;
+  int height = 0, width = 0;
+  getmaxyx(stdscr, height, width);
+  const auto f = tui::layout(client_.view(), ui_, static_cast<std::size_t>(std::max(width, 0)),
+                             static_cast<std::size_t>(std::max(height, 0)));
+  erase();
+  for (std::size_t y = 0; y < f.rows.size() && y < static_cast<std::size_t>(height); ++y) {
+    const int attr = attributes(f.rows[y].look);
+    attron(attr);
+    mvaddstr(static_cast<int>(y), 0, f.rows[y].text.c_str());
+    attroff(attr);
+  }
+  if (f.cursor_row >= 0) {
+    curs_set(1);
+    move(f.cursor_row, f.cursor_col);
+  } else {
+    curs_set(0);
+  }
+  refresh();
+}
+
+}  // namespace heard::client

@@ -1,0 +1,495 @@
+#include "tui_model.hpp"
+
+#include <algorithm>
+
+namespace heard::client::tui {
+namespace {
+
+// Decodes one UTF-8 code point at text[i]; advances i. Invalid bytes count
+// as one column each (the server only relays valid UTF-8 anyway).
+char32_t next_code_point(std::string_view text, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 1;
+  if (i + len > text.size()) len = 1;
+  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  i += len;
+  return cp;
+}
+
+std::size_t code_point_width(char32_t cp) {
+  if (cp == 0) return 0;
+  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+      cp == 0x200D) {
+    return 0;  // combining marks, zero-width joiners, variation selectors
+  }
+  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
+      (cp >= 0x20000 && cp <= 0x3FFFD) || (cp >= 0x2600 && cp <= 0x27BF && cp != 0x2713)) {
+    return 2;
+  }
+  return 1;
+}
+
+// Cuts `text` to at most `width` columns.
+std::string fit(std::string_view text, std::size_t width) {
+  std::size_t used = 0, i = 0, end = 0;
+  while (i < text.size()) {
+    std::size_t j = i;
+    const auto w = code_point_width(next_code_point(text, j));
+    if (used + w > width) break;
+    used += w;
+    i = j;
+    end = i;
+  }
+  return std::string(text.substr(0, end));
+}
+
+std::string repeat(std::string_view unit, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += unit;
+  return out;
+}
+
+bool is_my_action(const session_view& view) {
+  const auto& s = view.snapshot;
+  switch (s.phase()) {
+    case v1::PHASE_SPEAKING:
+    case v1::PHASE_PARAPHRASING:
+    case v1::PHASE_CONFIRMING: return s.floor_holder() == view.my_seat;
+    case v1::PHASE_CHECK_IN:
+      return !(view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in());
+    case v1::PHASE_PAUSED:
+      return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat;
+    default: return false;
+  }
+}
+
+std::string verdict_words(v1::Verdict v) {
+  switch (v) {
+    case v1::VERDICT_ACCURATE_DONE: return "accurate";
+    case v1::VERDICT_ACCURATE_MORE: return "accurate, and there is more";
+    case v1::VERDICT_NOT_QUITE: return "not quite";
+    default: return "";
+  }
+}
+
+const char* const check_in_statements[3] = {"I felt safe and supported.",
+                                             "I could say anything without being judged.",
+                                             "My partner was invested in what I said."};
+
+}  // namespace
+
+std::size_t display_width(std::string_view utf8) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < utf8.size();) width += code_point_width(next_code_point(utf8, i));
+  return width;
+}
+
+std::vector<std::string> wrap(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines;
+  if (width == 0) return lines;
+  std::size_t start = 0;
+  while (true) {
+    const auto nl = text.find('\n', start);
+    std::string_view paragraph = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    std::string line;
+    std::size_t line_width = 0;
+    std::size_t i = 0;
+    while (i < paragraph.size()) {
+      // One word (or a run of spaces) at a time.
+      const bool space = paragraph[i] == ' ';
+      std::size_t j = i;
+      while (j < paragraph.size() && (paragraph[j] == ' ') == space) ++j;
+      std::string_view piece = paragraph.substr(i, j - i);
+      i = j;
+      const std::size_t w = display_width(piece);
+      if (space) {
+        if (line_width + w <= width) {
+          line += piece;
+          line_width += w;
+        } else {
+          lines.push_back(line);
+          line.clear();
+          line_width = 0;
+        }
+        continue;
+      }
+      if (line_width + w > width && line_width > 0) {
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        lines.push_back(line);
+        line.clear();
+        line_width = 0;
+      }
+      while (display_width(piece) > width) {
+        // A word longer than a line is split.
+        const std::string head = fit(piece, width - line_width);
+        if (head.empty()) {
+          lines.push_back(line);
+          line.clear();
+          line_width = 0;
+          continue;
+        }
+        lines.push_back(line + head);
+        line.clear();
+        line_width = 0;
+        piece.remove_prefix(head.size());
+      }
+      line += piece;
+      line_width += display_width(piece);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+void erase_last_code_point(std::string& text) {
+  while (!text.empty()) {
+    const auto c = static_cast<unsigned char>(text.back());
+    text.pop_back();
+    if ((c & 0xC0) != 0x80) break;  // stop after the lead byte
+  }
+}
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& feelings() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> wheel = {
+      {"angry", {"frustrated", "resentful", "irritated"}},
+      {"sad", {"lonely", "disappointed", "discouraged"}},
+      {"afraid", {"anxious", "insecure", "overwhelmed"}},
+      {"hurt", {"rejected", "unappreciated", "left out"}},
+      {"ashamed", {"embarrassed", "guilty", "inadequate"}},
+      {"happy", {"grateful", "relieved", "hopeful"}},
+      {"loved", {"close", "safe", "cared for"}},
+  };
+  return wheel;
+}
+
+std::vector<std::string> feelings_flat() {
+  std::vector<std::string> out;
+  for (const auto& [group, words] : feelings()) {
+    out.push_back(group);
+    out.insert(out.end(), words.begin(), words.end());
+  }
+  return out;
+}
+
+std::string name_of(const session_view& view, v1::Seat seat) {
+  if (seat == view.my_seat) return "you";
+  const auto name = view.name_of(seat);
+  return name.empty() ? "your partner" : name;
+}
+
+std::string header_sentence(const session_view& view, const ui_state& ui) {
+  const auto& s = view.snapshot;
+  const std::string partner = name_of(view, view.partner_seat());
+  const std::string Partner = partner == "your partner" ? "Your partner" : partner;
+  if (ui.reconnecting) return "Your connection dropped - reconnecting. Nothing you wrote is lost.";
+  switch (s.phase()) {
+    case v1::PHASE_WAITING_FOR_PARTNER:
+      return "Waiting for your partner to join - give them this code: " + view.invite_code;
+    case v1::PHASE_READY: {
+      const bool me_ready = view.my_seat == v1::SEAT_A ? s.a_ready() : s.b_ready();
+      return me_ready ? "Waiting for " + partner + " to say now is a good time."
+                      : "Is now a good time for you? Press Enter when you are ready.";
+    }
+    case v1::PHASE_SPEAKING:
+      if (s.speaker() == view.my_seat) return "Your turn to speak. " + Partner + " is listening.";
+      return Partner + " is speaking - listen. You'll say it back when " + partner + " is done.";
+    case v1::PHASE_PARAPHRASING:
+      if (s.floor_holder() == view.my_seat) return "Your turn: say back what you heard, in your own words.";
+      return Partner + " is saying back what they heard.";
+    case v1::PHASE_CONFIRMING:
+      if (s.speaker() == view.my_seat) {
+        return ui.typing_missed ? "Say what was missed, then Ctrl-D."
+                                : "Was that what you meant? Accurate, there is more, or not quite?";
+      }
+      return "Waiting for " + partner + " to confirm.";
+    case v1::PHASE_PAUSED:
+      if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
+        const auto link = view.partner_seat() == v1::SEAT_A ? s.a_link() : s.b_link();
+        if (link == v1::LINK_OVERDUE) {
+          return Partner + " has been away a long time. Keep waiting, or end the session.";
+        }
+        return Partner + "'s connection dropped - waiting for them to come back.";
+      }
+      if (s.paused_by() == view.my_seat) return "Paused by you - resume when you're ready.";
+      return "Paused by " + partner + " - they will resume when they are ready.";
+    case v1::PHASE_CHECK_IN:
+      return (view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in())
+                 ? "Thank you. Waiting for " + partner + "'s check-in."
+                 : "The session has ended. A short check-in, for the two of you:";
+    case v1::PHASE_ENDED: return "The session is over. Thank you for listening to each other.";
+    default: return "Connecting...";
+  }
+}
+
+bool input_active(const session_view& view, const ui_state& ui, std::string* why) {
+  const auto& s = view.snapshot;
+  auto say = [&](std::string text) {
+    if (why) *why = std::move(text);
+    return false;
+  };
+  if (ui.typing_missed) return true;
+  if (s.phase() == v1::PHASE_CHECK_IN) return ui.check_in_field == 3;
+  if (s.phase() == v1::PHASE_PAUSED) return say("Paused - the floor is frozen until the session resumes.");
+  if ((s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING) && s.floor_holder() == view.my_seat) {
+    if (s.mode() == v1::MODE_SPOKEN) return say("A spoken session: talk to each other, then press Ctrl-D.");
+    return true;
+  }
+  const std::string partner = name_of(view, view.partner_seat());
+  switch (s.phase()) {
+    case v1::PHASE_SPEAKING: return say(partner + " has the floor. Listen; you'll say it back when they're done.");
+    case v1::PHASE_PARAPHRASING: return say(partner + " is saying back what they heard. Let them finish.");
+    case v1::PHASE_CONFIRMING:
+      return say(s.speaker() == view.my_seat ? "Choose below: 1 accurate, 2 there is more, 3 not quite."
+                                             : partner + " is deciding whether you heard them.");
+    case v1::PHASE_READY: return say("Nothing to write yet: press Enter when now is a good time.");
+    case v1::PHASE_WAITING_FOR_PARTNER: return say("Your partner has not joined yet.");
+    default: return say("The exercise is over.");
+  }
+}
+
+std::string footer_keys(const session_view& view, const ui_state& ui) {
+  const auto& s = view.snapshot;
+  if (ui.confirm_end) return "End the session for both of you?  y yes   n no";
+  if (ui.open == panel::feelings) return "Up/Down choose   Enter insert   Esc close";
+  if (ui.open != panel::none) return "Esc close";
+  // ^X is Ctrl-X. Kept short enough for 80 columns; F1 lists everything.
+  const std::string common = "  ^T pause  ^E end  ^Q leave  F1 help";
+  switch (s.phase()) {
+    case v1::PHASE_WAITING_FOR_PARTNER: return "^Q leave";
+    case v1::PHASE_READY: return "Enter I'm ready" + common;
+    case v1::PHASE_SPEAKING:
+    case v1::PHASE_PARAPHRASING:
+      if (s.floor_holder() == view.my_seat) {
+        if (s.mode() == v1::MODE_SPOKEN) return "^D done" + common;
+        return std::string("^D done  F2 feelings  ") + (s.phase() == v1::PHASE_SPEAKING ? "F3 I-statement" : "F4 reminder") +
+               common;
+      }
+      return "F4 reminder  PgUp/PgDn history" + common;
+    case v1::PHASE_CONFIRMING:
+      if (s.speaker() == view.my_seat) {
+        return ui.typing_missed ? "^D send  Esc back" : "1 accurate  2 there is more  3 not quite" + common;
+      }
+      return "PgUp/PgDn history" + common;
+    case v1::PHASE_PAUSED:
+      return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat
+                 ? "^T resume  ^E end  ^Q leave"
+                 : "^E end  ^Q leave";
+    case v1::PHASE_CHECK_IN: return "Up/Down question  1-5 answer  Enter send  ^Q leave";
+    case v1::PHASE_ENDED: return "q quit";
+    default: return "^Q leave";
+  }
+}
+
+namespace {
+
+// The history and the turn in progress, as rows of the given width.
+std::vector<row> conversation_rows(const session_view& view, const ui_state& ui, std::size_t width) {
+  std::vector<row> out;
+  const auto& s = view.snapshot;
+  auto add = [&](const std::string& label, const std::string& text, style look) {
+    out.push_back({label, look == style::dim ? style::dim : style::bold});
+    for (auto& line : wrap(text, width > 2 ? width - 2 : width)) out.push_back({"  " + line, look});
+  };
+  std::uint32_t last_round = 0;
+  for (std::size_t i = 0; i < ui.transcript.size(); ++i) {
+    const auto& e = ui.transcript[i];
+    // Only the current statement and its paraphrases stay bright.
+    const bool current = e.round == s.round() && i + 4 >= ui.transcript.size();
+    const style look = current ? style::normal : style::dim;
+    if (e.round != last_round) {
+      out.push_back({"", style::normal});
+      out.push_back({"Round " + std::to_string(e.round), style::dim});
+      last_round = e.round;
+    }
+    const std::string who = name_of(view, e.author);
+    const std::string Who = who == "you" ? "You" : who;
+    switch (e.what) {
+      case transcript_entry::kind::statement: add(Who + " said:", e.text, look); break;
+      case transcript_entry::kind::paraphrase: add(Who + " said back:", e.text, look); break;
+      case transcript_entry::kind::verdict:
+        out.push_back({"  " + Who + ": " + verdict_words(e.verdict) + (e.text.empty() ? "" : " - " + e.text), look});
+        break;
+    }
+  }
+  if (!ui.partner_draft.empty() && s.floor_holder() == view.partner_seat()) {
+    const std::string who = name_of(view, view.partner_seat());
+    add(who + (s.phase() == v1::PHASE_SPEAKING ? " is saying:" : " is saying back:"), ui.partner_draft, style::normal);
+  }
+  if (!ui.results.empty()) {
+    out.push_back({"", style::normal});
+    for (auto& line : wrap(ui.results, width)) out.push_back({line, style::normal});
+  }
+  return out;
+}
+
+std::vector<row> panel_rows(const ui_state& ui, std::size_t width) {
+  std::vector<row> out;
+  auto para = [&](std::string_view text, style look = style::normal) {
+    for (auto& line : wrap(text, width)) out.push_back({line, look});
+  };
+  switch (ui.open) {
+    case panel::feelings: {
+      out.push_back({"Feelings - choose a word to add to your text:", style::bold});
+      const auto flat = feelings_flat();
+      std::size_t k = 0;
+      for (const auto& [group, words] : feelings()) {
+        const bool g = k == ui.feelings_cursor;
+        out.push_back({std::string(g ? "> " : "  ") + group, g ? style::reverse : style::normal});
+        ++k;
+        for (const auto& w : words) {
+          const bool sel = k == ui.feelings_cursor;
+          out.push_back({std::string(sel ? "  > " : "    ") + w, sel ? style::reverse : style::dim});
+          ++k;
+        }
+      }
+      break;
+    }
+    case panel::scaffold:
+      out.push_back({"An I-statement:", style::bold});
+      para(i_statement_scaffold);
+      para("Press Enter to put it in your text, then fill in the dots.", style::dim);
+      break;
+    case panel::reminder:
+      out.push_back({"For the listener:", style::bold});
+      para(listener_reminder);
+      break;
+    case panel::help:
+      out.push_back({"Keys:", style::bold});
+      for (const char* line : {"Ctrl-D        done: end my turn, or send my paraphrase",
+                                "Enter         a new line in my text",
+                                "1 / 2 / 3     accurate / accurate, there is more / not quite",
+                                "Ctrl-T        time-out, and resume it",
+                                "Ctrl-E        end the session (asks first)",
+                                "F2            feelings list",
+                                "F3            I-statement scaffold",
+                                "F4            the listener's reminder",
+                                "PgUp / PgDn   earlier rounds",
+                                "Ctrl-Q        leave (your partner is told)"}) {
+        para(line);
+      }
+      break;
+    case panel::none: break;
+  }
+  return out;
+}
+
+std::vector<row> check_in_rows(const ui_state& ui, std::size_t width) {
+  std::vector<row> out;
+  for (std::size_t q = 0; q < 3; ++q) {
+    const bool sel = ui.check_in_field == q;
+    std::string scale;
+    for (unsigned v = 1; v <= 5; ++v) {
+      const bool chosen = ui.check_in[q] == v;
+      scale += chosen ? '[' : ' ';
+      scale += static_cast<char>('0' + v);
+      scale += chosen ? ']' : ' ';
+    }
+    out.push_back({fit(std::string(sel ? "> " : "  ") + check_in_statements[q], width), sel ? style::bold : style::normal});
+    out.push_back({"    not at all " + scale + " fully", sel ? style::accent : style::dim});
+  }
+  out.push_back({std::string(ui.check_in_field == 3 ? "> " : "  ") + "Anything you want to add (optional), then Enter:",
+                 ui.check_in_field == 3 ? style::bold : style::normal});
+  return out;
+}
+
+}  // namespace
+
+frame layout(const session_view& view, const ui_state& ui, std::size_t width, std::size_t height) {
+  frame f;
+  if (width < 20 || height < 8) {
+    for (auto& line : wrap("Make the window larger.", width)) {
+      if (f.rows.size() < height) f.rows.push_back({line, style::normal});
+    }
+    while (f.rows.size() < height) f.rows.push_back({});
+    return f;
+  }
+  const auto& s = view.snapshot;
+  const bool mine = is_my_action(view);
+  const std::string rule = repeat("\u2500", width);
+
+  // Header: two lines, the accent only when it is this person's move.
+  std::string title = "Heard";
+  const std::string a = s.a_name().empty() ? "" : s.a_name();
+  const std::string b = s.b_name().empty() ? "" : s.b_name();
+  if (!a.empty() || !b.empty()) title += " - " + (a.empty() ? "?" : a) + " & " + (b.empty() ? "?" : b);
+  if (s.round() > 0) title += "   round " + std::to_string(s.round());
+  f.rows.push_back({fit(title, width), mine ? style::accent : style::bold});
+  for (auto& line : wrap(header_sentence(view, ui), width)) {
+    f.rows.push_back({line, mine ? style::accent : style::normal});
+    if (f.rows.size() == 3) break;
+  }
+  f.rows.push_back({rule, style::dim});
+
+  // Bottom: input area, notice and footer.
+  const std::size_t input_rows = height >= 24 ? 4 : 2;
+  std::vector<row> bottom;
+  bottom.push_back({rule, style::dim});
+  std::string why;
+  const bool active = s.phase() == v1::PHASE_CHECK_IN ? ui.check_in_field == 3 : input_active(view, ui, &why);
+  const std::string& text = ui.typing_missed                   ? ui.input
+                            : s.phase() == v1::PHASE_CHECK_IN ? ui.check_in_words
+                                                              : view.my_draft;
+  std::vector<std::string> input_lines;
+  if (active) {
+    input_lines = wrap(text, width - 2);
+    if (input_lines.empty()) input_lines.push_back("");
+  } else {
+    input_lines = wrap(why, width - 2);
+  }
+  // Show the end of what is being written.
+  const std::size_t first = input_lines.size() > input_rows ? input_lines.size() - input_rows : 0;
+  for (std::size_t k = 0; k < input_rows; ++k) {
+    const std::size_t idx = first + k;
+    const std::string line = idx < input_lines.size() ? input_lines[idx] : "";
+    bottom.push_back({(active ? "> " : "  ") + line, active ? style::normal : style::dim});
+  }
+  const std::size_t cursor_line = input_lines.size() - 1 - first;  // within the input rows
+  bottom.push_back({fit(ui.notice.empty() ? footer_keys(view, ui) : ui.notice + "   " + footer_keys(view, ui), width),
+                    style::dim});
+
+  // Middle: a panel when one is open, the check-in form, or the conversation.
+  const std::size_t middle = height - f.rows.size() - bottom.size();
+  std::vector<row> content;
+  if (ui.open != panel::none) {
+    content = panel_rows(ui, width);
+  } else {
+    content = conversation_rows(view, ui, width);
+    if (s.phase() == v1::PHASE_CHECK_IN && !(view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in())) {
+      content = check_in_rows(ui, width);
+    }
+  }
+  std::size_t begin = 0, end = content.size();
+  if (ui.open != panel::none) {
+    // Panels read from the top, scrolled just enough to show the selection.
+    const std::size_t selected = ui.open == panel::feelings ? 1 + ui.feelings_cursor : 0;
+    begin = selected >= middle ? selected - middle + 1 : 0;
+    end = std::min(content.size(), begin + middle);
+  } else {
+    // The conversation: newest at the bottom; PgUp scrolls back.
+    const std::size_t max_scroll = content.size() > middle ? content.size() - middle : 0;
+    end = content.size() - std::min(ui.scroll, max_scroll);
+    begin = end > middle ? end - middle : 0;
+  }
+  std::vector<row> visible(content.begin() + static_cast<long>(begin), content.begin() + static_cast<long>(end));
+  if (ui.open == panel::none && visible.size() < middle && s.phase() != v1::PHASE_CHECK_IN) {
+    visible.insert(visible.begin(), middle - visible.size(), row{});  // text sits just above the input
+  }
+  visible.resize(middle);
+  const std::size_t header_rows = f.rows.size();
+  for (auto& r : visible) f.rows.push_back({fit(r.text, width), r.look});
+  for (auto& r : bottom) f.rows.push_back({fit(r.text, width), r.look});
+  if (active) {
+    f.cursor_row = static_cast<int>(header_rows + middle + 1 + cursor_line);
+    f.cursor_col = static_cast<int>(std::min(width - 1, 2 + display_width(input_lines.back())));
+  }
+  return f;
+}
+
+}  // namespace heard::client::tui

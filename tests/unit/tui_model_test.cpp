@@ -1,0 +1,177 @@
+#include "tui_model.hpp"
+
+#include <gtest/gtest.h>
+
+namespace heard::client::tui {
+namespace {
+
+session_view view_in(v1::Phase phase, v1::Seat me, v1::Seat speaker = v1::SEAT_A) {
+  session_view v;
+  v.my_seat = me;
+  v.invite_code = "7KQ2-M9XD-4TRB";
+  auto& s = v.snapshot;
+  s.set_phase(phase);
+  s.set_mode(v1::MODE_TEXT);
+  s.set_a_name("Alex");
+  s.set_b_name("Sam");
+  s.set_a_present(true);
+  s.set_b_present(phase != v1::PHASE_WAITING_FOR_PARTNER);
+  s.set_round(phase >= v1::PHASE_SPEAKING ? 1 : 0);
+  s.set_attempt(1);
+  s.set_speaker(speaker);
+  const v1::Seat listener = speaker == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A;
+  if (phase == v1::PHASE_SPEAKING || phase == v1::PHASE_CONFIRMING) s.set_floor_holder(speaker);
+  if (phase == v1::PHASE_PARAPHRASING) s.set_floor_holder(listener);
+  return v;
+}
+
+std::string screen_text(const frame& f) {
+  std::string out;
+  for (const auto& r : f.rows) out += r.text + "\n";
+  return out;
+}
+
+TEST(tui_wrap, breaks_at_spaces_and_keeps_line_breaks) {
+  EXPECT_EQ(wrap("one two three four", 9), (std::vector<std::string>{"one two", "three", "four"}));
+  EXPECT_EQ(wrap("first\nsecond", 20), (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(wrap("", 10), (std::vector<std::string>{""}));
+}
+
+TEST(tui_wrap, splits_a_word_longer_than_the_line) {
+  EXPECT_EQ(wrap("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));
+}
+
+TEST(tui_wrap, counts_wide_characters_as_two_columns) {
+  EXPECT_EQ(display_width("caf\xC3\xA9"), 4u);                 // é is one column
+  EXPECT_EQ(display_width("\xE6\x84\x9B"), 2u);                // 愛
+  EXPECT_EQ(display_width("\xF0\x9F\x92\x9B"), 2u);            // 💛
+  EXPECT_EQ(display_width("e\xCC\x81"), 1u);                   // e + combining acute
+  // Four CJK characters need 8 columns: at 5 they wrap two by two.
+  EXPECT_EQ(wrap("\xE6\x84\x9B\xE6\x84\x9B\xE6\x84\x9B\xE6\x84\x9B", 5).size(), 2u);
+  for (const auto& line : wrap("\xE6\x84\x9B \xE6\x84\x9B \xE6\x84\x9B caf\xC3\xA9 \xF0\x9F\x92\x9B", 6)) {
+    EXPECT_LE(display_width(line), 6u) << line;
+  }
+}
+
+TEST(tui_wrap, backspace_removes_a_whole_code_point) {
+  std::string text = "ok\xE6\x84\x9B";
+  erase_last_code_point(text);
+  EXPECT_EQ(text, "ok");
+  erase_last_code_point(text);
+  EXPECT_EQ(text, "o");
+}
+
+TEST(tui_layout, fills_the_screen_exactly_at_80x24_and_other_sizes) {
+  ui_state ui;
+  for (auto [w, h] : {std::pair<std::size_t, std::size_t>{80, 24}, {120, 40}, {20, 8}, {200, 60}}) {
+    const auto f = layout(view_in(v1::PHASE_SPEAKING, v1::SEAT_A), ui, w, h);
+    ASSERT_EQ(f.rows.size(), h);
+    for (const auto& r : f.rows) EXPECT_LE(display_width(r.text), w) << r.text;
+  }
+}
+
+TEST(tui_layout, a_tiny_window_asks_to_be_larger) {
+  const auto f = layout(view_in(v1::PHASE_SPEAKING, v1::SEAT_A), ui_state{}, 15, 5);
+  ASSERT_EQ(f.rows.size(), 5u);
+  EXPECT_NE(screen_text(f).find("larger"), std::string::npos);
+}
+
+TEST(tui_layout, every_phase_says_in_plain_words_what_is_happening) {
+  ui_state ui;
+  EXPECT_NE(header_sentence(view_in(v1::PHASE_WAITING_FOR_PARTNER, v1::SEAT_A), ui).find("7KQ2-M9XD-4TRB"),
+            std::string::npos);
+  EXPECT_EQ(header_sentence(view_in(v1::PHASE_SPEAKING, v1::SEAT_B), ui),
+            "Alex is speaking - listen. You'll say it back when Alex is done.");
+  EXPECT_EQ(header_sentence(view_in(v1::PHASE_PARAPHRASING, v1::SEAT_B), ui),
+            "Your turn: say back what you heard, in your own words.");
+  EXPECT_EQ(header_sentence(view_in(v1::PHASE_CONFIRMING, v1::SEAT_B), ui), "Waiting for Alex to confirm.");
+  auto paused = view_in(v1::PHASE_PAUSED, v1::SEAT_A);
+  paused.snapshot.set_pause_reason(v1::PAUSE_REASON_TIME_OUT);
+  paused.snapshot.set_paused_by(v1::SEAT_A);
+  EXPECT_EQ(header_sentence(paused, ui), "Paused by you - resume when you're ready.");
+  paused.snapshot.set_pause_reason(v1::PAUSE_REASON_PARTNER_AWAY);
+  paused.snapshot.set_paused_by(v1::SEAT_B);
+  EXPECT_EQ(header_sentence(paused, ui), "Sam's connection dropped - waiting for them to come back.");
+}
+
+TEST(tui_layout, the_input_is_active_only_for_the_floor_holder_and_says_why_otherwise) {
+  ui_state ui;
+  std::string why;
+  EXPECT_TRUE(input_active(view_in(v1::PHASE_SPEAKING, v1::SEAT_A), ui, &why));
+  EXPECT_FALSE(input_active(view_in(v1::PHASE_SPEAKING, v1::SEAT_B), ui, &why));
+  EXPECT_EQ(why, "Alex has the floor. Listen; you'll say it back when they're done.");
+  const auto f = layout(view_in(v1::PHASE_SPEAKING, v1::SEAT_B), ui, 80, 24);
+  EXPECT_NE(screen_text(f).find("Alex has the floor."), std::string::npos);
+  EXPECT_EQ(f.cursor_row, -1) << "no cursor where nothing can be typed";
+  auto spoken = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);
+  spoken.snapshot.set_mode(v1::MODE_SPOKEN);
+  EXPECT_FALSE(input_active(spoken, ui, &why));
+}
+
+TEST(tui_layout, my_text_shows_in_the_input_with_the_cursor_after_it) {
+  auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);
+  view.my_draft = "I have missed you";
+  const auto f = layout(view, ui_state{}, 80, 24);
+  ASSERT_GE(f.cursor_row, 0);
+  EXPECT_EQ(f.rows[static_cast<std::size_t>(f.cursor_row)].text, "> I have missed you");
+  EXPECT_EQ(f.cursor_col, 2 + 17);
+}
+
+TEST(tui_layout, the_partners_words_grow_above_and_earlier_rounds_are_quieter) {
+  auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_B, v1::SEAT_A);
+  view.snapshot.set_round(2);
+  ui_state ui;
+  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_B, "Round one words", {}, 1});
+  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_A, "You said round one", {}, 1});
+  ui.transcript.push_back({transcript_entry::kind::verdict, v1::SEAT_B, "", v1::VERDICT_ACCURATE_DONE, 1});
+  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_A, "x", {}, 1});
+  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_B, "y", {}, 1});
+  ui.partner_draft = "Now I am say";
+  const auto f = layout(view, ui, 80, 24);
+  bool saw_draft = false, earlier_dim = false;
+  for (const auto& r : f.rows) {
+    if (r.text == "  Now I am say") saw_draft = r.look == style::normal;
+    if (r.text == "  Round one words") earlier_dim = r.look == style::dim;
+  }
+  EXPECT_TRUE(saw_draft);
+  EXPECT_TRUE(earlier_dim);
+}
+
+TEST(tui_layout, aids_open_only_when_asked_and_replace_the_conversation) {
+  ui_state ui;
+  auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);
+  EXPECT_EQ(screen_text(layout(view, ui, 80, 24)).find("lonely"), std::string::npos);
+  ui.open = panel::feelings;
+  EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("lonely"), std::string::npos);
+  // The list scrolls to keep the chosen word in sight.
+  ui.feelings_cursor = feelings_flat().size() - 1;
+  const auto bottom = layout(view, ui, 80, 24);
+  EXPECT_NE(screen_text(bottom).find("> cared for"), std::string::npos);
+  ui.open = panel::reminder;
+  EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("No rebuttal, no advice"), std::string::npos);
+}
+
+TEST(tui_layout, the_footer_shows_the_keys_of_the_moment_within_80_columns) {
+  ui_state ui;
+  for (auto phase : {v1::PHASE_READY, v1::PHASE_SPEAKING, v1::PHASE_PARAPHRASING, v1::PHASE_CONFIRMING,
+                     v1::PHASE_CHECK_IN}) {
+    for (auto me : {v1::SEAT_A, v1::SEAT_B}) {
+      EXPECT_LE(display_width(footer_keys(view_in(phase, me), ui)), 80u);
+    }
+  }
+  EXPECT_NE(footer_keys(view_in(v1::PHASE_CONFIRMING, v1::SEAT_A), ui).find("1 accurate"), std::string::npos);
+  EXPECT_EQ(footer_keys(view_in(v1::PHASE_CONFIRMING, v1::SEAT_B), ui).find("1 accurate"), std::string::npos);
+}
+
+TEST(tui_layout, the_check_in_is_a_small_form) {
+  ui_state ui;
+  ui.check_in = {5, 3, 0};
+  ui.check_in_field = 2;
+  const auto text = screen_text(layout(view_in(v1::PHASE_CHECK_IN, v1::SEAT_A), ui, 80, 24));
+  EXPECT_NE(text.find("I felt safe and supported."), std::string::npos);
+  EXPECT_NE(text.find("[5]"), std::string::npos);
+  EXPECT_NE(text.find("> My partner was invested in what I said."), std::string::npos);
+}
+
+}  // namespace
+}  // namespace heard::client::tui
