@@ -34,14 +34,9 @@ class e2e_test : public ::testing::Test {
 
   void start_server(const std::string& port) {
     server_log_ = ::testing::TempDir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
-    server_ = std::make_unique<child_process>(
-        std::vector<std::string>{HEARD_SERVER_BIN, "--port", port, "--threads", "2", "--cert", certs("server.crt"),
-                                 "--key", certs("server.key"), "--log-level", "debug", "--state-file",
-                                 server_state_},
-        server_log_);
-    auto line = server_->wait_line("heard-server listening on ");
-    ASSERT_TRUE(line) << read_file(server_log_);
-    port_ = line->substr(line->rfind(':') + 1);
+    server_ = testing::start_heard_server(HEARD_SERVER_BIN, port, {"--log-level", "debug", "--state-file", server_state_},
+                                          server_log_, port_);
+    ASSERT_TRUE(server_) << read_file(server_log_);
     url_ = "wss://localhost:" + port_;
   }
 

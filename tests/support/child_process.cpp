@@ -112,4 +112,18 @@ std::optional<int> child_process::wait_exit(std::chrono::milliseconds deadline) 
   }
 }
 
+std::unique_ptr<child_process> start_heard_server(const std::string& server_bin, const std::string& port,
+                                                  const std::vector<std::string>& extra_args,
+                                                  const std::string& stderr_file, std::string& bound_port) {
+  const std::string certs = HEARD_TEST_CERT_DIR;
+  std::vector<std::string> argv{server_bin, "--port", port, "--threads", "2", "--cert", certs + "/server.crt",
+                                "--key", certs + "/server.key"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  auto server = std::make_unique<child_process>(argv, stderr_file);
+  auto line = server->wait_line("heard-server listening on ");
+  if (!line) return nullptr;
+  bound_port = line->substr(line->rfind(':') + 1);
+  return server;
+}
+
 }  // namespace heard::testing

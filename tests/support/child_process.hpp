@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,5 +44,12 @@ class child_process {
   std::size_t next_line_ = 0;
   std::optional<int> status_;
 };
+
+/// Starts the built heard-server (HEARD_SERVER_BIN) with the test
+/// certificates on 127.0.0.1 and `port` ("0": any free one), waits for it to
+/// listen, and sets `bound_port`. Returns nullptr if it did not start.
+std::unique_ptr<child_process> start_heard_server(const std::string& server_bin, const std::string& port,
+                                                  const std::vector<std::string>& extra_args,
+                                                  const std::string& stderr_file, std::string& bound_port);
 
 }  // namespace heard::testing

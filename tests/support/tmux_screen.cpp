@@ -1,0 +1,85 @@
+#include "tmux_screen.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+namespace heard::testing {
+namespace {
+
+// A tmux server of the test's own, so nothing touches a person's sessions.
+std::string socket_name() { return "heard-test-" + std::to_string(::getpid()); }
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  ::pclose(pipe);
+  return out;
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+bool tmux_screen::available() { return std::system("command -v tmux >/dev/null 2>&1") == 0; }
+
+std::string tmux_screen::tmux(const std::string& args) const {
+  return run("tmux -L " + socket_name() + " " + args + " 2>&1");
+}
+
+tmux_screen::tmux_screen(const std::string& name, const std::string& command, int width, int height)
+    : name_(name) {
+  tmux("-f /dev/null new-session -d -s " + name_ + " -x " + std::to_string(width) + " -y " + std::to_string(height) +
+       " " + shell_quote(command));
+  // Keep the pane's last screen after the program exits, to read it.
+  tmux("set-option -t " + name_ + " remain-on-exit on");
+}
+
+tmux_screen::~tmux_screen() { tmux("kill-session -t " + name_); }
+
+void tmux_screen::type(const std::string& text) { tmux("send-keys -t " + name_ + " -l " + shell_quote(text)); }
+
+void tmux_screen::press(const std::string& key) { tmux("send-keys -t " + name_ + " " + key); }
+
+void tmux_screen::resize(int width, int height) {
+  tmux("resize-window -t " + name_ + " -x " + std::to_string(width) + " -y " + std::to_string(height));
+}
+
+std::string tmux_screen::screen() const { return tmux("capture-pane -p -t " + name_); }
+
+bool tmux_screen::wait_for(const std::string& text, std::chrono::milliseconds deadline) const {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  // capture-pane has no "wait for change": poll it, backing off a little.
+  for (auto pause = std::chrono::milliseconds(5);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+    if (screen().find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(pause);
+  }
+}
+
+bool tmux_screen::wait_gone(const std::string& text, std::chrono::milliseconds deadline) const {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (auto pause = std::chrono::milliseconds(5);; pause = std::min(pause * 2, std::chrono::milliseconds(50))) {
+    if (screen().find(text) == std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(pause);
+  }
+}
+
+}  // namespace heard::testing
