@@ -31,16 +31,29 @@ bool is_exercise_phase(v1::Phase phase) {
 // Phases a time-out or a dropped connection can pause.
 bool is_pausable(v1::Phase phase) { return phase == v1::PHASE_READY || is_exercise_phase(phase); }
 
+bool is_partner(v1::Seat seat) { return seat == v1::SEAT_A || seat == v1::SEAT_B; }
+
 }  // namespace
 
-audience audience_of(v1::Seat seat) { return seat == v1::SEAT_B ? audience::seat_b : audience::seat_a; }
+unsigned audience_of(v1::Seat seat) {
+  switch (seat) {
+    case v1::SEAT_A: return to_a;
+    case v1::SEAT_B: return to_b;
+    case v1::SEAT_COUNSELOR: return to_counselor;
+    default: return 0;
+  }
+}
+
+bool addresses(unsigned to, v1::Seat seat) { return (to & audience_of(seat)) != 0; }
 
 v1::Seat other_seat(v1::Seat seat) { return seat == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A; }
 
-exercise::exercise(exercise_settings settings) : settings_(settings), speaker_(settings.first_speaker) {
+exercise::exercise(exercise_settings settings) : settings_(std::move(settings)), speaker_(settings_.first_speaker) {
   if (settings_.mode == v1::MODE_UNSPECIFIED) settings_.mode = v1::MODE_TEXT;
   if (speaker_ != v1::SEAT_B) speaker_ = v1::SEAT_A;
 }
+
+// --- Saving and restoring -------------------------------------------------------------
 
 v1::ExerciseState exercise::save() const {
   v1::ExerciseState out;
@@ -52,7 +65,7 @@ v1::ExerciseState exercise::save() const {
   out.set_speaker(speaker_);
   out.set_round(round_);
   out.set_attempt(attempt_);
-  for (const auto& p : partners_) {
+  for (const auto& p : members_) {
     auto* saved = out.add_partners();
     saved->set_present(p.present);
     saved->set_ready(p.ready);
@@ -61,20 +74,60 @@ v1::ExerciseState exercise::save() const {
     saved->set_name(p.name);
     if (p.check_in) *saved->mutable_check_in() = *p.check_in;
   }
+  out.set_guided(settings_.guided);
+  out.set_rounds(settings_.rounds);
+  out.set_speak_limit_ms(static_cast<std::uint32_t>(settings_.speak_limit.count()));
+  out.set_reflect_limit_ms(static_cast<std::uint32_t>(settings_.reflect_limit.count()));
+  out.set_topic(settings_.topic);
+  out.set_held(held_);
+  out.set_next_speaker(next_speaker_);
+  out.set_floor_used_ms(static_cast<std::uint64_t>(floor_used_.count()));
+  out.set_floor_extension_ms(static_cast<std::uint64_t>(floor_extension_.count()));
+  out.set_floor_draft(floor_draft_);
+  for (const auto& s : statements_) *out.add_statements() = s;
+  out.set_time_outs_a(time_outs_[0]);
+  out.set_time_outs_b(time_outs_[1]);
+  out.set_holds(holds_);
+  for (const auto& [phase, ms] : phase_ms_) {
+    auto* t = out.add_phase_times();
+    t->set_phase(phase);
+    t->set_ms(ms);
+  }
+  out.set_started(started_.count() >= 0);
+  out.set_elapsed_ms(started_.count() >= 0 ? static_cast<std::uint64_t>((now_ - started_).count()) : 0);
   return out;
 }
 
 exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limits) {
-  exercise e({state.mode(), state.speaker(), limits});
+  exercise_settings settings;
+  settings.mode = state.mode();
+  settings.first_speaker = state.speaker();
+  settings.limits = limits;
+  settings.guided = state.guided();
+  settings.rounds = state.rounds();
+  settings.speak_limit = std::chrono::milliseconds(state.speak_limit_ms());
+  settings.reflect_limit = std::chrono::milliseconds(state.reflect_limit_ms());
+  settings.topic = state.topic();
+  exercise e(settings);
   e.phase_ = state.phase();
   e.paused_phase_ = state.paused_phase();
   e.paused_by_ = state.paused_by();
   e.pause_reason_ = state.pause_reason();
   e.round_ = state.round();
   e.attempt_ = state.attempt();
-  for (int i = 0; i < state.partners_size() && i < 2; ++i) {
+  e.held_ = state.held();
+  e.next_speaker_ = state.next_speaker();
+  e.floor_used_ = std::chrono::milliseconds(state.floor_used_ms());
+  e.floor_extension_ = std::chrono::milliseconds(state.floor_extension_ms());
+  e.floor_draft_ = state.floor_draft();
+  e.statements_.assign(state.statements().begin(), state.statements().end());
+  e.time_outs_ = {state.time_outs_a(), state.time_outs_b()};
+  e.holds_ = state.holds();
+  for (const auto& t : state.phase_times()) e.phase_ms_[t.phase()] = t.ms();
+  if (state.started()) e.started_ = -std::chrono::milliseconds(state.elapsed_ms());
+  for (int i = 0; i < state.partners_size() && i < 3; ++i) {
     const auto& saved = state.partners(i);
-    auto& p = e.partners_[static_cast<std::size_t>(i)];
+    auto& p = e.members_[static_cast<std::size_t>(i)];
     p.present = saved.present();
     p.ready = saved.ready();
     p.left = saved.left();
@@ -83,9 +136,52 @@ exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limit
     p.link = p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED)
                        : v1::LINK_UNSPECIFIED;
   }
-  if (auto away = e.someone_away(); away && e.partner(other_seat(*away)).present) e.pause_for_absence(*away);
+  if (auto away = e.someone_away(); away && e.member(other_seat(*away)).present) e.pause_for_absence(*away);
   return e;
 }
+
+// --- Time ---------------------------------------------------------------------------
+
+std::chrono::milliseconds exercise::floor_limit() const {
+  const v1::Phase phase = phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_;
+  std::chrono::milliseconds base{0};
+  if (phase == v1::PHASE_SPEAKING) base = settings_.speak_limit;
+  if (phase == v1::PHASE_PARAPHRASING) base = settings_.reflect_limit;
+  return base.count() > 0 ? base + floor_extension_ : base;
+}
+
+bool exercise::timer_running() const {
+  return (phase_ == v1::PHASE_SPEAKING || phase_ == v1::PHASE_PARAPHRASING) && !held_ && floor_limit().count() > 0;
+}
+
+std::optional<exercise::clock_ms> exercise::deadline() const {
+  if (!timer_running()) return std::nullopt;
+  const auto left = floor_limit() - floor_used_;
+  return now_ + (left.count() > 0 ? left : clock_ms{0});
+}
+
+exercise::result exercise::advance_to(clock_ms now) {
+  result r;
+  if (now < now_) return r;  // never backwards
+  const auto step = now - now_;
+  if (started_.count() >= 0 && !ended()) phase_ms_[phase_] += static_cast<std::uint64_t>(step.count());
+  if (timer_running()) floor_used_ += step;
+  now_ = now;
+  last_ = now;
+  if (timer_running() && floor_used_ >= floor_limit()) {
+    // Time is up: the floor moves on with whatever was written so far.
+    commit_floor(r, floor_draft_, true);
+  }
+  return r;
+}
+
+void exercise::new_floor() {
+  floor_used_ = clock_ms{0};
+  floor_extension_ = clock_ms{0};
+  floor_draft_.clear();
+}
+
+// --- The snapshot -----------------------------------------------------------------
 
 v1::Seat exercise::floor_holder() const {
   switch (phase_) {
@@ -103,11 +199,12 @@ v1::Snapshot exercise::snapshot() const {
   s.set_round(round_);
   s.set_attempt(attempt_);
   s.set_speaker(speaker_);
-  s.set_floor_holder(floor_holder());
+  s.set_floor_holder(held_ ? v1::SEAT_UNSPECIFIED : floor_holder());
   s.set_paused_phase(paused_phase_);
   s.set_paused_by(paused_by_);
-  const auto& a = partner(v1::SEAT_A);
-  const auto& b = partner(v1::SEAT_B);
+  const auto& a = member(v1::SEAT_A);
+  const auto& b = member(v1::SEAT_B);
+  const auto& c = member(v1::SEAT_COUNSELOR);
   s.set_a_ready(a.ready);
   s.set_b_ready(b.ready);
   s.set_a_present(a.present);
@@ -119,28 +216,49 @@ v1::Snapshot exercise::snapshot() const {
   s.set_a_link(a.link);
   s.set_b_link(b.link);
   s.set_pause_reason(pause_reason_);
+  s.set_guided(settings_.guided);
+  s.set_counselor_present(c.present);
+  s.set_counselor_link(c.link);
+  s.set_counselor_name(c.name);
+  s.set_held(held_);
+  s.set_topic(settings_.topic);
+  s.set_rounds_limit(settings_.rounds);
+  s.set_next_speaker(next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_seat(speaker_));
+  if (const auto limit = floor_limit(); limit.count() > 0 && is_exercise_phase(phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_)) {
+    auto* t = s.mutable_timer();
+    t->set_limit_ms(static_cast<std::uint32_t>(limit.count()));
+    const auto left = limit - floor_used_;
+    t->set_left_ms(static_cast<std::uint32_t>(left.count() > 0 ? left.count() : 0));
+    t->set_running(timer_running());
+  }
   return s;
 }
 
 void exercise::push_state(result& r) const {
   v1::ServerMessage m;
   *m.mutable_state_changed()->mutable_snapshot() = snapshot();
-  r.out.push_back({audience::everyone, std::move(m)});
+  r.out.push_back({everyone, std::move(m)});
 }
 
+// --- Seats ----------------------------------------------------------------------------
+
 exercise::result exercise::join(v1::Seat seat, const std::string& name) {
-  if (seat != v1::SEAT_A && seat != v1::SEAT_B) {
+  if (seat != v1::SEAT_A && seat != v1::SEAT_B && seat != v1::SEAT_COUNSELOR) {
     return refused(v1::ERROR_INVALID_CODE, "There is no such seat in this session.");
   }
-  auto& p = partner(seat);
-  if (p.present || p.left || phase_ != v1::PHASE_WAITING_FOR_PARTNER) {
+  if (seat == v1::SEAT_COUNSELOR && !settings_.guided) {
+    return refused(v1::ERROR_INVALID_CODE, "This session has no counselor's seat.");
+  }
+  auto& p = member(seat);
+  const bool late = is_partner(seat) && phase_ != v1::PHASE_WAITING_FOR_PARTNER;
+  if (p.present || p.left || late || ended()) {
     // The registry hands out each seat once; this guards the machine anyway.
     return refused(v1::ERROR_INVALID_CODE, "That seat is taken.");
   }
   p.present = true;
   p.link = v1::LINK_CONNECTED;
   p.name = name;
-  if (partner(other_seat(seat)).present) {
+  if (member(v1::SEAT_A).present && member(v1::SEAT_B).present && phase_ == v1::PHASE_WAITING_FOR_PARTNER) {
     phase_ = v1::PHASE_READY;
     if (auto away = someone_away()) pause_for_absence(*away);
   }
@@ -150,41 +268,131 @@ exercise::result exercise::join(v1::Seat seat, const std::string& name) {
 }
 
 exercise::result exercise::leave(v1::Seat seat) {
-  auto& p = partner(seat);
-  if (!p.present) return refused(v1::ERROR_WRONG_PHASE, "That partner is not in the session.");
+  auto& p = member(seat);
+  if (!p.present) return refused(v1::ERROR_WRONG_PHASE, "That member is not in the session.");
   p.present = false;
   p.left = true;
   p.ready = false;
   p.link = v1::LINK_UNSPECIFIED;
 
   result r;
-  const v1::Seat other = other_seat(seat);
-  if (partner(other).present) {
-    v1::ServerMessage m;
-    m.mutable_partner_left()->set_seat(seat);
-    r.out.push_back({audience_of(other), std::move(m)});
+  if (seat == v1::SEAT_COUNSELOR) {
+    // The pair goes on without their guide; nobody is left holding the floor frozen.
+    held_ = false;
+    push_state(r);
+    return r;
   }
+  const v1::Seat other = other_seat(seat);
+  v1::ServerMessage m;
+  m.mutable_partner_left()->set_seat(seat);
+  r.out.push_back({audience_of(other) | to_counselor, std::move(m)});
 
   switch (phase_) {
     case v1::PHASE_ENDED: return r;
-    case v1::PHASE_WAITING_FOR_PARTNER: phase_ = v1::PHASE_ENDED; break;
+    case v1::PHASE_WAITING_FOR_PARTNER:
+      // Self-guided: the creator left, nobody can join. Guided: the seat stays empty for good.
+      phase_ = v1::PHASE_ENDED;
+      break;
     case v1::PHASE_CHECK_IN: break;
     default:
       // Whatever was going on, the remaining partner still gets their check-in.
       go_to_check_in();
       break;
   }
-  if (!partner(other).present) phase_ = v1::PHASE_ENDED;
+  if (!member(other).present && phase_ != v1::PHASE_ENDED) phase_ = v1::PHASE_ENDED;
   push_state(r);
   if (phase_ == v1::PHASE_CHECK_IN) finish_check_in_if_complete(r);
   return r;
 }
 
+std::optional<v1::Seat> exercise::someone_away() const {
+  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    const auto& p = member(seat);
+    if (p.present && p.link != v1::LINK_CONNECTED) return seat;
+  }
+  return std::nullopt;
+}
+
+void exercise::pause_for_absence(v1::Seat away) {
+  if (phase_ == v1::PHASE_PAUSED) return;  // a time-out in progress stays the caller's to end
+  if (!is_pausable(phase_)) return;
+  paused_phase_ = phase_;
+  paused_by_ = away;
+  pause_reason_ = v1::PAUSE_REASON_PARTNER_AWAY;
+  phase_ = v1::PHASE_PAUSED;
+}
+
+void exercise::end_pause(bool keep_if_someone_away) {
+  if (keep_if_someone_away) {
+    if (auto away = someone_away()) {
+      paused_by_ = *away;
+      pause_reason_ = v1::PAUSE_REASON_PARTNER_AWAY;
+      return;
+    }
+  }
+  phase_ = paused_phase_;
+  paused_phase_ = v1::PHASE_UNSPECIFIED;
+  paused_by_ = v1::SEAT_UNSPECIFIED;
+  pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
+}
+
+exercise::result exercise::disconnect(v1::Seat seat) {
+  auto& p = member(seat);
+  if (!p.present || p.link != v1::LINK_CONNECTED) {
+    return refused(v1::ERROR_WRONG_PHASE, "That member is not connected.");
+  }
+  p.link = v1::LINK_DROPPED;
+  // A counselor who drops does not disturb the pair.
+  if (is_partner(seat) && member(other_seat(seat)).present) pause_for_absence(seat);
+  result r;
+  push_state(r);
+  return r;
+}
+
+exercise::result exercise::reconnect(v1::Seat seat) {
+  auto& p = member(seat);
+  if (!p.present || p.link == v1::LINK_CONNECTED) {
+    return refused(v1::ERROR_WRONG_PHASE, "That member is not away.");
+  }
+  p.link = v1::LINK_CONNECTED;
+  if (phase_ == v1::PHASE_PAUSED && pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) end_pause(true);
+  result r;
+  push_state(r);
+  return r;
+}
+
+exercise::result exercise::overdue(v1::Seat seat) {
+  auto& p = member(seat);
+  if (!p.present || p.link != v1::LINK_DROPPED) {
+    return refused(v1::ERROR_WRONG_PHASE, "That member is not away.");
+  }
+  p.link = v1::LINK_OVERDUE;
+  result r;
+  push_state(r);
+  if (phase_ == v1::PHASE_CHECK_IN) finish_check_in_if_complete(r);
+  return r;
+}
+
+// --- Inputs -----------------------------------------------------------------------------
+
 exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& message) {
-  if (!partner(from).present) return refused(v1::ERROR_WRONG_PHASE, "You are not in this session.");
-  switch (message.body_case()) {
-    case v1::ClientMessage::kHello:
-      return refused(v1::ERROR_HELLO_REQUIRED, "Hello is only the first message of a connection.");
+  if (!member(from).present) return refused(v1::ERROR_WRONG_PHASE, "You are not in this session.");
+  const auto body = message.body_case();
+  if (body == v1::ClientMessage::kHello) {
+    return refused(v1::ERROR_HELLO_REQUIRED, "Hello is only the first message of a connection.");
+  }
+  if (from == v1::SEAT_COUNSELOR) {
+    switch (body) {
+      case v1::ClientMessage::kCounsel: return on_counsel(message.counsel());
+      case v1::ClientMessage::kEndSession: return on_end_session(from);
+      case v1::ClientMessage::BODY_NOT_SET: break;
+      default:
+        return refused(v1::ERROR_PARTNERS_ONLY,
+                       "The counselor guides; only the partners speak, say back, judge, pause or check in.");
+    }
+    return refused(v1::ERROR_MALFORMED, "The message has no known body.");
+  }
+  switch (body) {
     case v1::ClientMessage::kReady: return on_ready(from);
     case v1::ClientMessage::kDraft: return on_draft(from, message.draft());
     case v1::ClientMessage::kEndTurn: return on_end_turn(from, message.end_turn());
@@ -193,17 +401,21 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
     case v1::ClientMessage::kResume: return on_resume(from);
     case v1::ClientMessage::kEndSession: return on_end_session(from);
     case v1::ClientMessage::kCheckIn: return on_check_in(from, message.check_in());
-    case v1::ClientMessage::BODY_NOT_SET: break;
+    case v1::ClientMessage::kCounsel:
+      return refused(v1::ERROR_COUNSELOR_ONLY, "Only the counselor guiding this session can do that.");
+    default: break;
   }
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
 }
 
-v1::Error exercise::paused_refusal() const {
-  if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) {
-    return make_refusal(v1::ERROR_PARTNER_AWAY,
-                        "A connection dropped, so the session is paused; this goes through once you are both back.");
-  }
-  return make_refusal(v1::ERROR_SESSION_PAUSED, "The session is paused; nobody holds the floor until it resumes.");
+void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
+  if (started_.count() < 0) started_ = now_;
+  round_ = round;
+  speaker_ = speaker;
+  attempt_ = 1;
+  next_speaker_ = v1::SEAT_UNSPECIFIED;
+  phase_ = v1::PHASE_SPEAKING;
+  new_floor();
 }
 
 exercise::result exercise::on_ready(v1::Seat from) {
@@ -212,21 +424,29 @@ exercise::result exercise::on_ready(v1::Seat from) {
   }
   if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
   if (phase_ != v1::PHASE_READY) return refused(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
-  auto& p = partner(from);
+  auto& p = member(from);
   if (p.ready) return refused(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
   p.ready = true;
-  if (partner(other_seat(from)).ready) {
-    phase_ = v1::PHASE_SPEAKING;
-    round_ = 1;
-    attempt_ = 1;
-  }
+  // Self-guided, the pair begins when both are ready; guided, the counselor starts.
+  if (!settings_.guided && member(other_seat(from)).ready) start_round(1, speaker_);
   result r;
   push_state(r);
   return r;
 }
 
+v1::Error exercise::paused_refusal() const {
+  if (phase_ == v1::PHASE_PAUSED && pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) {
+    return make_refusal(v1::ERROR_PARTNER_AWAY,
+                        "A connection dropped, so the session is paused; this goes through once you are both back.");
+  }
+  if (held_ && phase_ != v1::PHASE_PAUSED) {
+    return make_refusal(v1::ERROR_SESSION_PAUSED, "The counselor has paused the exercise for a moment.");
+  }
+  return make_refusal(v1::ERROR_SESSION_PAUSED, "The session is paused; nobody holds the floor until it resumes.");
+}
+
 std::optional<v1::Error> exercise::check_floor(v1::Seat from) const {
-  if (phase_ == v1::PHASE_PAUSED) return paused_refusal();
+  if (phase_ == v1::PHASE_PAUSED || (held_ && is_exercise_phase(phase_))) return paused_refusal();
   if (phase_ != v1::PHASE_SPEAKING && phase_ != v1::PHASE_PARAPHRASING) {
     if (phase_ == v1::PHASE_CONFIRMING && from != speaker_) {
       return make_refusal(v1::ERROR_NOT_YOUR_TURN, "Your partner is deciding whether you heard them.");
@@ -258,6 +478,7 @@ std::optional<v1::Error> exercise::check_turn_text(const std::string& text, bool
 exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
   if (auto e = check_floor(from)) return refused(std::move(*e));
   if (auto e = check_turn_text(draft.text(), false)) return refused(std::move(*e));
+  floor_draft_ = draft.text();
   result r;
   v1::ServerMessage m;
   auto* update = m.mutable_draft_update();
@@ -265,7 +486,8 @@ exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
   update->set_text(draft.text());
   update->set_round(round_);
   update->set_attempt(attempt_);
-  r.out.push_back({audience_of(other_seat(from)), std::move(m)});
+  // The partner sees it grow, and so does a counselor.
+  r.out.push_back({audience_of(other_seat(from)) | to_counselor, std::move(m)});
   return r;
 }
 
@@ -273,21 +495,37 @@ exercise::result exercise::on_end_turn(v1::Seat from, const v1::EndTurn& end) {
   if (auto e = check_floor(from)) return refused(std::move(*e));
   if (auto e = check_turn_text(end.text(), true)) return refused(std::move(*e));
   result r;
-  v1::ServerMessage m;
-  auto* turn = m.mutable_turn();
-  turn->set_author(from);
-  turn->set_kind(phase_ == v1::PHASE_SPEAKING ? v1::TURN_KIND_STATEMENT : v1::TURN_KIND_PARAPHRASE);
-  turn->set_text(end.text());
-  turn->set_round(round_);
-  turn->set_attempt(attempt_);
-  r.out.push_back({audience::everyone, std::move(m)});
-  phase_ = phase_ == v1::PHASE_SPEAKING ? v1::PHASE_PARAPHRASING : v1::PHASE_CONFIRMING;
-  push_state(r);
+  commit_floor(r, end.text(), false);
   return r;
 }
 
+void exercise::commit_floor(result& r, std::string text, bool timed_out) {
+  const v1::Seat author = floor_holder();
+  v1::ServerMessage m;
+  auto* turn = m.mutable_turn();
+  turn->set_author(author);
+  turn->set_kind(phase_ == v1::PHASE_SPEAKING ? v1::TURN_KIND_STATEMENT : v1::TURN_KIND_PARAPHRASE);
+  turn->set_text(std::move(text));
+  turn->set_round(round_);
+  turn->set_attempt(attempt_);
+  r.out.push_back({everyone, std::move(m)});
+  if (phase_ == v1::PHASE_SPEAKING) {
+    v1::SessionSummary::Statement s;
+    s.set_round(round_);
+    s.set_speaker(speaker_);
+    s.set_timed_out(timed_out);
+    statements_.push_back(s);
+    phase_ = v1::PHASE_PARAPHRASING;
+  } else {
+    phase_ = v1::PHASE_CONFIRMING;
+  }
+  if (!statements_.empty()) statements_.back().set_attempts(attempt_);
+  new_floor();
+  push_state(r);
+}
+
 exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
-  if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
+  if (phase_ == v1::PHASE_PAUSED || (held_ && is_exercise_phase(phase_))) return refused(paused_refusal());
   if (phase_ != v1::PHASE_CONFIRMING) {
     return refused(v1::ERROR_WRONG_PHASE, "There is no paraphrase to confirm right now.");
   }
@@ -314,22 +552,25 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
   judged->set_missed(judge.missed());
   judged->set_round(round_);
   judged->set_attempt(attempt_);
-  r.out.push_back({audience::everyone, std::move(m)});
+  r.out.push_back({everyone, std::move(m)});
 
   switch (verdict) {
     case v1::VERDICT_ACCURATE_DONE:
-      speaker_ = other_seat(speaker_);
-      ++round_;
-      attempt_ = 1;
-      phase_ = v1::PHASE_SPEAKING;
+      if (settings_.rounds > 0 && round_ >= settings_.rounds) {
+        go_to_check_in();  // the rounds the session was made for are done
+        break;
+      }
+      start_round(round_ + 1, next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_seat(speaker_));
       break;
     case v1::VERDICT_ACCURATE_MORE:
       attempt_ = 1;
       phase_ = v1::PHASE_SPEAKING;
+      new_floor();
       break;
     default:
       ++attempt_;
       phase_ = v1::PHASE_PARAPHRASING;
+      new_floor();
       break;
   }
   push_state(r);
@@ -343,6 +584,7 @@ exercise::result exercise::on_time_out(v1::Seat from) {
   paused_by_ = from;
   pause_reason_ = v1::PAUSE_REASON_TIME_OUT;
   phase_ = v1::PHASE_PAUSED;
+  ++time_outs_[index(from)];
   result r;
   push_state(r);
   return r;
@@ -361,7 +603,7 @@ exercise::result exercise::on_resume(v1::Seat from) {
   return r;
 }
 
-exercise::result exercise::on_end_session(v1::Seat /*from: either partner may end*/) {
+exercise::result exercise::on_end_session(v1::Seat /*from: any member may end*/) {
   if (phase_ == v1::PHASE_CHECK_IN || phase_ == v1::PHASE_ENDED) {
     return refused(v1::ERROR_ALREADY_DONE, "The session has already ended.");
   }
@@ -372,6 +614,11 @@ exercise::result exercise::on_end_session(v1::Seat /*from: either partner may en
     go_to_check_in();
   }
   push_state(r);
+  if (ended() && settings_.guided) {
+    v1::ServerMessage m;
+    *m.mutable_summary() = summary();
+    r.out.push_back({to_counselor, std::move(m)});
+  }
   return r;
 }
 
@@ -380,83 +627,14 @@ void exercise::go_to_check_in() {
   paused_phase_ = v1::PHASE_UNSPECIFIED;
   paused_by_ = v1::SEAT_UNSPECIFIED;
   pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
-}
-
-std::optional<v1::Seat> exercise::someone_away() const {
-  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
-    const auto& p = partner(seat);
-    if (p.present && p.link != v1::LINK_CONNECTED) return seat;
-  }
-  return std::nullopt;
-}
-
-void exercise::pause_for_absence(v1::Seat away) {
-  if (phase_ == v1::PHASE_PAUSED) {
-    // A time-out in progress stays the caller's to end.
-    return;
-  }
-  if (!is_pausable(phase_)) return;
-  paused_phase_ = phase_;
-  paused_by_ = away;
-  pause_reason_ = v1::PAUSE_REASON_PARTNER_AWAY;
-  phase_ = v1::PHASE_PAUSED;
-}
-
-void exercise::end_pause(bool keep_if_someone_away) {
-  if (keep_if_someone_away) {
-    if (auto away = someone_away()) {
-      paused_by_ = *away;
-      pause_reason_ = v1::PAUSE_REASON_PARTNER_AWAY;
-      return;
-    }
-  }
-  phase_ = paused_phase_;
-  paused_phase_ = v1::PHASE_UNSPECIFIED;
-  paused_by_ = v1::SEAT_UNSPECIFIED;
-  pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
-}
-
-exercise::result exercise::disconnect(v1::Seat seat) {
-  auto& p = partner(seat);
-  if (!p.present || p.link != v1::LINK_CONNECTED) {
-    return refused(v1::ERROR_WRONG_PHASE, "That partner is not connected.");
-  }
-  p.link = v1::LINK_DROPPED;
-  if (partner(other_seat(seat)).present) pause_for_absence(seat);
-  result r;
-  push_state(r);
-  return r;
-}
-
-exercise::result exercise::reconnect(v1::Seat seat) {
-  auto& p = partner(seat);
-  if (!p.present || p.link == v1::LINK_CONNECTED) {
-    return refused(v1::ERROR_WRONG_PHASE, "That partner is not away.");
-  }
-  p.link = v1::LINK_CONNECTED;
-  if (phase_ == v1::PHASE_PAUSED && pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) end_pause(true);
-  result r;
-  push_state(r);
-  return r;
-}
-
-exercise::result exercise::overdue(v1::Seat seat) {
-  auto& p = partner(seat);
-  if (!p.present || p.link != v1::LINK_DROPPED) {
-    return refused(v1::ERROR_WRONG_PHASE, "That partner is not away.");
-  }
-  p.link = v1::LINK_OVERDUE;
-  result r;
-  push_state(r);
-  if (phase_ == v1::PHASE_CHECK_IN) finish_check_in_if_complete(r);
-  return r;
+  held_ = false;
 }
 
 exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_in) {
   if (phase_ != v1::PHASE_CHECK_IN) {
     return refused(v1::ERROR_WRONG_PHASE, "The check-in comes once the session has ended.");
   }
-  auto& p = partner(from);
+  auto& p = member(from);
   if (p.check_in) return refused(v1::ERROR_ALREADY_DONE, "You already answered the check-in.");
   for (std::uint32_t v : {check_in.felt_safe(), check_in.could_say_anything(), check_in.partner_invested()}) {
     if (v < 1 || v > 5) {
@@ -473,23 +651,129 @@ exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_i
   return r;
 }
 
+static v1::CheckInResults check_in_results_of(const v1::CheckIn* a, const v1::CheckIn* b) {
+  v1::CheckInResults results;
+  for (auto [seat, answer] : {std::pair{v1::SEAT_A, a}, std::pair{v1::SEAT_B, b}}) {
+    auto* entry = results.add_answers();
+    entry->set_seat(seat);
+    entry->set_answered(answer != nullptr);
+    if (answer) *entry->mutable_answers() = *answer;
+  }
+  return results;
+}
+
 void exercise::finish_check_in_if_complete(result& r) {
-  for (const auto& p : partners_) {
+  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    const auto& p = member(seat);
     // An overdue partner no longer holds up the other's results.
     if (p.present && !p.check_in && p.link != v1::LINK_OVERDUE) return;
   }
+  const auto& a = member(v1::SEAT_A);
+  const auto& b = member(v1::SEAT_B);
   v1::ServerMessage m;
-  auto* results = m.mutable_check_in_results();
-  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
-    const auto& p = partner(seat);
-    auto* answer = results->add_answers();
-    answer->set_seat(seat);
-    answer->set_answered(p.check_in.has_value());
-    if (p.check_in) *answer->mutable_answers() = *p.check_in;
-  }
-  r.out.push_back({audience::everyone, std::move(m)});
+  *m.mutable_check_in_results() = check_in_results_of(a.check_in ? &*a.check_in : nullptr,
+                                                      b.check_in ? &*b.check_in : nullptr);
+  r.out.push_back({everyone, std::move(m)});
   phase_ = v1::PHASE_ENDED;
   push_state(r);
+  if (settings_.guided) {
+    v1::ServerMessage s;
+    *s.mutable_summary() = summary();
+    r.out.push_back({to_counselor, std::move(s)});
+  }
+}
+
+// --- The counselor ------------------------------------------------------------------------
+
+exercise::result exercise::on_counsel(const v1::Counsel& counsel) {
+  result r;
+  switch (counsel.action_case()) {
+    case v1::Counsel::kStart:
+      if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
+      if (phase_ != v1::PHASE_READY) {
+        return refused(v1::ERROR_WRONG_PHASE, phase_ == v1::PHASE_WAITING_FOR_PARTNER
+                                                  ? "Both partners need to join first."
+                                                  : "The exercise has already begun.");
+      }
+      start_round(1, next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : speaker_);
+      break;
+    case v1::Counsel::kHold:
+      if (held_) return refused(v1::ERROR_ALREADY_DONE, "The exercise is already paused.");
+      if (!is_exercise_phase(phase_) && phase_ != v1::PHASE_PAUSED && phase_ != v1::PHASE_READY) {
+        return refused(v1::ERROR_WRONG_PHASE, "There is nothing to pause right now.");
+      }
+      held_ = true;
+      ++holds_;
+      break;
+    case v1::Counsel::kRelease:
+      if (!held_) return refused(v1::ERROR_WRONG_PHASE, "The exercise is not paused by you.");
+      held_ = false;
+      break;
+    case v1::Counsel::kNote: {
+      if (counsel.note().text().empty()) return refused(v1::ERROR_EMPTY_TEXT, "The note is empty.");
+      if (auto problem = check_text(counsel.note().text(), settings_.limits.max_check_in_chars)) {
+        return refused(problem->code, problem->message);
+      }
+      if (phase_ == v1::PHASE_ENDED) return refused(v1::ERROR_WRONG_PHASE, "The session is over.");
+      v1::ServerMessage m;
+      m.mutable_guidance()->set_text(counsel.note().text());
+      r.out.push_back({everyone, std::move(m)});
+      return r;  // a note changes no state
+    }
+    case v1::Counsel::kNextSpeaker: {
+      const v1::Seat seat = counsel.next_speaker().seat();
+      if (!is_partner(seat)) return refused(v1::ERROR_INVALID_VERDICT, "Choose partner A or partner B.");
+      if (phase_ == v1::PHASE_CHECK_IN || phase_ == v1::PHASE_ENDED) {
+        return refused(v1::ERROR_WRONG_PHASE, "The exercise is over.");
+      }
+      if (phase_ == v1::PHASE_WAITING_FOR_PARTNER || phase_ == v1::PHASE_READY) {
+        speaker_ = seat;  // before the first round: who speaks first
+      } else {
+        next_speaker_ = seat;
+      }
+      break;
+    }
+    case v1::Counsel::kExtendTimer: {
+      const auto seconds = counsel.extend_timer().seconds();
+      if (seconds == 0 || seconds > 3600) return refused(v1::ERROR_INVALID_VERDICT, "Extend by 1 to 3600 seconds.");
+      if (floor_limit().count() == 0 || !is_exercise_phase(phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_)) {
+        return refused(v1::ERROR_WRONG_PHASE, "No timer is running for this part of the exercise.");
+      }
+      floor_extension_ += std::chrono::seconds(seconds);
+      break;
+    }
+    case v1::Counsel::kSkipTimer:
+      if (phase_ != v1::PHASE_SPEAKING && phase_ != v1::PHASE_PARAPHRASING) {
+        return refused(v1::ERROR_WRONG_PHASE, "The floor can only move on while someone speaks or says back.");
+      }
+      commit_floor(r, floor_draft_, true);
+      return r;
+    case v1::Counsel::ACTION_NOT_SET: return refused(v1::ERROR_MALFORMED, "The control has no action.");
+  }
+  push_state(r);
+  return r;
+}
+
+v1::SessionSummary exercise::summary() const {
+  v1::SessionSummary s;
+  s.set_rounds(round_);
+  for (const auto& st : statements_) *s.add_statements() = st;
+  for (const auto& [phase, ms] : phase_ms_) {
+    auto* t = s.add_phase_times();
+    t->set_phase(phase);
+    t->set_ms(ms);
+  }
+  s.set_time_outs_a(time_outs_[0]);
+  s.set_time_outs_b(time_outs_[1]);
+  s.set_holds(holds_);
+  const auto& a = member(v1::SEAT_A);
+  const auto& b = member(v1::SEAT_B);
+  *s.mutable_check_ins() = check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
+  s.set_duration_ms(started_.count() >= 0 ? static_cast<std::uint64_t>((now_ - started_).count()) : 0);
+  s.set_topic(settings_.topic);
+  s.set_a_name(a.name);
+  s.set_b_name(b.name);
+  return s;
 }
 
 }  // namespace heard

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,15 +13,24 @@
 
 namespace heard {
 
-/// Who an outbound message is for. Content only ever goes to the session's
-/// own members; the state machine cannot name anyone else.
-enum class audience { everyone, seat_a, seat_b };
+/// Who an outbound message is for: a set of seats. Content only ever goes to
+/// the session's own members; the state machine cannot name anyone else.
+enum audience : unsigned {
+  to_a = 1,
+  to_b = 2,
+  to_counselor = 4,
+  everyone = to_a | to_b | to_counselor,
+};
 
-audience audience_of(v1::Seat seat);
+/// The audience bit of one seat.
+unsigned audience_of(v1::Seat seat);
+/// Whether `to` includes `seat`.
+bool addresses(unsigned to, v1::Seat seat);
+/// The other partner's seat (A <-> B).
 v1::Seat other_seat(v1::Seat seat);
 
 struct outbound {
-  audience to;
+  unsigned to;  // audience bits
   v1::ServerMessage message;
 };
 
@@ -33,15 +44,24 @@ struct exercise_settings {
   v1::Mode mode = v1::MODE_TEXT;
   v1::Seat first_speaker = v1::SEAT_A;  // "random" is resolved before this
   exercise_limits limits;
+  bool guided = false;                        // a counselor facilitates
+  std::uint32_t rounds = 0;                   // 0: no limit
+  std::chrono::milliseconds speak_limit{0};   // 0: no limit
+  std::chrono::milliseconds reflect_limit{0}; // 0: no limit
+  std::string topic;
 };
 
-/// The speak -> paraphrase -> confirm exercise for one pair, as a pure state
-/// machine: no I/O, no clock, no randomness. Every input either changes the
-/// state and yields the messages to send, or is refused with an Error that
-/// changes nothing and relays nothing. The server owns one per session and
-/// feeds it on the session's strand; tests drive it directly.
+/// The speak -> paraphrase -> confirm exercise for one pair (and, in a
+/// guided session, their counselor), as a pure state machine: no I/O, no
+/// clock of its own, no randomness. Time comes in through advance_to(), so
+/// timers are deterministic in tests. Every input either changes the state
+/// and yields the messages to send, or is refused with an Error that changes
+/// nothing and relays nothing. The server owns one per session and feeds it
+/// on the session's strand; tests drive it directly.
 class exercise {
  public:
+  using clock_ms = std::chrono::milliseconds;
+
   struct result {
     std::optional<v1::Error> error;  // set: refused, nothing changed, `out` is empty
     std::vector<outbound> out;
@@ -52,37 +72,45 @@ class exercise {
 
   /// Everything needed to carry the exercise across a server restart.
   v1::ExerciseState save() const;
-  /// The inverse of save(). Every seated partner comes back as away (their
+  /// The inverse of save(). Every seated member comes back as away (their
   /// links are gone), which pauses an exercise in progress.
   static exercise restore(const v1::ExerciseState& state, exercise_limits limits);
 
-  /// A partner takes their seat. The session's registry decides who may.
+  /// Moves the exercise's clock forward (monotonic milliseconds). If the
+  /// floor's time limit has passed, the floor moves on, and the result says so.
+  result advance_to(clock_ms now);
+  /// When the floor's limit will be reached, on the same clock; nullopt when
+  /// no timer runs. The server arms a timer for it and calls advance_to().
+  std::optional<clock_ms> deadline() const;
+
+  /// A member takes their seat (A, B, or the counselor). The registry decides who may.
   result join(v1::Seat seat, const std::string& name);
 
   /// A partner left for good (said Leave). The other one is told and goes on
-  /// to the check-in.
+  /// to the check-in. A counselor who leaves only leaves.
   result leave(v1::Seat seat);
 
-  /// A partner's connection dropped: they keep their seat, and an exercise
-  /// in progress pauses until they are back.
+  /// A member's connection dropped: they keep their seat, and an exercise in
+  /// progress pauses until a partner is back (a counselor's drop pauses nothing).
   result disconnect(v1::Seat seat);
-  /// A dropped partner resumed.
+  /// A dropped member resumed.
   result reconnect(v1::Seat seat);
-  /// A dropped partner stayed away past the grace window: the other is told
+  /// A dropped member stayed away past the grace window: the others are told
   /// and may keep waiting or end; the check-in no longer waits for them.
   result overdue(v1::Seat seat);
 
-  /// Any message after Hello, from a seated partner.
+  /// Any message after Hello, from a seated member.
   result handle(v1::Seat from, const v1::ClientMessage& message);
 
   v1::Snapshot snapshot() const;
   v1::Phase phase() const { return phase_; }
   bool ended() const { return phase_ == v1::PHASE_ENDED; }
-  bool present(v1::Seat seat) const { return partner(seat).present; }
-  bool connected(v1::Seat seat) const { return partner(seat).link == v1::LINK_CONNECTED; }
+  bool present(v1::Seat seat) const { return member(seat).present; }
+  bool connected(v1::Seat seat) const { return member(seat).link == v1::LINK_CONNECTED; }
+  bool guided() const { return settings_.guided; }
 
  private:
-  struct partner_state {
+  struct member_state {
     bool present = false;
     bool ready = false;
     bool left = false;
@@ -99,28 +127,38 @@ class exercise {
   result on_resume(v1::Seat from);
   result on_end_session(v1::Seat from);
   result on_check_in(v1::Seat from, const v1::CheckIn& check_in);
+  result on_counsel(const v1::Counsel& counsel);
 
   /// Refuses `from` unless they hold the floor for text now.
   std::optional<v1::Error> check_floor(v1::Seat from) const;
   std::optional<v1::Error> check_turn_text(const std::string& text, bool final) const;
-  /// The refusal for anything the floor needs while paused: a time-out, or a
-  /// partner whose connection dropped (which a client may hold and resend).
+  /// The refusal for anything the floor needs while paused or held.
   v1::Error paused_refusal() const;
+
+  /// Commits `text` as the floor holder's turn and moves the floor on.
+  void commit_floor(result& r, std::string text, bool timed_out);
+  void start_round(std::uint32_t round, v1::Seat speaker);
+  /// Starts a new stretch of floor: its timer and draft begin afresh.
+  void new_floor();
+  std::chrono::milliseconds floor_limit() const;
+  bool timer_running() const;
 
   v1::Seat listener() const { return other_seat(speaker_); }
   v1::Seat floor_holder() const;
-  partner_state& partner(v1::Seat seat) { return partners_[seat == v1::SEAT_B ? 1 : 0]; }
-  const partner_state& partner(v1::Seat seat) const { return partners_[seat == v1::SEAT_B ? 1 : 0]; }
+  member_state& member(v1::Seat seat) { return members_[index(seat)]; }
+  const member_state& member(v1::Seat seat) const { return members_[index(seat)]; }
+  static std::size_t index(v1::Seat seat) { return seat == v1::SEAT_B ? 1 : seat == v1::SEAT_COUNSELOR ? 2 : 0; }
 
   void push_state(result& r) const;
+  void go_to_check_in();
+  /// Once every present partner answered: the results, the summary, then ENDED.
+  void finish_check_in_if_complete(result& r);
   /// Pauses an exercise in progress because `away` dropped.
   void pause_for_absence(v1::Seat away);
   /// Ends a pause once every seated partner is connected again.
   void end_pause(bool keep_if_someone_away);
   std::optional<v1::Seat> someone_away() const;
-  void go_to_check_in();
-  /// Once every present partner answered: the results, then ENDED.
-  void finish_check_in_if_complete(result& r);
+  v1::SessionSummary summary() const;
 
   exercise_settings settings_;
   v1::Phase phase_ = v1::PHASE_WAITING_FOR_PARTNER;
@@ -128,9 +166,25 @@ class exercise {
   v1::Seat paused_by_ = v1::SEAT_UNSPECIFIED;
   v1::PauseReason pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
   v1::Seat speaker_;
+  v1::Seat next_speaker_ = v1::SEAT_UNSPECIFIED;  // the counselor's choice for the next round
   std::uint32_t round_ = 0;
   std::uint32_t attempt_ = 0;
-  std::array<partner_state, 2> partners_;
+  bool held_ = false;
+  std::array<member_state, 3> members_;  // A, B, counselor
+
+  // Time: the clock, the current floor's use of its limit, and totals.
+  clock_ms now_{0};
+  clock_ms last_{0};              // when the totals below were last brought up to date
+  clock_ms started_{-1};          // when round 1 began
+  clock_ms floor_used_{0};
+  clock_ms floor_extension_{0};
+  std::string floor_draft_;       // the floor holder's latest draft, committed at time-up
+  std::map<v1::Phase, std::uint64_t> phase_ms_;
+
+  // For the counselor's summary: structure only.
+  std::vector<v1::SessionSummary::Statement> statements_;
+  std::array<std::uint32_t, 2> time_outs_{0, 0};
+  std::uint32_t holds_ = 0;
 };
 
 }  // namespace heard

@@ -70,9 +70,19 @@ void client_connection::on_hello(const v1::Hello& hello) {
     return;
   }
   if (route_ == "new") {
+    const auto& create = hello.create();
     exercise_settings settings;
-    settings.mode = hello.create().mode() == v1::MODE_SPOKEN ? v1::MODE_SPOKEN : v1::MODE_TEXT;
-    switch (hello.create().first_speaker()) {
+    settings.mode = create.mode() == v1::MODE_SPOKEN ? v1::MODE_SPOKEN : v1::MODE_TEXT;
+    settings.guided = create.guided();
+    settings.rounds = create.rounds();
+    settings.speak_limit = std::chrono::seconds(std::min<std::uint32_t>(create.speak_limit_s(), 24 * 3600));
+    settings.reflect_limit = std::chrono::seconds(std::min<std::uint32_t>(create.reflect_limit_s(), 24 * 3600));
+    if (auto problem = check_text(create.topic(), config_.max_check_in_chars)) {
+      ++stats_.inputs_refused;
+      return refuse_and_close(problem->code, std::string("Topic: ") + problem->message, "bad topic");
+    }
+    settings.topic = create.topic();
+    switch (create.first_speaker()) {
       case v1::FIRST_SPEAKER_PARTNER: settings.first_speaker = v1::SEAT_B; break;
       case v1::FIRST_SPEAKER_RANDOM: settings.first_speaker = secure_random_bit() ? v1::SEAT_A : v1::SEAT_B; break;
       default: settings.first_speaker = v1::SEAT_A; break;
@@ -85,22 +95,23 @@ void client_connection::on_hello(const v1::Hello& hello) {
                               "busy");
     }
     session_ = std::move(created->session);
-    log_.write(log_level::info, "session=", log_label(session_->id()), " event=created");
-    session_->join(v1::SEAT_A, link_, hello.display_name(), created->invite_code);
+    log_.write(log_level::info, "session=", log_label(session_->id()), " event=created guided=", settings.guided);
+    session_->join(settings.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A, link_, hello.display_name(),
+                   created->invite_code, created->invite_code_b);
     return;
   }
 
   // Wrong, expired, used and full codes all get this same answer.
   auto code = normalize_invite_code(route_);
-  auto session = code ? registry_.claim(*code, now) : nullptr;
-  if (!session) {
+  auto claimed = code ? registry_.claim(*code, now) : session_registry::claimed{};
+  if (!claimed.session) {
     ++stats_.invalid_codes;
     return refuse_and_close(v1::ERROR_INVALID_CODE,
                             "That code does not open a session. Check it with your partner, or ask for a new one.",
                             "invalid code");
   }
-  session_ = std::move(session);
-  session_->join(v1::SEAT_B, link_, hello.display_name(), "");
+  session_ = std::move(claimed.session);
+  session_->join(claimed.seat, link_, hello.display_name(), "");
 }
 
 void client_connection::on_close() {

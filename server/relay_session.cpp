@@ -34,7 +34,8 @@ relay_session::relay_session(net::io_context& ioc, std::string id, const exercis
       stats_(stats),
       log_(log),
       on_ended_(std::move(on_ended)),
-      exercise_(settings) {
+      exercise_(settings),
+      guided_(settings.guided) {
   ++stats_.sessions_live;
 }
 
@@ -49,9 +50,11 @@ relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved
       on_ended_(std::move(on_ended)),
       exercise_(exercise::restore(saved.exercise(), limits_of(config))),
       next_seq_(saved.next_seq()),
-      invite_code_(saved.invite_code()) {
+      invite_code_(saved.invite_code()),
+      invite_code_b_(saved.invite_code_b()),
+      guided_(saved.exercise().guided()) {
   ++stats_.sessions_live;
-  for (int i = 0; i < saved.members_size() && i < 2; ++i) {
+  for (int i = 0; i < saved.members_size() && i < 3; ++i) {
     const auto& m = saved.members(i);
     auto& member = members_[static_cast<std::size_t>(i)];
     member.resume_token = m.resume_token();
@@ -71,6 +74,7 @@ void relay_session::save(v1::SessionState& out) const {
   out.set_next_seq(next_seq_);
   *out.mutable_exercise() = exercise_.save();
   out.set_invite_code(invite_code_);
+  out.set_invite_code_b(invite_code_b_);
   for (const auto& m : members_) {
     auto* saved = out.add_members();
     saved->set_resume_token(m.resume_token);
@@ -86,7 +90,7 @@ void relay_session::save(v1::SessionState& out) const {
 
 void relay_session::start_restored() {
   net::post(strand_, [self = shared_from_this()] {
-    for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    for (v1::Seat seat : all_seats) {
       if (self->exercise_.present(seat) && !self->exercise_.connected(seat)) self->start_grace(seat);
     }
   });
@@ -95,6 +99,7 @@ void relay_session::start_restored() {
 void relay_session::shut_down() {
   net::post(strand_, [self = shared_from_this()] {
     self->shutting_down_ = true;
+    if (self->floor_timer_) self->floor_timer_->cancel();
     for (auto& m : self->members_) {
       if (m.grace_timer) m.grace_timer->cancel();
     }
@@ -103,7 +108,7 @@ void relay_session::shut_down() {
 }
 
 std::optional<v1::Seat> relay_session::seat_of(const std::shared_ptr<link>& l) const {
-  for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+  for (v1::Seat seat : all_seats) {
     if (l && member(seat).current_link == l) return seat;
   }
   return std::nullopt;
@@ -111,9 +116,11 @@ std::optional<v1::Seat> relay_session::seat_of(const std::shared_ptr<link>& l) c
 
 // --- Joining and resuming ------------------------------------------------------
 
-void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::string name, std::string invite_code) {
+void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::string name, std::string invite_code,
+                         std::string invite_code_b) {
   net::post(strand_, [self = shared_from_this(), seat, joiner = std::move(joiner), name = std::move(name),
-                      invite_code = std::move(invite_code)]() mutable {
+                      invite_code = std::move(invite_code), invite_code_b = std::move(invite_code_b)]() mutable {
+    self->advance_clock();
     auto result = self->exercise_.join(seat, name);
     if (!result.ok() || self->finished_) {
       // The registry hands each seat out once, so this is a race with the
@@ -128,19 +135,25 @@ void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::strin
     m.current_link = std::move(joiner);
     m.resume_token = new_resume_token();
     if (!invite_code.empty()) self->invite_code_ = invite_code;
-    self->welcome(seat, invite_code, false);
+    if (!invite_code_b.empty()) self->invite_code_b_ = invite_code_b;
+    self->welcome(seat, false);
     self->log_.write(log_level::info, "session=", self->log_id_, " event=joined seat=", self->seat_label(seat));
     self->deliver(std::move(result));
   });
 }
 
-void relay_session::welcome(v1::Seat seat, const std::string& invite_code, bool resumed) {
+void relay_session::welcome(v1::Seat seat, bool resumed) {
   auto& m = member(seat);
   v1::ServerMessage message;
   auto* w = message.mutable_welcome();
   w->set_protocol_version(protocol_version);
   w->set_your_seat(seat);
-  w->set_invite_code(invite_code);
+  // The codes go to the creator only, and only while someone may still use them.
+  const bool creator = exercise_.guided() ? seat == v1::SEAT_COUNSELOR : seat == v1::SEAT_A;
+  if (creator) {
+    if (!exercise_.present(exercise_.guided() ? v1::SEAT_A : v1::SEAT_B)) w->set_invite_code(invite_code_);
+    if (exercise_.guided() && !exercise_.present(v1::SEAT_B)) w->set_invite_code_b(invite_code_b_);
+  }
   w->set_invite_ttl_seconds(static_cast<std::uint32_t>(config_.invite_ttl.count()));
   w->set_max_turn_chars(static_cast<std::uint32_t>(config_.max_turn_chars));
   w->set_draft_interval_ms(static_cast<std::uint32_t>(config_.draft_interval.count()));
@@ -157,7 +170,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
   net::post(strand_, [self = shared_from_this(), joiner = std::move(joiner), rejoin = std::move(rejoin)] {
     std::optional<v1::Seat> seat;
     bool with_previous = false;
-    for (v1::Seat s : {v1::SEAT_A, v1::SEAT_B}) {
+    for (v1::Seat s : all_seats) {
       const auto& candidate = self->member(s);
       if (same_token(candidate.resume_token, rejoin.resume_token())) seat = s;
       if (!candidate.confirmed && same_token(candidate.previous_token, rejoin.resume_token())) {
@@ -199,10 +212,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", self->seat_label(*seat),
                      " replay=", m.unacked.size());
     self->acknowledge(*seat, rejoin.last_seq());
-    self->welcome(*seat, *seat == v1::SEAT_A && self->exercise_.phase() == v1::PHASE_WAITING_FOR_PARTNER
-                             ? self->invite_code_
-                             : std::string(),
-                  true);
+    self->welcome(*seat, true);
     for (const auto& [seq, bytes] : m.unacked) m.current_link->send(bytes);
     if (self->finished_) {
       // A late resume of an ended session still gets what it missed, then the goodbye.
@@ -210,7 +220,10 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
       m.current_link.reset();
       return;
     }
-    if (!self->exercise_.connected(*seat)) self->deliver(self->exercise_.reconnect(*seat));
+    if (!self->exercise_.connected(*seat)) {
+      self->advance_clock();
+      self->deliver(self->exercise_.reconnect(*seat));
+    }
   });
 }
 
@@ -255,6 +268,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
 
     if (message.has_leave()) {
       self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", self->seat_label(*seat));
+      self->advance_clock();
       auto result = self->exercise_.leave(*seat);
       v1::ServerMessage ack;
       ack.mutable_ack();
@@ -266,6 +280,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
       return;
     }
 
+    self->advance_clock();
     auto result = self->exercise_.handle(*seat, message);
     if (!result.ok()) {
       ++self->stats_.inputs_refused;
@@ -306,6 +321,7 @@ void relay_session::drop(std::shared_ptr<link> gone) {
     if (self->finished_) return;
     ++self->stats_.drops;
     self->log_.write(log_level::info, "session=", self->log_id_, " event=dropped seat=", self->seat_label(*seat));
+    self->advance_clock();
     self->deliver(self->exercise_.disconnect(*seat));
     self->start_grace(*seat);
   });
@@ -325,9 +341,11 @@ void relay_session::start_grace(v1::Seat seat) {
 void relay_session::on_grace_expired(v1::Seat seat) {
   if (finished_ || member(seat).current_link) return;
   log_.write(log_level::info, "session=", log_id_, " event=overdue seat=", seat_label(seat));
+  advance_clock();
   deliver(exercise_.overdue(seat));
   if (finished_) return;
-  if (!member(v1::SEAT_A).current_link && !member(v1::SEAT_B).current_link) {
+  if (!member(v1::SEAT_A).current_link && !member(v1::SEAT_B).current_link &&
+      !member(v1::SEAT_COUNSELOR).current_link) {
     // Nobody is left waiting: the session is gone, and a later resume is told so.
     ++stats_.sessions_expired;
     log_.write(log_level::info, "session=", log_id_, " event=expired");
@@ -354,16 +372,46 @@ bool relay_session::deliver(exercise::result result, v1::Seat sender) {
   bool sender_got_one = false;
   for (auto& item : result.out) {
     const std::uint64_t seq = next_seq_++;
-    for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
-      const bool addressed = item.to == audience::everyone || item.to == audience_of(seat);
+    for (v1::Seat seat : all_seats) {
       // Seats nobody holds any more (left, or never joined) keep no backlog.
-      if (!addressed || member(seat).resume_token.empty()) continue;
+      if (!addresses(item.to, seat) || member(seat).resume_token.empty()) continue;
       send_event(seat, item.message, seq);
       if (seat == sender) sender_got_one = true;
     }
   }
   finish_if_ended();
+  arm_floor_timer();
   return sender_got_one;
+}
+
+exercise::clock_ms relay_session::clock_now() const {
+  return std::chrono::duration_cast<exercise::clock_ms>(std::chrono::steady_clock::now() - created_);
+}
+
+void relay_session::advance_clock() {
+  auto moved = exercise_.advance_to(clock_now());
+  if (!moved.out.empty()) {
+    log_.write(log_level::info, "session=", log_id_, " event=time_up phase=", phase_name(exercise_.phase()));
+    deliver(std::move(moved));
+  }
+}
+
+void relay_session::arm_floor_timer() {
+  if (finished_ || shutting_down_) return;
+  const auto deadline = exercise_.deadline();
+  if (!deadline) {
+    if (floor_timer_) floor_timer_->cancel();
+    return;
+  }
+  if (!floor_timer_) floor_timer_ = std::make_unique<net::steady_timer>(strand_);
+  floor_timer_->expires_at(created_ + *deadline);
+  floor_timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      self->advance_clock();
+      self->arm_floor_timer();
+    }
+  });
 }
 
 void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::uint64_t seq) {
@@ -400,6 +448,7 @@ void relay_session::finish_if_ended() {
 void relay_session::finish() {
   finished_ = true;
   ++stats_.sessions_ended;
+  if (floor_timer_) floor_timer_->cancel();
   for (auto& m : members_) {
     if (m.grace_timer) m.grace_timer->cancel();
     if (m.current_link) m.current_link->close(close_code::normal, "session ended");

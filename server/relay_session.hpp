@@ -39,8 +39,9 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
 
   const std::string& id() const { return id_; }
 
-  /// Seats `member` and sends it a Welcome (with `invite_code` for the creator).
-  void join(v1::Seat seat, std::shared_ptr<link> member, std::string name, std::string invite_code);
+  /// Seats `member` and sends it a Welcome (with the invite codes for the creator).
+  void join(v1::Seat seat, std::shared_ptr<link> member, std::string name, std::string invite_code,
+            std::string invite_code_b = {});
   /// Gives a seat back to a new link that shows the seat's resume token.
   void rejoin(std::shared_ptr<link> member, v1::Rejoin rejoin);
   void handle(std::shared_ptr<link> from, v1::ClientMessage message);
@@ -54,6 +55,7 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   /// io_context runs out of work once the links are closed.
   void shut_down();
   bool ended() const { return finished_; }
+  bool guided() const { return guided_; }
 
   /// Writes the session's state for a restart. Call only once the
   /// io_context has stopped (no strand is running).
@@ -83,15 +85,24 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   /// Outside the event stream: Welcome, Ack, refusals of a Hello.
   void send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat);
   void acknowledge(v1::Seat seat, std::uint64_t ack);
-  void welcome(v1::Seat seat, const std::string& invite_code, bool resumed);
+  void welcome(v1::Seat seat, bool resumed);
+  /// Brings the exercise's clock up to now (the floor may move on at its
+  /// limit), then re-arms the floor timer for the next deadline.
+  void advance_clock();
+  void arm_floor_timer();
+  exercise::clock_ms clock_now() const;
   void start_grace(v1::Seat seat);
   void on_grace_expired(v1::Seat seat);
   void finish_if_ended();
   void finish();
   std::optional<v1::Seat> seat_of(const std::shared_ptr<link>& l) const;
-  member_state& member(v1::Seat seat) { return members_[seat == v1::SEAT_B ? 1 : 0]; }
-  const member_state& member(v1::Seat seat) const { return members_[seat == v1::SEAT_B ? 1 : 0]; }
-  const char* seat_label(v1::Seat seat) const { return seat == v1::SEAT_B ? "B" : "A"; }
+  static std::size_t index(v1::Seat seat) { return seat == v1::SEAT_B ? 1 : seat == v1::SEAT_COUNSELOR ? 2 : 0; }
+  member_state& member(v1::Seat seat) { return members_[index(seat)]; }
+  const member_state& member(v1::Seat seat) const { return members_[index(seat)]; }
+  static const char* seat_label(v1::Seat seat) {
+    return seat == v1::SEAT_B ? "B" : seat == v1::SEAT_COUNSELOR ? "counselor" : "A";
+  }
+  static constexpr std::array<v1::Seat, 3> all_seats{v1::SEAT_A, v1::SEAT_B, v1::SEAT_COUNSELOR};
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const std::string id_;
@@ -101,11 +112,15 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   logger& log_;
   ended_callback on_ended_;
   exercise exercise_;
-  std::array<member_state, 2> members_;
+  std::array<member_state, 3> members_;  // A, B, counselor
   std::uint64_t next_seq_ = 1;
-  std::string invite_code_;  // display form, for the creator's Welcome after a resume
+  std::string invite_code_;    // display forms, for the creator's Welcome after a resume
+  std::string invite_code_b_;
+  std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
+  std::unique_ptr<boost::asio::steady_timer> floor_timer_;
   bool finished_ = false;
   bool shutting_down_ = false;
+  const bool guided_;  // fixed at creation; read from other threads
   std::unique_ptr<boost::asio::steady_timer> linger_timer_;
 };
 

@@ -32,26 +32,41 @@ std::optional<session_registry::created> session_registry::create(const exercise
     ++stats_.sessions_refused_capacity;
     return std::nullopt;
   }
+  const auto expires_at = now + config_.invite_ttl;
+  created out;
+  if (settings.guided) {
+    out.invite_code = add_invite(session, v1::SEAT_A, expires_at);
+    out.invite_code_b = add_invite(session, v1::SEAT_B, expires_at);
+  } else {
+    out.invite_code = add_invite(session, v1::SEAT_B, expires_at);
+  }
+  sessions_.emplace(session->id(), session);
+  ++stats_.sessions_created;
+  out.session = std::move(session);
+  return out;
+}
+
+std::string session_registry::add_invite(const std::shared_ptr<relay_session>& session, v1::Seat seat,
+                                         clock::time_point expires_at) {
   std::string code;
   do {
     code = generate_invite_code();
   } while (invites_.count(*normalize_invite_code(code)) != 0);  // 2^60 codes: a repeat is near impossible
-  invites_.emplace(*normalize_invite_code(code), invite{session, now + config_.invite_ttl, code});
-  sessions_.emplace(session->id(), session);
-  ++stats_.sessions_created;
-  return created{std::move(session), std::move(code)};
+  invites_.emplace(*normalize_invite_code(code), invite{session, expires_at, code, seat});
+  return code;
 }
 
-std::shared_ptr<relay_session> session_registry::claim(std::string_view canonical_code, clock::time_point now) {
+session_registry::claimed session_registry::claim(std::string_view canonical_code, clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto it = invites_.find(std::string(canonical_code));
-  if (it == invites_.end()) return nullptr;
+  if (it == invites_.end()) return {};
   invite found = it->second;
   invites_.erase(it);  // single use, whatever happens next
-  if (found.expires_at <= now) return nullptr;
+  if (found.expires_at <= now) return {};
   auto session = found.session.lock();
-  if (session) ++stats_.sessions_paired;
-  return session;
+  if (!session) return {};
+  ++stats_.sessions_paired;
+  return {std::move(session), found.seat};
 }
 
 std::shared_ptr<relay_session> session_registry::find(std::string_view session_key) const {
@@ -66,7 +81,9 @@ void session_registry::sweep(clock::time_point now) {
     std::lock_guard lock(mutex_);
     for (auto it = invites_.begin(); it != invites_.end();) {
       if (it->second.expires_at <= now) {
-        if (auto s = it->second.session.lock()) expired.push_back(std::move(s));
+        auto s = it->second.session.lock();
+        // A guided session's codes expire together; tell the counselor once.
+        if (s && std::find(expired.begin(), expired.end(), s) == expired.end()) expired.push_back(std::move(s));
         it = invites_.erase(it);
       } else {
         ++it;
@@ -90,23 +107,27 @@ std::size_t session_registry::save(const std::string& path) const {
   saved.set_saved_unix_ms(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());
-  std::unordered_map<const relay_session*, const invite*> invite_of;
+  std::unordered_multimap<const relay_session*, const invite*> invite_of;
   const auto now = clock::now();
   std::lock_guard lock(mutex_);
   for (const auto& [code, inv] : invites_) {
-    if (auto s = inv.session.lock()) invite_of[s.get()] = &inv;
+    if (auto s = inv.session.lock()) invite_of.emplace(s.get(), &inv);
   }
   for (const auto& [id, session] : sessions_) {
     if (session->ended()) continue;
     auto* state = saved.add_sessions();
     session->save(*state);
-    if (auto it = invite_of.find(session.get()); it != invite_of.end()) {
-      // Keep what is left of the code's time, measured on the wall clock.
+    // Only codes still unclaimed come back; keep what is left of their time,
+    // measured on the wall clock.
+    state->clear_invite_code();
+    state->clear_invite_code_b();
+    state->set_invite_expires_unix_ms(0);
+    auto [first, last] = invite_of.equal_range(session.get());
+    for (auto it = first; it != last; ++it) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(it->second->expires_at - now);
-      state->set_invite_code(it->second->display);
       state->set_invite_expires_unix_ms(saved.saved_unix_ms() + left.count());
-    } else {
-      state->set_invite_expires_unix_ms(0);
+      const bool second_code = session->guided() && it->second->seat == v1::SEAT_B;
+      (second_code ? *state->mutable_invite_code_b() : *state->mutable_invite_code()) = it->second->display;
     }
   }
   // Content at rest: readable by the server's user only, replaced atomically.
@@ -137,10 +158,13 @@ std::size_t session_registry::restore(const std::string& path, clock::time_point
     for (const auto& state : saved.sessions()) {
       auto session = std::make_shared<relay_session>(ioc_, state, config_, stats_, log_,
                                                      [this](const std::string& ended_id) { remove(ended_id); });
-      if (!state.invite_code().empty() && state.invite_expires_unix_ms() > wall_now) {
-        if (auto canonical = normalize_invite_code(state.invite_code())) {
+      const bool guided = state.exercise().guided();
+      for (const auto& [code, seat] : {std::pair{state.invite_code(), guided ? v1::SEAT_A : v1::SEAT_B},
+                                       std::pair{state.invite_code_b(), v1::SEAT_B}}) {
+        if (code.empty() || state.invite_expires_unix_ms() <= wall_now) continue;
+        if (auto canonical = normalize_invite_code(code)) {
           const auto left = std::chrono::milliseconds(state.invite_expires_unix_ms() - wall_now);
-          invites_.emplace(*canonical, invite{session, now + left, state.invite_code()});
+          invites_.emplace(*canonical, invite{session, now + left, code, seat});
         }
       }
       sessions_.emplace(state.id(), session);

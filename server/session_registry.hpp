@@ -29,15 +29,20 @@ class session_registry : public link_acceptor {
 
   struct created {
     std::shared_ptr<relay_session> session;
-    std::string invite_code;  // display form
+    std::string invite_code;    // display form: seat B's (self-guided) or seat A's (guided)
+    std::string invite_code_b;  // guided only: seat B's
   };
 
-  /// A new session with a fresh invite code; nullopt at max_sessions.
+  /// A new session with fresh invite codes; nullopt at max_sessions.
   std::optional<created> create(const exercise_settings& settings, clock::time_point now);
 
-  /// Claims an invite code (canonical form) for the partner seat. Single use:
-  /// wrong, expired, used and full all give nullptr, alike.
-  std::shared_ptr<relay_session> claim(std::string_view canonical_code, clock::time_point now);
+  struct claimed {
+    std::shared_ptr<relay_session> session;
+    v1::Seat seat = v1::SEAT_UNSPECIFIED;
+  };
+  /// Claims an invite code (canonical form) for the seat it was made for.
+  /// Single use: wrong, expired, used and full all give no session, alike.
+  claimed claim(std::string_view canonical_code, clock::time_point now);
 
   /// The session a resume names, if it is still here.
   std::shared_ptr<relay_session> find(std::string_view session_key) const;
@@ -69,7 +74,11 @@ class session_registry : public link_acceptor {
     std::weak_ptr<relay_session> session;
     clock::time_point expires_at;
     std::string display;
+    v1::Seat seat;
   };
+
+  /// A fresh code for `seat`, registered; the caller holds the lock.
+  std::string add_invite(const std::shared_ptr<relay_session>& session, v1::Seat seat, clock::time_point expires_at);
 
   std::shared_ptr<relay_session> make_session(std::string id, const exercise_settings& settings);
   void remove(const std::string& session_id);

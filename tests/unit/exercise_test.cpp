@@ -321,7 +321,9 @@ TEST(exercise, drafts_go_only_to_the_other_partner) {
   auto r = e.handle(SEAT_A, draft("I have been"));
   expect_ok(r);
   ASSERT_EQ(r.out.size(), 1u);
-  EXPECT_EQ(r.out[0].to, audience::seat_b);
+  EXPECT_TRUE(addresses(r.out[0].to, SEAT_B));
+  EXPECT_FALSE(addresses(r.out[0].to, SEAT_A)) << "the speaker's own draft is not echoed";
+  EXPECT_TRUE(addresses(r.out[0].to, v1::SEAT_COUNSELOR)) << "a counselor sees drafts too";
   EXPECT_EQ(r.out[0].message.draft_update().text(), "I have been");
   EXPECT_EQ(r.out[0].message.draft_update().author(), SEAT_A);
 }
@@ -332,7 +334,7 @@ TEST(exercise, a_full_round_with_retry_and_more_switches_roles) {
   expect_ok(r);
   auto turns = of_kind(r, v1::ServerMessage::kTurn);
   ASSERT_EQ(turns.size(), 1u);
-  EXPECT_EQ(turns[0]->to, audience::everyone);
+  EXPECT_EQ(turns[0]->to, everyone);
   EXPECT_EQ(turns[0]->message.turn().kind(), v1::TURN_KIND_STATEMENT);
   EXPECT_EQ(e.snapshot().floor_holder(), SEAT_B);
 
@@ -423,7 +425,7 @@ TEST(exercise, check_in_results_go_to_both_once_both_answered) {
   expect_ok(r);
   auto results = of_kind(r, v1::ServerMessage::kCheckInResults);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0]->to, audience::everyone);
+  EXPECT_EQ(results[0]->to, everyone);
   const auto& answers = results[0]->message.check_in_results().answers();
   ASSERT_EQ(answers.size(), 2);
   EXPECT_EQ(answers[0].seat(), SEAT_A);
@@ -440,7 +442,8 @@ TEST(exercise, a_partner_leaving_mid_round_sends_the_other_to_check_in) {
   expect_ok(r);
   auto left = of_kind(r, v1::ServerMessage::kPartnerLeft);
   ASSERT_EQ(left.size(), 1u);
-  EXPECT_EQ(left[0]->to, audience::seat_a);
+  EXPECT_TRUE(addresses(left[0]->to, SEAT_A));
+  EXPECT_FALSE(addresses(left[0]->to, SEAT_B));
   EXPECT_EQ(e.phase(), v1::PHASE_CHECK_IN);
   r = e.handle(SEAT_A, check_in(2, 2, 2));
   expect_ok(r);
