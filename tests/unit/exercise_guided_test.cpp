@@ -1,0 +1,260 @@
+// The counselor's seat, controls, floor timers and summary, driven directly.
+#include <gtest/gtest.h>
+
+#include "exercise.hpp"
+
+namespace heard {
+namespace {
+
+using namespace std::chrono_literals;
+using v1::SEAT_A;
+using v1::SEAT_B;
+constexpr auto COUNSELOR = v1::SEAT_COUNSELOR;
+
+v1::ClientMessage counsel(const std::function<void(v1::Counsel&)>& set) {
+  v1::ClientMessage m;
+  set(*m.mutable_counsel());
+  return m;
+}
+v1::ClientMessage start() { return counsel([](auto& c) { c.mutable_start(); }); }
+v1::ClientMessage hold() { return counsel([](auto& c) { c.mutable_hold(); }); }
+v1::ClientMessage release() { return counsel([](auto& c) { c.mutable_release(); }); }
+v1::ClientMessage skip() { return counsel([](auto& c) { c.mutable_skip_timer(); }); }
+v1::ClientMessage note(const std::string& text) {
+  return counsel([&](auto& c) { c.mutable_note()->set_text(text); });
+}
+v1::ClientMessage next(v1::Seat seat) {
+  return counsel([&](auto& c) { c.mutable_next_speaker()->set_seat(seat); });
+}
+v1::ClientMessage extend(unsigned s) {
+  return counsel([&](auto& c) { c.mutable_extend_timer()->set_seconds(s); });
+}
+v1::ClientMessage simple(const std::function<void(v1::ClientMessage&)>& set) {
+  v1::ClientMessage m;
+  set(m);
+  return m;
+}
+const auto ready = simple([](auto& m) { m.mutable_ready(); });
+const auto time_out = simple([](auto& m) { m.mutable_time_out(); });
+const auto resume = simple([](auto& m) { m.mutable_resume(); });
+const auto end_session = simple([](auto& m) { m.mutable_end_session(); });
+v1::ClientMessage draft(const std::string& t) { return simple([&](auto& m) { m.mutable_draft()->set_text(t); }); }
+v1::ClientMessage end_turn(const std::string& t) { return simple([&](auto& m) { m.mutable_end_turn()->set_text(t); }); }
+v1::ClientMessage judge(v1::Verdict v) { return simple([&](auto& m) { m.mutable_judge()->set_verdict(v); }); }
+v1::ClientMessage check_in(unsigned v) {
+  return simple([&](auto& m) {
+    m.mutable_check_in()->set_felt_safe(v);
+    m.mutable_check_in()->set_could_say_anything(v);
+    m.mutable_check_in()->set_partner_invested(v);
+  });
+}
+
+void expect_ok(const exercise::result& r) { ASSERT_TRUE(r.ok()) << r.error->message(); }
+
+exercise guided(std::function<void(exercise_settings&)> adjust = {}) {
+  exercise_settings settings;
+  settings.guided = true;
+  settings.topic = "Moving for work";
+  if (adjust) adjust(settings);
+  exercise e(settings);
+  e.join(COUNSELOR, "Dr. Rivera");
+  e.join(SEAT_A, "Alex");
+  e.join(SEAT_B, "Sam");
+  return e;
+}
+
+const v1::ServerMessage* find(const exercise::result& r, v1::ServerMessage::BodyCase kind) {
+  for (const auto& o : r.out) {
+    if (o.message.body_case() == kind) return &o.message;
+  }
+  return nullptr;
+}
+
+TEST(guided, partners_see_the_counselor_and_the_topic_before_the_first_round) {
+  exercise e = guided();
+  const auto s = e.snapshot();
+  EXPECT_EQ(s.phase(), v1::PHASE_READY);
+  EXPECT_TRUE(s.guided());
+  EXPECT_TRUE(s.counselor_present());
+  EXPECT_EQ(s.counselor_name(), "Dr. Rivera");
+  EXPECT_EQ(s.topic(), "Moving for work");
+}
+
+TEST(guided, the_counselor_starts_the_exercise_not_the_partners_readiness) {
+  exercise e = guided();
+  expect_ok(e.handle(SEAT_A, ready));
+  expect_ok(e.handle(SEAT_B, ready));
+  EXPECT_EQ(e.phase(), v1::PHASE_READY);
+  expect_ok(e.handle(COUNSELOR, start()));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+  EXPECT_EQ(e.snapshot().round(), 1u);
+}
+
+TEST(guided, each_role_is_refused_the_others_actions_and_nothing_changes) {
+  exercise e = guided();
+  EXPECT_EQ(e.handle(SEAT_A, start()).error->code(), v1::ERROR_COUNSELOR_ONLY);
+  EXPECT_EQ(e.handle(SEAT_B, note("hi")).error->code(), v1::ERROR_COUNSELOR_ONLY);
+  expect_ok(e.handle(COUNSELOR, start()));
+  const auto before = e.snapshot().SerializeAsString();
+  for (const auto& m : {draft("x"), end_turn("x"), judge(v1::VERDICT_ACCURATE_DONE), ready, time_out, check_in(3)}) {
+    auto r = e.handle(COUNSELOR, m);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error->code(), v1::ERROR_PARTNERS_ONLY);
+    EXPECT_TRUE(r.out.empty());
+  }
+  EXPECT_EQ(e.snapshot().SerializeAsString(), before);
+}
+
+TEST(guided, the_counselor_sees_drafts_and_notes_reach_everyone) {
+  exercise e = guided();
+  expect_ok(e.handle(COUNSELOR, start()));
+  auto r = e.handle(SEAT_A, draft("I feel"));
+  ASSERT_EQ(r.out.size(), 1u);
+  EXPECT_TRUE(addresses(r.out[0].to, COUNSELOR));
+  r = e.handle(COUNSELOR, note("Slow down; take a breath."));
+  const auto* guidance = find(r, v1::ServerMessage::kGuidance);
+  ASSERT_TRUE(guidance);
+  EXPECT_EQ(guidance->guidance().text(), "Slow down; take a breath.");
+  EXPECT_EQ(r.out[0].to, static_cast<unsigned>(everyone));
+}
+
+TEST(guided, holding_freezes_the_floor_but_partners_time_outs_still_work) {
+  exercise e = guided();
+  expect_ok(e.handle(COUNSELOR, start()));
+  expect_ok(e.handle(COUNSELOR, hold()));
+  EXPECT_TRUE(e.snapshot().held());
+  EXPECT_EQ(e.snapshot().floor_holder(), v1::SEAT_UNSPECIFIED);
+  EXPECT_EQ(e.handle(SEAT_A, draft("x")).error->code(), v1::ERROR_SESSION_PAUSED);
+  expect_ok(e.handle(SEAT_B, time_out));
+  expect_ok(e.handle(SEAT_B, resume));
+  expect_ok(e.handle(COUNSELOR, release()));
+  expect_ok(e.handle(SEAT_A, draft("x")));
+}
+
+TEST(guided, the_counselor_chooses_who_speaks_first_and_next) {
+  exercise e = guided();
+  expect_ok(e.handle(COUNSELOR, next(SEAT_B)));
+  expect_ok(e.handle(COUNSELOR, start()));
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
+  expect_ok(e.handle(COUNSELOR, next(SEAT_B)));  // B again next round, not the usual switch
+  expect_ok(e.handle(SEAT_B, end_turn("one")));
+  expect_ok(e.handle(SEAT_A, end_turn("two")));
+  expect_ok(e.handle(SEAT_B, judge(v1::VERDICT_ACCURATE_DONE)));
+  EXPECT_EQ(e.snapshot().round(), 2u);
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
+  EXPECT_EQ(e.handle(COUNSELOR, next(COUNSELOR)).error->code(), v1::ERROR_INVALID_VERDICT);
+}
+
+TEST(timers, at_the_limit_the_floor_moves_on_with_what_was_written) {
+  exercise e = guided([](auto& s) {
+    s.speak_limit = 60s;
+    s.reflect_limit = 30s;
+  });
+  expect_ok(e.handle(COUNSELOR, start()));
+  ASSERT_TRUE(e.deadline());
+  EXPECT_EQ(*e.deadline(), 60s);
+  expect_ok(e.handle(SEAT_A, draft("Half a thought")));
+  EXPECT_TRUE(e.advance_to(59s).out.empty());
+  EXPECT_EQ(e.snapshot().timer().left_ms(), 1000u);
+  auto r = e.advance_to(60s);
+  const auto* turn = find(r, v1::ServerMessage::kTurn);
+  ASSERT_TRUE(turn);
+  EXPECT_EQ(turn->turn().text(), "Half a thought");
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(*e.deadline(), 90s);
+  r = e.advance_to(95s);
+  EXPECT_EQ(e.phase(), v1::PHASE_CONFIRMING);
+  EXPECT_FALSE(e.deadline()) << "confirming has no limit";
+}
+
+TEST(timers, pauses_and_holds_stop_the_clock) {
+  exercise e = guided([](auto& s) { s.speak_limit = 60s; });
+  expect_ok(e.handle(COUNSELOR, start()));
+  e.advance_to(10s);
+  expect_ok(e.handle(SEAT_B, time_out));
+  EXPECT_FALSE(e.deadline());
+  EXPECT_TRUE(e.advance_to(500s).out.empty());
+  expect_ok(e.handle(SEAT_B, resume));
+  EXPECT_EQ(*e.deadline(), 550s);
+  expect_ok(e.handle(COUNSELOR, hold()));
+  e.advance_to(1000s);
+  expect_ok(e.handle(COUNSELOR, release()));
+  EXPECT_EQ(*e.deadline(), 1050s);
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+}
+
+TEST(timers, the_counselor_extends_or_skips) {
+  exercise e = guided([](auto& s) { s.speak_limit = 60s; });
+  expect_ok(e.handle(COUNSELOR, start()));
+  expect_ok(e.handle(COUNSELOR, extend(30)));
+  EXPECT_EQ(*e.deadline(), 90s);
+  EXPECT_EQ(e.snapshot().timer().limit_ms(), 90'000u);
+  EXPECT_EQ(e.handle(COUNSELOR, extend(0)).error->code(), v1::ERROR_INVALID_VERDICT);
+  expect_ok(e.handle(COUNSELOR, skip()));
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(e.handle(COUNSELOR, extend(30)).error->code(), v1::ERROR_WRONG_PHASE) << "no reflect limit set";
+}
+
+TEST(timers, self_guided_sessions_have_timers_too) {
+  exercise_settings settings;
+  settings.speak_limit = 5s;
+  exercise e(settings);
+  e.join(SEAT_A, "Alex");
+  e.join(SEAT_B, "Sam");
+  e.handle(SEAT_A, ready);
+  e.handle(SEAT_B, ready);
+  e.advance_to(5s);
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+}
+
+TEST(guided, a_counselor_who_drops_does_not_disturb_the_pair) {
+  exercise e = guided();
+  expect_ok(e.handle(COUNSELOR, start()));
+  expect_ok(e.disconnect(COUNSELOR));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+  EXPECT_EQ(e.snapshot().counselor_link(), v1::LINK_DROPPED);
+  expect_ok(e.reconnect(COUNSELOR));
+}
+
+TEST(guided, the_rounds_asked_for_lead_to_the_check_in_and_the_summary_holds_the_structure) {
+  exercise e = guided([](auto& s) { s.rounds = 1; });
+  e.advance_to(0s);
+  expect_ok(e.handle(COUNSELOR, start()));
+  e.advance_to(20s);
+  expect_ok(e.handle(SEAT_A, end_turn("secret words")));
+  e.advance_to(30s);
+  expect_ok(e.handle(SEAT_B, end_turn("secret paraphrase")));
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_NOT_QUITE)));
+  expect_ok(e.handle(SEAT_B, end_turn("better")));
+  expect_ok(e.handle(SEAT_A, time_out));
+  e.advance_to(40s);
+  expect_ok(e.handle(SEAT_A, resume));
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)));
+  EXPECT_EQ(e.phase(), v1::PHASE_CHECK_IN);
+  expect_ok(e.handle(SEAT_A, check_in(5)));
+  auto r = e.handle(SEAT_B, check_in(4));
+  const auto* summary = find(r, v1::ServerMessage::kSummary);
+  ASSERT_TRUE(summary);
+  for (const auto& o : r.out) {
+    if (o.message.has_summary()) EXPECT_EQ(o.to, static_cast<unsigned>(to_counselor)) << "the summary is the counselor's";
+  }
+  const auto& s = summary->summary();
+  EXPECT_EQ(s.rounds(), 1u);
+  ASSERT_EQ(s.statements_size(), 1);
+  EXPECT_EQ(s.statements(0).speaker(), SEAT_A);
+  EXPECT_EQ(s.statements(0).attempts(), 2u);
+  EXPECT_EQ(s.time_outs_a(), 1u);
+  EXPECT_EQ(s.check_ins().answers(1).answers().felt_safe(), 4u);
+  EXPECT_EQ(s.duration_ms(), 40'000u);
+  std::uint64_t speaking = 0, paused = 0;
+  for (const auto& t : s.phase_times()) {
+    if (t.phase() == v1::PHASE_SPEAKING) speaking = t.ms();
+    if (t.phase() == v1::PHASE_PAUSED) paused = t.ms();
+  }
+  EXPECT_EQ(speaking, 20'000u);
+  EXPECT_EQ(paused, 10'000u);
+  EXPECT_EQ(summary->SerializeAsString().find("secret"), std::string::npos) << "the structure, not the words";
+}
+
+}  // namespace
+}  // namespace heard
