@@ -14,6 +14,7 @@
 #include "full_screen_ui.hpp"
 #include "plain_ui.hpp"
 #include "session_client.hpp"
+#include "summary_format.hpp"
 
 namespace po = boost::program_options;
 namespace net = boost::asio;
@@ -25,9 +26,12 @@ constexpr const char* usage =
     "Usage:\n"
     "  heard start [--spoken] [--first me|partner|random] [--name NAME] [options]\n"
     "  heard join CODE [--name NAME] [options]\n"
+    "  heard guide [--rounds N] [--first a|b|random] [--speak-limit MIN] [--reflect-limit MIN]\n"
+    "              [--topic TEXT] [--spoken] [--summary FILE] [--name NAME] [options]\n"
     "  heard resume [options]       take your seat back after heard was closed or crashed\n"
     "\n"
     "Start a session and give the code it prints to your partner, who joins with it.\n"
+    "Counselors guide a session: it prints one code for each partner.\n"
     "Then type /help for the commands.\n";
 
 // $XDG_STATE_HOME/heard/session, or ~/.local/state/heard/session.
@@ -40,8 +44,11 @@ std::string default_state_file() {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  std::string command, code, name, server_url, ca_file, first = "me", state_file = default_state_file();
+  std::string command, code, name, server_url, ca_file, first, state_file = default_state_file(), topic,
+      summary_path;
   bool spoken = false, abandon = false, plain = false;
+  unsigned rounds = 0;
+  double speak_limit_min = 0, reflect_limit_min = 0;
 
   po::options_description options("Options");
   // clang-format off
@@ -51,7 +58,12 @@ int main(int argc, char* argv[]) {
     ("ca", po::value(&ca_file), "trust this CA certificate (PEM) instead of the system store")
     ("name", po::value(&name), "how your partner sees you")
     ("spoken", po::bool_switch(&spoken), "start: talking-stick mode, no text; talk on the phone")
-    ("first", po::value(&first)->default_value(first), "start: who speaks first: me, partner or random")
+    ("first", po::value(&first), "who speaks first: start: me, partner or random; guide: a, b or random")
+    ("rounds", po::value(&rounds), "start, guide: after this many rounds, the check-in")
+    ("speak-limit", po::value(&speak_limit_min), "start, guide: minutes a speaker has the floor")
+    ("reflect-limit", po::value(&reflect_limit_min), "start, guide: minutes to say it back")
+    ("topic", po::value(&topic), "start, guide: shown to both partners before the first round")
+    ("summary", po::value(&summary_path), "guide: write the session summary to FILE.json and FILE.md")
     ("plain", po::bool_switch(&plain), "line mode: one line per event (the default when not on a terminal)")
     ("state-file", po::value(&state_file)->default_value(state_file), "where heard keeps what it needs to resume")
     ("abandon", po::bool_switch(&abandon), "start or join even though an unfinished session is saved");
@@ -71,13 +83,19 @@ int main(int argc, char* argv[]) {
       std::cout << usage << "\n" << options << "\n";
       return command.empty() && !vm.count("help") ? 2 : 0;
     }
-    if (command != "start" && command != "join" && command != "resume") {
+    if (command != "start" && command != "join" && command != "resume" && command != "guide") {
       throw po::error("unknown command '" + command + "'");
     }
     if (command == "join" && code.empty()) throw po::error("join needs the CODE your partner gave you");
-    if (first != "me" && first != "partner" && first != "random") {
-      throw po::error("--first must be me, partner or random");
+    if (first.empty()) first = command == "guide" ? "a" : "me";
+    if (command == "guide" ? (first != "a" && first != "b" && first != "random")
+                           : (first != "me" && first != "partner" && first != "random")) {
+      throw po::error(command == "guide" ? "--first must be a, b or random" : "--first must be me, partner or random");
     }
+    if (speak_limit_min < 0 || reflect_limit_min < 0 || speak_limit_min > 600 || reflect_limit_min > 600) {
+      throw po::error("time limits are minutes, from 0 (none) to 600");
+    }
+    if (!summary_path.empty() && command != "guide") throw po::error("--summary is for guide");
   } catch (const po::error& e) {
     std::cerr << "heard: " << e.what() << "\n" << usage;
     return 2;
@@ -110,8 +128,17 @@ int main(int argc, char* argv[]) {
 
   std::shared_ptr<client::session_client> session;
   std::unique_ptr<client::session_ui> ui;
+  std::string summary_saved;
   try {
     session = std::make_shared<client::session_client>(ioc, client_options, [&](const client::client_event& e) {
+      if (const auto* m = std::get_if<v1::ServerMessage>(&e); m && m->has_summary() && !summary_path.empty()) {
+        try {
+          const auto [json, md] = client::write_summary(m->summary(), summary_path);
+          summary_saved = "Session summary saved: " + json + " and " + md;
+        } catch (const std::exception& error) {
+          summary_saved = std::string("heard: ") + error.what();
+        }
+      }
       ui->on_event(e);
       if (ui->finished()) ioc.stop();
     });
@@ -134,12 +161,17 @@ int main(int argc, char* argv[]) {
     ui = std::move(p);
   }
 
-  if (command == "start") {
+  if (command == "start" || command == "guide") {
     v1::CreateOptions create;
     create.set_mode(spoken ? v1::MODE_SPOKEN : v1::MODE_TEXT);
-    create.set_first_speaker(first == "partner"  ? v1::FIRST_SPEAKER_PARTNER
-                             : first == "random" ? v1::FIRST_SPEAKER_RANDOM
-                                                 : v1::FIRST_SPEAKER_CREATOR);
+    create.set_first_speaker(first == "partner" || first == "b" ? v1::FIRST_SPEAKER_PARTNER
+                             : first == "random"                ? v1::FIRST_SPEAKER_RANDOM
+                                                                : v1::FIRST_SPEAKER_CREATOR);
+    create.set_guided(command == "guide");
+    create.set_rounds(rounds);
+    create.set_speak_limit_s(static_cast<std::uint32_t>(speak_limit_min * 60 + 0.5));
+    create.set_reflect_limit_s(static_cast<std::uint32_t>(reflect_limit_min * 60 + 0.5));
+    create.set_topic(topic);
     session->start(create);
   } else if (command == "join") {
     session->join(code);
@@ -175,5 +207,8 @@ int main(int argc, char* argv[]) {
     std::cerr << "heard: " << e.what() << "\n";
     return 1;
   }
-  return ui->exit_code();
+  const int status = ui->exit_code();
+  ui.reset();  // gives the terminal back first
+  if (!summary_saved.empty()) std::cout << summary_saved << std::endl;
+  return status;
 }

@@ -42,7 +42,10 @@ std::string plain_ui::who(v1::Seat seat) const {
   const auto& view = client_.view();
   if (seat == view.my_seat) return "you";
   const std::string name = view.name_of(seat);
-  return name.empty() ? "partner" : one_line(name);
+  if (!name.empty()) return one_line(name);
+  if (seat == v1::SEAT_COUNSELOR) return "counselor";
+  if (view.counselor()) return seat == v1::SEAT_A ? "A" : "B";
+  return "partner";
 }
 
 void plain_ui::on_event(const client_event& event) {
@@ -76,9 +79,14 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
         on_state(last_, w.snapshot());
         break;
       }
-      out_ << "welcome seat=" << (w.your_seat() == v1::SEAT_A ? "A" : "B")
+      out_ << "welcome seat="
+           << (w.your_seat() == v1::SEAT_A ? "A" : w.your_seat() == v1::SEAT_B ? "B" : "counselor")
            << " mode=" << (w.snapshot().mode() == v1::MODE_SPOKEN ? "spoken" : "text") << std::endl;
-      if (!w.invite_code().empty()) {
+      if (w.your_seat() == v1::SEAT_COUNSELOR) {
+        out_ << "code-a " << w.invite_code() << std::endl;
+        out_ << "code-b " << w.invite_code_b() << std::endl;
+        out_ << "hint Give each partner one code; each runs: heard join CODE" << std::endl;
+      } else if (!w.invite_code().empty()) {
         out_ << "code " << w.invite_code() << std::endl;
         out_ << "hint Give your partner this code; they run: heard join " << w.invite_code() << std::endl;
       }
@@ -93,6 +101,7 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     case v1::ServerMessage::kTurn: {
       const auto& t = m.turn();
       const bool statement = t.kind() == v1::TURN_KIND_STATEMENT;
+      if (t.timed_out()) out_ << "time-up " << who(t.author()) << std::endl;
       out_ << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << one_line(t.text()) << std::endl;
       break;
     }
@@ -120,6 +129,16 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     case v1::ServerMessage::kError:
       out_ << "error " << error_code_name(m.error().code()) << ": " << one_line(m.error().message()) << std::endl;
       break;
+    case v1::ServerMessage::kGuidance:
+      out_ << "note " << who(v1::SEAT_COUNSELOR) << ": " << one_line(m.guidance().text()) << std::endl;
+      break;
+    case v1::ServerMessage::kSummary: {
+      const auto& sm = m.summary();
+      out_ << "summary rounds=" << sm.rounds() << " statements=" << sm.statements_size()
+           << " time-outs=" << sm.time_outs_a() + sm.time_outs_b() << " duration=" << sm.duration_ms() / 1000 << "s"
+           << std::endl;
+      break;
+    }
     case v1::ServerMessage::kAck:  // bookkeeping of the client library
     case v1::ServerMessage::BODY_NOT_SET: break;
   }
@@ -128,30 +147,52 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
 void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   const auto& view = client_.view();
   last_ = s;
-  const v1::Seat partner = view.partner_seat();
-  const bool partner_was = partner == v1::SEAT_A ? before.a_present() : before.b_present();
-  const bool partner_is = partner == v1::SEAT_A ? s.a_present() : s.b_present();
-  if (!partner_was && partner_is) out_ << "joined " << who(partner) << std::endl;
+  // Everyone else in the session: partners, and a counselor (never hidden).
+  struct presence {
+    v1::Seat seat;
+    bool was, is;
+    v1::LinkState link_was, link;
+  };
+  const presence others[] = {
+      {v1::SEAT_A, before.a_present(), s.a_present(), before.a_link(), s.a_link()},
+      {v1::SEAT_B, before.b_present(), s.b_present(), before.b_link(), s.b_link()},
+      {v1::SEAT_COUNSELOR, before.counselor_present(), s.counselor_present(), before.counselor_link(),
+       s.counselor_link()},
+  };
+  for (const auto& o : others) {
+    if (o.seat == view.my_seat) continue;
+    const std::string name = who(o.seat);
+    if (!o.was && o.is) {
+      out_ << (o.seat == v1::SEAT_COUNSELOR ? "counselor " : "joined ") << name << std::endl;
+      if (o.seat == v1::SEAT_COUNSELOR) out_ << "hint " << name << " is guiding this session." << std::endl;
+    }
+    if (!o.was || !o.is || o.link == o.link_was) continue;
+    switch (o.link) {
+      case v1::LINK_DROPPED:
+        out_ << "away " << name << std::endl;
+        if (o.seat != v1::SEAT_COUNSELOR) {
+          out_ << "hint " << name << "'s connection dropped - waiting for them to come back." << std::endl;
+        }
+        break;
+      case v1::LINK_OVERDUE:
+        out_ << "overdue " << name << std::endl;
+        if (o.seat != v1::SEAT_COUNSELOR) {
+          out_ << "hint " << name << " has been away a long time. Keep waiting, or /end the session." << std::endl;
+        }
+        break;
+      case v1::LINK_CONNECTED: out_ << "back " << name << std::endl; break;
+      default: break;
+    }
+  }
+  if (!s.topic().empty() && before.topic().empty()) out_ << "topic " << one_line(s.topic()) << std::endl;
 
   if (!before.a_ready() && s.a_ready()) out_ << "ready " << who(v1::SEAT_A) << std::endl;
   if (!before.b_ready() && s.b_ready()) out_ << "ready " << who(v1::SEAT_B) << std::endl;
-
-  const v1::LinkState partner_link_was = partner == v1::SEAT_A ? before.a_link() : before.b_link();
-  const v1::LinkState partner_link = partner == v1::SEAT_A ? s.a_link() : s.b_link();
-  if (partner_is && partner_was && partner_link != partner_link_was) {
-    switch (partner_link) {
-      case v1::LINK_DROPPED:
-        out_ << "away " << who(partner) << std::endl;
-        out_ << "hint " << who(partner) << "'s connection dropped - waiting for them to come back." << std::endl;
-        break;
-      case v1::LINK_OVERDUE:
-        out_ << "overdue " << who(partner) << std::endl;
-        out_ << "hint " << who(partner) << " has been away a long time. Keep waiting, or /end the session."
-             << std::endl;
-        break;
-      case v1::LINK_CONNECTED: out_ << "back " << who(partner) << std::endl; break;
-      default: break;
-    }
+  if (!before.held() && s.held()) out_ << "held" << std::endl;
+  if (before.held() && !s.held()) out_ << "released" << std::endl;
+  if (s.timer().limit_ms() != before.timer().limit_ms() && s.phase() == before.phase() &&
+      s.attempt() == before.attempt() && s.timer().limit_ms() > 0) {
+    out_ << "timer left=" << (s.timer().left_ms() + 999) / 1000 << "s" << std::endl;
   }
 
   if (!before.a_checked_in() && s.a_checked_in()) out_ << "checked-in " << who(v1::SEAT_A) << std::endl;
@@ -162,10 +203,19 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   if (!floor_moved) return;
 
   switch (s.phase()) {
-    case v1::PHASE_WAITING_FOR_PARTNER: out_ << "waiting for your partner to join" << std::endl; break;
+    case v1::PHASE_WAITING_FOR_PARTNER:
+      out_ << (view.counselor() ? "waiting for the partners to join" : "waiting for your partner to join")
+           << std::endl;
+      break;
     case v1::PHASE_READY:
       if (before.phase() == v1::PHASE_PAUSED) out_ << "resumed " << who(before.paused_by()) << std::endl;
-      out_ << "hint Both of you say when now is a good time: /ready" << std::endl;
+      if (view.counselor()) {
+        out_ << "hint Both partners are here. /start when you are ready to begin." << std::endl;
+      } else if (s.guided()) {
+        out_ << "hint Say when now is a good time (/ready); the counselor starts the first round." << std::endl;
+      } else {
+        out_ << "hint Both of you say when now is a good time: /ready" << std::endl;
+      }
       break;
     case v1::PHASE_PAUSED:
       out_ << "paused " << who(s.paused_by())
@@ -192,9 +242,26 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
   const auto& view = client_.view();
   const bool mine = s.floor_holder() == view.my_seat;
   const bool spoken = s.mode() == v1::MODE_SPOKEN;
+  const std::string limit =
+      s.timer().limit_ms() > 0 ? " limit=" + std::to_string((s.timer().left_ms() + 999) / 1000) + "s" : "";
+  if (view.counselor()) {
+    // The counselor watches; the floor lines are the same, the hints are not.
+    switch (s.phase()) {
+      case v1::PHASE_SPEAKING: out_ << "speaking " << who(s.speaker()) << " round=" << s.round() << limit << std::endl; break;
+      case v1::PHASE_PARAPHRASING:
+        out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt()
+             << limit << std::endl;
+        break;
+      case v1::PHASE_CONFIRMING:
+        out_ << "confirming " << who(s.speaker()) << " round=" << s.round() << " attempt=" << s.attempt() << std::endl;
+        break;
+      default: break;
+    }
+    return;
+  }
   switch (s.phase()) {
     case v1::PHASE_SPEAKING:
-      out_ << "speaking " << who(s.speaker()) << " round=" << s.round() << std::endl;
+      out_ << "speaking " << who(s.speaker()) << " round=" << s.round() << limit << std::endl;
       if (mine) {
         out_ << (spoken ? "hint You have the floor: talk, then /done"
                         : "hint You have the floor: type what matters to you, then /done")
@@ -205,7 +272,7 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
       break;
     case v1::PHASE_PARAPHRASING:
       out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt()
-           << std::endl;
+           << limit << std::endl;
       if (mine) {
         out_ << "hint Say back what you heard, in your own words. No rebuttal, no advice. Then /done" << std::endl;
       }
@@ -224,6 +291,17 @@ void plain_ui::quit() {
 }
 
 void plain_ui::print_help() {
+  if (client_.view().counselor()) {
+    out_ << "help You guide the session; the partners speak and listen. Commands:" << std::endl
+         << "help   /start            begin the first round" << std::endl
+         << "help   /hold /release    freeze the floor / let it go on" << std::endl
+         << "help   /note TEXT        a short note both partners see" << std::endl
+         << "help   /next a|b, /swap  who speaks next (before the first round: first)" << std::endl
+         << "help   /extend SECONDS   more time for this floor; /skip moves the floor on now" << std::endl
+         << "help   /end              end the session; the partners check in" << std::endl
+         << "help   /quit             leave (the pair goes on)" << std::endl;
+    return;
+  }
   out_ << "help Type lines to write while you hold the floor. Commands:" << std::endl
        << "help   /ready            now is a good time for me" << std::endl
        << "help   /done             end my turn, or submit my paraphrase" << std::endl
@@ -244,6 +322,10 @@ void plain_ui::on_line(const std::string& raw) {
     // Text goes to the server even when it is not our floor: the server is
     // the one that says NOT_YOUR_TURN, and nothing of it is relayed.
     const auto& view = client_.view();
+    if (view.counselor()) {
+      out_ << "usage counselors send notes with /note TEXT; /help lists the controls" << std::endl;
+      return;
+    }
     if (!view.i_write_now()) {
       client_.set_draft(line);
       return;
@@ -260,6 +342,30 @@ void plain_ui::on_line(const std::string& raw) {
   if (!rest.empty() && rest.front() == ' ') rest.erase(0, rest.find_first_not_of(' '));
 
   if (command == "/help") return print_help();
+  if (client_.view().counselor()) {
+    v1::Counsel c;
+    if (command == "/start") {
+      c.mutable_start();
+    } else if (command == "/hold") {
+      c.mutable_hold();
+    } else if (command == "/release") {
+      c.mutable_release();
+    } else if (command == "/note") {
+      c.mutable_note()->set_text(rest);
+    } else if (command == "/next" && (rest == "a" || rest == "A" || rest == "b" || rest == "B")) {
+      c.mutable_next_speaker()->set_seat(rest == "a" || rest == "A" ? v1::SEAT_A : v1::SEAT_B);
+    } else if (command == "/swap") {
+      const auto& s = client_.view().snapshot;
+      // Before the first round it swaps who starts; later, who speaks next.
+      const v1::Seat next = s.round() == 0 ? s.speaker() : s.next_speaker();
+      c.mutable_next_speaker()->set_seat(next == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A);
+    } else if (command == "/extend") {
+      c.mutable_extend_timer()->set_seconds(static_cast<std::uint32_t>(std::strtoul(rest.c_str(), nullptr, 10)));
+    } else if (command == "/skip") {
+      c.mutable_skip_timer();
+    }
+    if (c.action_case() != v1::Counsel::ACTION_NOT_SET) return client_.counsel(std::move(c));
+  }
   if (command == "/ready") return client_.ready();
   if (command == "/done") return client_.end_turn(client_.view().my_draft);
   if (command == "/accurate") return client_.judge(v1::VERDICT_ACCURATE_DONE);

@@ -165,6 +165,7 @@ void session_client::on_welcome(const v1::Welcome& w) {
   view_.connected = true;
   view_.my_seat = w.your_seat();
   if (!w.invite_code().empty()) view_.invite_code = w.invite_code();
+  if (!w.invite_code_b().empty()) view_.invite_code_b = w.invite_code_b();
   view_.max_turn_chars = w.max_turn_chars();
   view_.snapshot = w.snapshot();
   if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());
@@ -448,6 +449,12 @@ void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_a
   c->set_could_say_anything(could_say_anything);
   c->set_partner_invested(partner_invested);
   c->set_words(std::move(words));
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+}
+
+void session_client::counsel(v1::Counsel control) {
+  v1::ClientMessage m;
+  *m.mutable_counsel() = std::move(control);
   net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
 }
 

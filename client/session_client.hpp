@@ -57,11 +57,13 @@ using client_event = std::variant<v1::ServerMessage, connection_lost, connection
 struct session_view {
   bool connected = false;  // welcomed on a live connection
   v1::Seat my_seat = v1::SEAT_UNSPECIFIED;
-  std::string invite_code;
+  std::string invite_code;    // self-guided: the partner's; guided: seat A's
+  std::string invite_code_b;  // guided: seat B's
   std::uint32_t max_turn_chars = 0;
   v1::Snapshot snapshot;
   std::string my_draft;  // what I have written for the current floor so far
 
+  bool counselor() const { return my_seat == v1::SEAT_COUNSELOR; }
   v1::Seat partner_seat() const { return my_seat == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A; }
   bool i_hold_floor() const { return my_seat != v1::SEAT_UNSPECIFIED && snapshot.floor_holder() == my_seat; }
   /// Whether the text being written now is mine: I hold the floor to write,
@@ -73,7 +75,10 @@ struct session_view {
     if (phase == v1::PHASE_PARAPHRASING) return snapshot.speaker() != my_seat;
     return false;
   }
-  std::string name_of(v1::Seat seat) const { return seat == v1::SEAT_A ? snapshot.a_name() : snapshot.b_name(); }
+  std::string name_of(v1::Seat seat) const {
+    if (seat == v1::SEAT_COUNSELOR) return snapshot.counselor_name();
+    return seat == v1::SEAT_A ? snapshot.a_name() : snapshot.b_name();
+  }
 };
 
 /// An asynchronous Heard client on one io_context (run it on one thread).
@@ -115,6 +120,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void end_session();
   void check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything, std::uint32_t partner_invested,
                 std::string words = {});
+  /// A counselor's control (start, hold, release, note, next speaker, timer).
+  void counsel(v1::Counsel control);
   /// Leaves for good: the partner is told and goes to the check-in.
   void leave();
   /// Drops the connection without leaving and without reconnecting (the

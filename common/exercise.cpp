@@ -508,6 +508,7 @@ void exercise::commit_floor(result& r, std::string text, bool timed_out) {
   turn->set_text(std::move(text));
   turn->set_round(round_);
   turn->set_attempt(attempt_);
+  turn->set_timed_out(timed_out);
   r.out.push_back({everyone, std::move(m)});
   if (phase_ == v1::PHASE_SPEAKING) {
     v1::SessionSummary::Statement s;
