@@ -1,0 +1,243 @@
+// Counselor-guided sessions with three real clients over real TLS.
+#include <gtest/gtest.h>
+
+#include "codec.hpp"
+#include "fault_proxy.hpp"
+#include "relay_fixture.hpp"
+
+namespace heard {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::fault_proxy;
+using testing::relay_test;
+using testing::test_client;
+
+v1::Counsel control(const std::function<void(v1::Counsel&)>& set) {
+  v1::Counsel c;
+  set(c);
+  return c;
+}
+
+class guided_test : public relay_test {
+ protected:
+  /// A counselor creates a guided session; Alex and Sam join with their codes.
+  void seat_three(test_client& counselor, test_client& alex, test_client& sam,
+                  const std::function<void(v1::CreateOptions&)>& adjust = {}) {
+    v1::CreateOptions options;
+    options.set_guided(true);
+    options.set_topic("Moving for work");
+    if (adjust) adjust(options);
+    counselor->start(options);
+    auto welcome = counselor.wait_for(v1::ServerMessage::kWelcome);
+    ASSERT_TRUE(welcome);
+    EXPECT_EQ(welcome->welcome().your_seat(), v1::SEAT_COUNSELOR);
+    ASSERT_FALSE(welcome->welcome().invite_code().empty());
+    ASSERT_FALSE(welcome->welcome().invite_code_b().empty());
+    EXPECT_NE(welcome->welcome().invite_code(), welcome->welcome().invite_code_b());
+    code_a_ = welcome->welcome().invite_code();
+    alex->join(code_a_);
+    sam->join(welcome->welcome().invite_code_b());
+    ASSERT_TRUE(counselor.wait_phase(v1::PHASE_READY));
+    auto ready = alex.wait_phase(v1::PHASE_READY);
+    ASSERT_TRUE(ready);
+    partners_view_ = *ready;
+    ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY));
+  }
+
+  void begin(test_client& counselor, test_client& alex, test_client& sam) {
+    counselor->counsel(control([](auto& c) { c.mutable_start(); }));
+    ASSERT_TRUE(alex.wait_phase(v1::PHASE_SPEAKING));
+    ASSERT_TRUE(sam.wait_phase(v1::PHASE_SPEAKING));
+    ASSERT_TRUE(counselor.wait_phase(v1::PHASE_SPEAKING));
+  }
+
+  std::string code_a_;
+  v1::Snapshot partners_view_;  // what Alex saw when the session became ready
+};
+
+TEST_F(guided_test, seats_are_bound_to_their_codes_and_everyone_sees_the_counselor) {
+  serve();
+  auto& rivera = client("Rivera");
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  seat_three(rivera, alex, sam);
+  EXPECT_EQ(alex.seat(), v1::SEAT_A);
+  EXPECT_EQ(sam.seat(), v1::SEAT_B);
+  const auto& snapshot = partners_view_;
+  EXPECT_TRUE(snapshot.guided());
+  EXPECT_TRUE(snapshot.counselor_present()) << "no hidden observers";
+  EXPECT_EQ(snapshot.counselor_name(), "Rivera");
+  EXPECT_EQ(snapshot.topic(), "Moving for work");
+  // A code is single use: a second person with Alex's code gets the usual answer.
+  auto& other = client("Other");
+  other->join(code_a_);
+  auto error = other.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_INVALID_CODE);
+}
+
+TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
+  serve();
+  auto& rivera = client("Rivera");
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  seat_three(rivera, alex, sam);
+
+  // Who speaks first is the counselor's choice.
+  rivera->counsel(control([](auto& c) { c.mutable_next_speaker()->set_seat(v1::SEAT_B); }));
+  ASSERT_TRUE(alex.wait_for([](auto& m) {
+    return m.has_state_changed() && m.state_changed().snapshot().speaker() == v1::SEAT_B;
+  }));
+  begin(rivera, alex, sam);
+
+  sam->set_draft("I have been");
+  ASSERT_TRUE(rivera.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "I have been"; }));
+
+  // A note both partners see.
+  rivera->counsel(control([](auto& c) { c.mutable_note()->set_text("Try to say how it felt."); }));
+  for (test_client* c : {&alex, &sam}) {
+    auto note = c->wait_for(v1::ServerMessage::kGuidance);
+    ASSERT_TRUE(note);
+    EXPECT_EQ(note->guidance().text(), "Try to say how it felt.");
+  }
+
+  // Hold and release: the floor freezes, and the partners' own time-outs still work.
+  rivera->counsel(control([](auto& c) { c.mutable_hold(); }));
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_state_changed() && m.state_changed().snapshot().held(); }));
+  sam->end_turn("Lonely.");
+  auto error = sam.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_SESSION_PAUSED);
+  alex->time_out();
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PAUSED));
+  alex->resume();
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_SPEAKING));
+  rivera->counsel(control([](auto& c) { c.mutable_release(); }));
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_state_changed() && !m.state_changed().snapshot().held(); }));
+  sam->end_turn("I have been lonely.");
+  ASSERT_TRUE(rivera.wait_phase(v1::PHASE_PARAPHRASING));
+
+  // Swap who speaks next.
+  rivera->counsel(control([](auto& c) { c.mutable_next_speaker()->set_seat(v1::SEAT_B); }));
+  alex->end_turn("You have been lonely.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_CONFIRMING));
+  sam->judge(v1::VERDICT_ACCURATE_DONE);
+  auto s = alex.wait_phase(v1::PHASE_SPEAKING, 2);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->speaker(), v1::SEAT_B) << "the counselor chose Sam again";
+
+  // End: the counselor ends; the partners check in; the counselor gets the summary.
+  rivera->end_session();
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
+  alex->check_in(5, 4, 5);
+  sam->check_in(4, 4, 4, "Thanks");
+  auto summary = rivera.wait_for(v1::ServerMessage::kSummary);
+  ASSERT_TRUE(summary);
+  const auto& sm = summary->summary();
+  EXPECT_EQ(sm.rounds(), 2u);
+  ASSERT_EQ(sm.statements_size(), 1);
+  EXPECT_EQ(sm.statements(0).speaker(), v1::SEAT_B);
+  EXPECT_EQ(sm.statements(0).attempts(), 1u);
+  EXPECT_EQ(sm.time_outs_a(), 1u);
+  EXPECT_EQ(sm.holds(), 1u);
+  EXPECT_EQ(sm.check_ins().answers(1).answers().words(), "Thanks");
+  EXPECT_EQ(sm.a_name(), "Alex");
+  EXPECT_EQ(summary->SerializeAsString().find("lonely"), std::string::npos) << "structure, not words";
+  for (test_client* c : {&alex, &sam}) {
+    for (const auto& m : c->history()) EXPECT_FALSE(m.has_summary()) << "the summary is the counselor's";
+  }
+}
+
+TEST_F(guided_test, each_role_is_refused_the_others_controls_and_nothing_changes) {
+  serve();
+  auto& rivera = client("Rivera");
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  seat_three(rivera, alex, sam);
+  alex->counsel(control([](auto& c) { c.mutable_start(); }));
+  auto error = alex.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_COUNSELOR_ONLY);
+  sam->counsel(control([](auto& c) { c.mutable_note()->set_text("Listen to me!"); }));
+  error = sam.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_COUNSELOR_ONLY);
+  begin(rivera, alex, sam);
+  rivera->set_draft("Let me say it for you");
+  error = rivera.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_PARTNERS_ONLY);
+  rivera->end_turn("x");
+  error = rivera.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_PARTNERS_ONLY);
+  // Nothing of it reached anyone, and the floor is still Alex's.
+  alex->end_turn("My words.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  for (test_client* c : {&alex, &sam}) {
+    for (const auto& m : c->history()) {
+      EXPECT_FALSE(m.has_guidance());
+      EXPECT_FALSE(m.has_draft_update() && m.draft_update().text() == "Let me say it for you");
+    }
+  }
+}
+
+TEST_F(guided_test, timers_move_the_floor_on_and_the_counselor_extends_or_skips) {
+  serve();
+  auto& rivera = client("Rivera");
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  seat_three(rivera, alex, sam, [](auto& o) {
+    o.set_speak_limit_s(1);
+    o.set_reflect_limit_s(1);
+  });
+  begin(rivera, alex, sam);
+  alex->set_draft("Out of time");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_draft_update(); }));
+  // The limit passes: Sam gets Alex's words as they stood, and the floor.
+  auto turn = sam.wait_for([](auto& m) { return m.has_turn(); }, 5s);
+  ASSERT_TRUE(turn);
+  EXPECT_TRUE(turn->turn().timed_out());
+  EXPECT_EQ(turn->turn().text(), "Out of time");
+  auto s = sam.wait_phase(v1::PHASE_PARAPHRASING);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->timer().limit_ms(), 1000u);
+  EXPECT_TRUE(s->timer().running());
+
+  rivera->counsel(control([](auto& c) { c.mutable_extend_timer()->set_seconds(60); }));
+  ASSERT_TRUE(sam.wait_for([](auto& m) {
+    return m.has_state_changed() && m.state_changed().snapshot().timer().limit_ms() == 61'000;
+  })) << "both partners see the extended time";
+  rivera->counsel(control([](auto& c) { c.mutable_skip_timer(); }));
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+}
+
+TEST_F(guided_test, the_counselor_may_drop_and_come_back_without_disturbing_the_pair) {
+  serve();
+  fault_proxy proxy(port_);
+  auto& rivera = client("Rivera", proxy.port(), [](auto& o) {
+    o.reconnect_initial = 300ms;
+    o.reconnect_max = 300ms;
+  });
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  seat_three(rivera, alex, sam);
+  begin(rivera, alex, sam);
+
+  proxy.reset_all();
+  ASSERT_TRUE(alex.wait_for([](auto& m) {
+    return m.has_state_changed() && m.state_changed().snapshot().counselor_link() == v1::LINK_DROPPED;
+  }));
+  alex->end_turn("We go on.");  // not paused by the counselor's absence
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  ASSERT_TRUE(rivera.wait_for([](auto& m) { return m.has_welcome() && m.welcome().resumed(); }));
+  ASSERT_TRUE(rivera.wait_for([](auto& m) { return m.has_turn() && m.turn().text() == "We go on."; }))
+      << "the counselor gets what was said while away";
+  ASSERT_TRUE(alex.wait_for([](auto& m) {
+    return m.has_state_changed() && m.state_changed().snapshot().counselor_link() == v1::LINK_CONNECTED;
+  }));
+}
+
+}  // namespace
+}  // namespace heard
