@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "codec.hpp"
+#include "summary_format.hpp"
 
 namespace heard::client {
 namespace net = boost::asio;
@@ -70,13 +71,14 @@ std::string results_text(const session_view& view, const v1::CheckInResults& res
 }  // namespace
 
 full_screen_ui::full_screen_ui(net::io_context& ioc, session_client& client)
-    : ioc_(ioc), client_(client), input_(ioc, ::dup(STDIN_FILENO)), winch_(ioc, SIGWINCH) {}
+    : ioc_(ioc), client_(client), input_(ioc, ::dup(STDIN_FILENO)), winch_(ioc, SIGWINCH), ticker_(ioc) {}
 
 full_screen_ui::~full_screen_ui() { restore_terminal(); }
 
 void full_screen_ui::restore_terminal() {
   if (!screen_on_) return;
   screen_on_ = false;
+  ticker_.cancel();
   endwin();
   if (!final_message_.empty()) std::cout << final_message_ << std::endl;
 }
@@ -100,6 +102,16 @@ void full_screen_ui::start() {
   });
   render();
   wait_for_keys();
+  tick();
+}
+
+void full_screen_ui::tick() {
+  ticker_.expires_after(std::chrono::seconds(1));
+  ticker_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !screen_on_) return;
+    if (client_.view().snapshot.timer().running()) render();
+    tick();
+  });
 }
 
 void full_screen_ui::on_resize() {
@@ -136,13 +148,13 @@ void full_screen_ui::read_keys() {
 }
 
 std::string full_screen_ui::current_text() const {
-  if (ui_.typing_missed) return ui_.input;
+  if (ui_.typing_missed || ui_.typing_note) return ui_.input;
   if (client_.view().snapshot.phase() == v1::PHASE_CHECK_IN) return ui_.check_in_words;
   return client_.view().my_draft;
 }
 
 void full_screen_ui::set_current_text(std::string text) {
-  if (ui_.typing_missed) {
+  if (ui_.typing_missed || ui_.typing_note) {
     ui_.input = std::move(text);
   } else if (client_.view().snapshot.phase() == v1::PHASE_CHECK_IN) {
     ui_.check_in_words = std::move(text);
@@ -233,6 +245,10 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
     }
     return;
   }
+  if (view.counselor()) {
+    if (on_counselor_key(key, function_key)) return;
+    return on_text_key(function_key ? 0x110000u + key : key);
+  }
   if (s.phase() == v1::PHASE_CHECK_IN) return on_check_in_key(key, function_key);
   if (s.phase() == v1::PHASE_READY && !function_key && (key == '\n' || key == '\r')) return client_.ready();
 
@@ -292,6 +308,43 @@ void full_screen_ui::on_text_key(unsigned key) {
   set_current_text(std::move(text));
 }
 
+bool full_screen_ui::on_counselor_key(unsigned key, bool function_key) {
+  const auto& s = client_.view().snapshot;
+  const bool enter = (function_key && key == KEY_ENTER) || (!function_key && (key == '\n' || key == '\r'));
+  v1::Counsel c;
+  if (ui_.typing_note) {
+    if (!function_key && key == 27) {
+      ui_.typing_note = false;
+      return true;
+    }
+    if (!enter) return false;  // text for the note
+    ui_.typing_note = false;
+    c.mutable_note()->set_text(ui_.input);
+    ui_.input.clear();
+  } else if (function_key && key == static_cast<unsigned>(KEY_F(5))) {
+    c.mutable_start();
+  } else if (!function_key && key == 'n') {
+    ui_.typing_note = true;
+    ui_.input.clear();
+    return true;
+  } else if (!function_key && key == 'h') {
+    s.held() ? (void)c.mutable_release() : (void)c.mutable_hold();
+  } else if (!function_key && key == 'x') {
+    // Before the first round it swaps who starts; later, who speaks next.
+    const v1::Seat next = s.round() == 0 ? s.speaker() : s.next_speaker();
+    c.mutable_next_speaker()->set_seat(next == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A);
+  } else if (!function_key && key == '+') {
+    c.mutable_extend_timer()->set_seconds(60);
+  } else if (!function_key && key == 's') {
+    c.mutable_skip_timer();
+  } else {
+    ui_.notice = "The counselor guides: F5 begin, h hold, n note, x swap, + more time, s skip.";
+    return true;
+  }
+  client_.counsel(std::move(c));
+  return true;
+}
+
 void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
   const auto& s = client_.view().snapshot;
   if (client_.view().my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in()) return;
@@ -347,7 +400,16 @@ void full_screen_ui::on_event(const client_event& event) {
     const auto& m = std::get<v1::ServerMessage>(event);
     const auto& view = client_.view();
     switch (m.body_case()) {
-      case v1::ServerMessage::kWelcome: ui_.reconnecting = false; break;
+      case v1::ServerMessage::kWelcome:
+        ui_.reconnecting = false;
+        snapshot_at_ = std::chrono::steady_clock::now();
+        ui_.timer_elapsed_ms = 0;
+        break;
+      case v1::ServerMessage::kGuidance:
+        ui_.transcript.push_back({tui::transcript_entry::kind::note, v1::SEAT_COUNSELOR, m.guidance().text(),
+                                  v1::VERDICT_UNSPECIFIED, view.snapshot.round()});
+        ui_.scroll = 0;
+        break;
       case v1::ServerMessage::kTurn: {
         const auto& t = m.turn();
         ui_.transcript.push_back({t.kind() == v1::TURN_KIND_STATEMENT ? tui::transcript_entry::kind::statement
@@ -364,6 +426,8 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       }
       case v1::ServerMessage::kStateChanged: {
+        snapshot_at_ = std::chrono::steady_clock::now();
+        ui_.timer_elapsed_ms = 0;
         const auto key = floor_key(view.snapshot);
         if (key != floor_key_) {
           floor_key_ = key;
@@ -373,6 +437,7 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       }
       case v1::ServerMessage::kCheckInResults: ui_.results = results_text(view, m.check_in_results()); break;
+      case v1::ServerMessage::kSummary: ui_.results += "\n" + summary_markdown(m.summary()); break;
       case v1::ServerMessage::kError:
         ui_.notice = m.error().code() == v1::ERROR_PARTNER_AWAY
                          ? "Held: it goes through when you are both back."
@@ -391,6 +456,8 @@ void full_screen_ui::quit() {
 
 void full_screen_ui::render() {
   if (!screen_on_) return;
+  ui_.timer_elapsed_ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - snapshot_at_).count());
   int height = 0, width = 0;
   getmaxyx(stdscr, height, width);
   const auto f = tui::layout(client_.view(), ui_, static_cast<std::size_t>(std::max(width, 0)),

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "session_client.hpp"
 #include "session_ui.hpp"
@@ -36,6 +37,9 @@ class full_screen_ui : public session_ui {
   void on_key(unsigned key, bool function_key);
   void on_text_key(unsigned key);
   void on_check_in_key(unsigned key, bool function_key);
+  /// The counselor's keys; true when the key was one of them.
+  bool on_counselor_key(unsigned key, bool function_key);
+  void tick();
   void insert_text(const std::string& text);
   std::string current_text() const;
   void set_current_text(std::string text);
@@ -47,6 +51,8 @@ class full_screen_ui : public session_ui {
   session_client& client_;
   boost::asio::posix::stream_descriptor input_;
   boost::asio::signal_set winch_;
+  boost::asio::steady_timer ticker_;  // redraws the time left once a second
+  std::chrono::steady_clock::time_point snapshot_at_ = std::chrono::steady_clock::now();
   tui::ui_state ui_;
   std::uint64_t floor_key_ = 0;
   bool screen_on_ = false;

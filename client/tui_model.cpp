@@ -181,14 +181,70 @@ std::vector<std::string> feelings_flat() {
 std::string name_of(const session_view& view, v1::Seat seat) {
   if (seat == view.my_seat) return "you";
   const auto name = view.name_of(seat);
-  return name.empty() ? "your partner" : name;
+  if (!name.empty()) return name;
+  if (seat == v1::SEAT_COUNSELOR) return "your counselor";
+  if (view.counselor()) return seat == v1::SEAT_A ? "partner A" : "partner B";
+  return "your partner";
 }
+
+std::string time_left(const session_view& view, const ui_state& ui) {
+  const auto& t = view.snapshot.timer();
+  if (t.limit_ms() == 0) return {};
+  std::uint64_t left = t.left_ms();
+  if (t.running()) left = left > ui.timer_elapsed_ms ? left - ui.timer_elapsed_ms : 0;
+  const auto seconds = (left + 999) / 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llu:%02llu left%s", static_cast<unsigned long long>(seconds / 60),
+                static_cast<unsigned long long>(seconds % 60), t.running() ? "" : " (stopped)");
+  return buf;
+}
+
+namespace {
+
+std::string counselor_sentence(const session_view& view, const ui_state& ui) {
+  const auto& s = view.snapshot;
+  const std::string a = name_of(view, v1::SEAT_A), b = name_of(view, v1::SEAT_B);
+  const std::string speaker = name_of(view, s.speaker());
+  const std::string listener = name_of(view, s.speaker() == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A);
+  if (ui.typing_note) return "Write a note both partners will see, then Enter.";
+  if (s.held() && (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING ||
+                   s.phase() == v1::PHASE_CONFIRMING || s.phase() == v1::PHASE_READY)) {
+    return "You paused the exercise. Press h to let it go on.";
+  }
+  switch (s.phase()) {
+    case v1::PHASE_WAITING_FOR_PARTNER: {
+      std::string out = "Waiting for the partners. Codes:";
+      if (!s.a_present()) out += " A " + view.invite_code;
+      if (!s.b_present()) out += " B " + view.invite_code_b;
+      return out;
+    }
+    case v1::PHASE_READY: return "Both partners are here. " + name_of(view, s.speaker()) + " speaks first. F5 begins.";
+    case v1::PHASE_SPEAKING: return speaker + " is speaking; " + listener + " listens.";
+    case v1::PHASE_PARAPHRASING: return listener + " is saying back what they heard.";
+    case v1::PHASE_CONFIRMING: return speaker + " is deciding whether " + listener + " heard them.";
+    case v1::PHASE_PAUSED:
+      if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
+        return name_of(view, s.paused_by()) + "'s connection dropped - waiting for them.";
+      }
+      return "Time-out called by " + name_of(view, s.paused_by()) + ".";
+    case v1::PHASE_CHECK_IN: return "The partners are checking in.";
+    case v1::PHASE_ENDED: return "The session is over. The summary is below.";
+    default: return a + " and " + b;
+  }
+}
+
+}  // namespace
 
 std::string header_sentence(const session_view& view, const ui_state& ui) {
   const auto& s = view.snapshot;
   const std::string partner = name_of(view, view.partner_seat());
   const std::string Partner = partner == "your partner" ? "Your partner" : partner;
   if (ui.reconnecting) return "Your connection dropped - reconnecting. Nothing you wrote is lost.";
+  if (view.counselor()) return counselor_sentence(view, ui);
+  if (s.held() && (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING ||
+                   s.phase() == v1::PHASE_CONFIRMING)) {
+    return "Your counselor has paused the exercise for a moment.";
+  }
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
       return "Waiting for your partner to join - give them this code: " + view.invite_code;
@@ -234,8 +290,10 @@ bool input_active(const session_view& view, const ui_state& ui, std::string* why
     if (why) *why = std::move(text);
     return false;
   };
-  if (ui.typing_missed) return true;
+  if (ui.typing_missed || ui.typing_note) return true;
+  if (view.counselor()) return say("You guide; the partners speak and listen. n writes a note to both.");
   if (s.phase() == v1::PHASE_CHECK_IN) return ui.check_in_field == 3;
+  if (s.held() && s.phase() != v1::PHASE_PAUSED) return say("Your counselor has paused the exercise for a moment.");
   if (s.phase() == v1::PHASE_PAUSED) return say("Paused - the floor is frozen until the session resumes.");
   if ((s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING) && s.floor_holder() == view.my_seat) {
     if (s.mode() == v1::MODE_SPOKEN) return say("A spoken session: talk to each other, then press Ctrl-D.");
@@ -260,6 +318,17 @@ std::string footer_keys(const session_view& view, const ui_state& ui) {
   if (ui.open == panel::feelings) return "Up/Down choose   Enter insert   Esc close";
   if (ui.open != panel::none) return "Esc close";
   // ^X is Ctrl-X. Kept short enough for 80 columns; F1 lists everything.
+  if (view.counselor()) {
+    if (ui.typing_note) return "Enter send note  Esc cancel";
+    switch (s.phase()) {
+      case v1::PHASE_WAITING_FOR_PARTNER: return "n note  ^Q leave";
+      case v1::PHASE_READY: return "F5 begin  x swap first speaker  n note  ^E end  ^Q leave";
+      case v1::PHASE_CHECK_IN:
+      case v1::PHASE_ENDED: return s.phase() == v1::PHASE_ENDED ? "q quit" : "n note  ^Q leave";
+      default:
+        return std::string(s.held() ? "h go on" : "h hold") + "  n note  x swap next  + 1 min  s skip  ^E end  ^Q leave";
+    }
+  }
   const std::string common = "  ^T pause  ^E end  ^Q leave  F1 help";
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER: return "^Q leave";
@@ -293,6 +362,9 @@ namespace {
 std::vector<row> conversation_rows(const session_view& view, const ui_state& ui, std::size_t width) {
   std::vector<row> out;
   const auto& s = view.snapshot;
+  if (!s.topic().empty()) {
+    for (auto& line : wrap("Topic: " + s.topic(), width)) out.push_back({line, style::bold});
+  }
   auto add = [&](const std::string& label, const std::string& text, style look) {
     out.push_back({label, look == style::dim ? style::dim : style::bold});
     for (auto& line : wrap(text, width > 2 ? width - 2 : width)) out.push_back({"  " + line, look});
@@ -309,8 +381,10 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
       last_round = e.round;
     }
     const std::string who = name_of(view, e.author);
-    const std::string Who = who == "you" ? "You" : who;
+    std::string Who = who == "you" ? "You" : who;
+    if (!Who.empty() && Who.front() >= 'a' && Who.front() <= 'z') Who.front() = static_cast<char>(Who.front() - 32);
     switch (e.what) {
+      case transcript_entry::kind::note: add("Note from " + who + ":", e.text, style::bold); break;
       case transcript_entry::kind::statement: add(Who + " said:", e.text, look); break;
       case transcript_entry::kind::paraphrase: add(Who + " said back:", e.text, look); break;
       case transcript_entry::kind::verdict:
@@ -318,8 +392,10 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
         break;
     }
   }
-  if (!ui.partner_draft.empty() && s.floor_holder() == view.partner_seat()) {
-    const std::string who = name_of(view, view.partner_seat());
+  const bool partner_writes = view.counselor() ? s.floor_holder() != v1::SEAT_UNSPECIFIED
+                                              : s.floor_holder() == view.partner_seat();
+  if (!ui.partner_draft.empty() && partner_writes) {
+    const std::string who = name_of(view, s.floor_holder());
     add(who + (s.phase() == v1::PHASE_SPEAKING ? " is saying:" : " is saying back:"), ui.partner_draft, style::normal);
   }
   if (!ui.results.empty()) {
@@ -419,7 +495,11 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   const std::string a = s.a_name().empty() ? "" : s.a_name();
   const std::string b = s.b_name().empty() ? "" : s.b_name();
   if (!a.empty() || !b.empty()) title += " - " + (a.empty() ? "?" : a) + " & " + (b.empty() ? "?" : b);
+  if (s.guided() && s.counselor_present()) {
+    title += " - guided by " + (s.counselor_name().empty() ? std::string("a counselor") : s.counselor_name());
+  }
   if (s.round() > 0) title += "   round " + std::to_string(s.round());
+  if (const auto left = time_left(view, ui); !left.empty()) title += "   " + left;
   f.rows.push_back({fit(title, width), mine ? style::accent : style::bold});
   for (auto& line : wrap(header_sentence(view, ui), width)) {
     f.rows.push_back({line, mine ? style::accent : style::normal});
@@ -433,7 +513,7 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   bottom.push_back({rule, style::dim});
   std::string why;
   const bool active = s.phase() == v1::PHASE_CHECK_IN ? ui.check_in_field == 3 : input_active(view, ui, &why);
-  const std::string& text = ui.typing_missed                   ? ui.input
+  const std::string& text = ui.typing_missed || ui.typing_note ? ui.input
                             : s.phase() == v1::PHASE_CHECK_IN ? ui.check_in_words
                                                               : view.my_draft;
   std::vector<std::string> input_lines;

@@ -38,7 +38,7 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width);
 void erase_last_code_point(std::string& text);
 
 struct transcript_entry {
-  enum class kind { statement, paraphrase, verdict };
+  enum class kind { statement, paraphrase, verdict, note };
   kind what;
   v1::Seat author;
   std::string text;  // the words, or for a verdict what was missed
@@ -62,6 +62,8 @@ inline constexpr std::string_view listener_reminder =
 struct ui_state {
   std::string input;            // what I am writing now (my turn, missed words)
   bool typing_missed = false;   // the speaker chose "not quite" and says what was missed
+  bool typing_note = false;     // the counselor writes a note for both partners
+  std::uint64_t timer_elapsed_ms = 0;  // since the snapshot's timer reading arrived
   bool confirm_end = false;     // asked "end the session?"
   panel open = panel::none;
   std::size_t feelings_cursor = 0;
@@ -78,6 +80,9 @@ struct ui_state {
 
 /// Who is who, in words: "you" or the partner's name (or "your partner").
 std::string name_of(const session_view& view, v1::Seat seat);
+
+/// "2:05 left", counting down from the snapshot's reading; empty without a timer.
+std::string time_left(const session_view& view, const ui_state& ui);
 
 /// The sentence at the top: what is happening and what is yours to do.
 std::string header_sentence(const session_view& view, const ui_state& ui);

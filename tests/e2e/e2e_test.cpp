@@ -247,6 +247,64 @@ TEST_F(e2e_test, a_server_crash_is_never_silent_and_every_word_written_is_kept) 
   EXPECT_EQ(sam->wait_exit(), 1);
 }
 
+TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
+  const std::string summary = ::testing::TempDir() + "heard-e2e-summary";
+  std::remove((summary + ".json").c_str());
+  std::remove((summary + ".md").c_str());
+  auto rivera = heard({"guide", "--name", "Rivera", "--topic", "Moving for work", "--rounds", "1", "--first", "b",
+                       "--summary", summary},
+                      "rivera");
+  auto code_a = rivera->wait_line("code-a ");
+  auto code_b = rivera->wait_line("code-b ");
+  ASSERT_TRUE(code_a && code_b) << all_lines(*rivera);
+  auto alex = heard({"join", code_a->substr(7), "--name", "Alex"}, "alex-g");
+  auto sam = heard({"join", code_b->substr(7), "--name", "Sam"}, "sam-g");
+  EXPECT_LINE(alex, "counselor Rivera");
+  EXPECT_LINE(alex, "topic Moving for work");
+  EXPECT_LINE(sam, "counselor Rivera");
+  EXPECT_LINE(rivera, "hint Both partners are here. /start");
+
+  alex->write_line("/start");  // not a partner's control
+  EXPECT_LINE(alex, "usage unknown command /start");
+  rivera->write_line("/start");
+  EXPECT_LINE(sam, "speaking you round=1");
+  EXPECT_LINE(alex, "speaking Sam round=1");
+  rivera->write_line("I can type too");  // but not into a turn
+  EXPECT_LINE(rivera, "usage counselors send notes with /note TEXT");
+
+  sam->write_line("I miss our evenings.");
+  EXPECT_LINE(rivera, "draft Sam: I miss our evenings.");
+  rivera->write_line("/hold");
+  EXPECT_LINE(sam, "held");
+  rivera->write_line("/note Say how it feels, not what they did.");
+  EXPECT_LINE(alex, "note Rivera: Say how it feels, not what they did.");
+  EXPECT_LINE(sam, "note Rivera: Say how it feels, not what they did.");
+  sam->write_line("/done");
+  EXPECT_LINE(sam, "error SESSION_PAUSED:");
+  rivera->write_line("/release");
+  EXPECT_LINE(sam, "released");
+  sam->write_line("/done");
+  EXPECT_LINE(alex, "said Sam: I miss our evenings.");
+  alex->write_line("You miss our evenings.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "confirming you round=1 attempt=1");
+  sam->write_line("/accurate");
+  EXPECT_LINE(alex, "checkin");  // one round was asked for
+  alex->write_line("/checkin 5 4 5");
+  sam->write_line("/checkin 4 5 4 Good session");
+  EXPECT_LINE(rivera, "results Sam safe=4 unjudged=5 invested=4 words: Good session");
+  EXPECT_LINE(rivera, "summary rounds=1 statements=1");
+  EXPECT_LINE(rivera, "Session summary saved:");
+  EXPECT_EQ(rivera->wait_exit(), 0);
+
+  const std::string json = read_file(summary + ".json");
+  const std::string md = read_file(summary + ".md");
+  EXPECT_NE(json.find("\"speaker\": \"b\", \"paraphrase_attempts\": 1"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"topic\": \"Moving for work\""), std::string::npos) << json;
+  EXPECT_NE(md.find("| 1 | Sam | 1 | no |"), std::string::npos) << md;
+  EXPECT_EQ(json.find("evenings"), std::string::npos) << "the structure, not the words";
+}
+
 TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
   auto sam = heard({"join", "ZZZZ-ZZZZ-ZZZZ", "--name", "Sam"}, "wrong");
   EXPECT_LINE(sam, "error INVALID_CODE:");

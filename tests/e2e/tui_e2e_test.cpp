@@ -180,6 +180,45 @@ TEST_F(tui_test, two_people_go_through_every_phase_on_one_screen_each) {
   expect_clean_exit(sam_after, 0);
 }
 
+TEST_F(tui_test, a_counselor_guides_from_the_full_screen_and_partners_always_see_them) {
+  auto rivera = heard("rivera", "guide --name Rivera --topic 'Moving for work' --speak-limit 2");
+  EXPECT_SCREEN(rivera, "Waiting for the partners. Codes:");
+  std::smatch m;
+  const std::string waiting = rivera->screen();
+  ASSERT_TRUE(std::regex_search(waiting, m, std::regex("A ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}) B ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")))
+      << waiting;
+  const std::string code_a = m[1], code_b = m[2];
+  auto alex = heard("alex-g", "join " + code_a + " --name Alex");
+  auto sam = heard("sam-g", "join " + code_b + " --name Sam");
+  EXPECT_SCREEN(alex, "guided by Rivera");
+  EXPECT_SCREEN(sam, "Topic: Moving for work");
+  EXPECT_SCREEN(rivera, "Both partners are here. Alex speaks first. F5 begins.");
+
+  rivera->press("F5");
+  EXPECT_SCREEN(alex, "Your turn to speak. Sam is listening.");
+  EXPECT_SCREEN(alex, "left");  // the speaking limit, counting down
+  EXPECT_SCREEN(rivera, "Alex is speaking; Sam listens.");
+  alex->type("I feel far away");
+  EXPECT_SCREEN(rivera, "I feel far away");  // the counselor sees drafts live
+
+  rivera->type("n");
+  EXPECT_SCREEN(rivera, "Write a note both partners will see, then Enter.");
+  rivera->type("Say how it feels.");
+  rivera->press("Enter");
+  EXPECT_SCREEN(sam, "Note from Rivera:");
+  EXPECT_SCREEN(sam, "Say how it feels.");
+
+  rivera->type("h");
+  EXPECT_SCREEN(alex, "Your counselor has paused the exercise for a moment.");
+  alex->type("!");
+  EXPECT_SCREEN(alex, "Your counselor has paused the exercise for a moment.");
+  rivera->type("h");
+  EXPECT_SCREEN(alex, "Your turn to speak.");
+  rivera->type("s");  // the floor moves on now
+  EXPECT_SCREEN(sam, "Your turn: say back what you heard, in your own words.");
+  EXPECT_SCREEN(sam, "I feel far away");
+}
+
 TEST_F(tui_test, ctrl_c_leaves_and_gives_the_terminal_back) {
   auto alex = heard("alex-c", "start --name Alex");
   EXPECT_SCREEN(alex, "give them this code:");

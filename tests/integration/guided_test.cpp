@@ -190,7 +190,7 @@ TEST_F(guided_test, timers_move_the_floor_on_and_the_counselor_extends_or_skips)
   auto& sam = client("Sam");
   seat_three(rivera, alex, sam, [](auto& o) {
     o.set_speak_limit_s(1);
-    o.set_reflect_limit_s(1);
+    o.set_reflect_limit_s(3);  // room to extend it before it runs out
   });
   begin(rivera, alex, sam);
   alex->set_draft("Out of time");
@@ -202,12 +202,12 @@ TEST_F(guided_test, timers_move_the_floor_on_and_the_counselor_extends_or_skips)
   EXPECT_EQ(turn->turn().text(), "Out of time");
   auto s = sam.wait_phase(v1::PHASE_PARAPHRASING);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->timer().limit_ms(), 1000u);
+  EXPECT_EQ(s->timer().limit_ms(), 3000u);
   EXPECT_TRUE(s->timer().running());
 
   rivera->counsel(control([](auto& c) { c.mutable_extend_timer()->set_seconds(60); }));
   ASSERT_TRUE(sam.wait_for([](auto& m) {
-    return m.has_state_changed() && m.state_changed().snapshot().timer().limit_ms() == 61'000;
+    return m.has_state_changed() && m.state_changed().snapshot().timer().limit_ms() == 63'000;
   })) << "both partners see the extended time";
   rivera->counsel(control([](auto& c) { c.mutable_skip_timer(); }));
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
