@@ -207,6 +207,20 @@ TEST(timers, self_guided_sessions_have_timers_too) {
   EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
 }
 
+TEST(guided, spoken_sessions_can_be_guided_too) {
+  exercise e = guided([](auto& s) {
+    s.mode = v1::MODE_SPOKEN;
+    s.speak_limit = 120s;
+  });
+  expect_ok(e.handle(COUNSELOR, start()));
+  EXPECT_EQ(e.handle(SEAT_A, draft("typed")).error->code(), v1::ERROR_TEXT_NOT_ALLOWED);
+  e.advance_to(120s);  // talking-stick timer: the floor moves on, with no text
+  EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
+  expect_ok(e.handle(SEAT_B, end_turn("")));
+  expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)));
+  EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
+}
+
 TEST(guided, a_counselor_who_drops_does_not_disturb_the_pair) {
   exercise e = guided();
   expect_ok(e.handle(COUNSELOR, start()));
