@@ -30,7 +30,8 @@ bool is_final_error(v1::ErrorCode code) {
     case v1::ERROR_SESSION_EXPIRED:
     case v1::ERROR_BAD_ACK:
     case v1::ERROR_REPLACED:
-    case v1::ERROR_INVITE_EXPIRED: return true;
+    case v1::ERROR_INVITE_EXPIRED:
+    case v1::ERROR_RATE_LIMITED: return true;
     default: return false;
   }
 }

@@ -83,10 +83,23 @@ class tls_client_transport : public client_transport, public std::enable_shared_
  private:
   void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
     if (ec) return finish("cannot resolve " + server_.host + ": " + ec.message());
-    beast::get_lowest_layer(*ws_).expires_after(options_.connect_timeout);
-    beast::get_lowest_layer(*ws_).async_connect(
-        results, beast::bind_front_handler(&tls_client_transport::on_connect, shared_from_this()));
+    auto& tcp_layer = beast::get_lowest_layer(*ws_);
+    tcp_layer.expires_after(options_.connect_timeout);
+    if (!options_.local_address.empty()) {
+      // Connecting to a range would reopen the socket and lose the binding.
+      const auto endpoint = results.begin()->endpoint();
+      tcp_layer.socket().open(endpoint.protocol(), ec);
+      if (!ec) tcp_layer.socket().bind(tcp::endpoint(net::ip::make_address(options_.local_address, ec), 0), ec);
+      if (ec) return finish("cannot bind to " + options_.local_address + ": " + ec.message());
+      tcp_layer.async_connect(endpoint, beast::bind_front_handler(&tls_client_transport::on_connect_one,
+                                                                  shared_from_this()));
+      return;
+    }
+    tcp_layer.async_connect(results,
+                            beast::bind_front_handler(&tls_client_transport::on_connect, shared_from_this()));
   }
+
+  void on_connect_one(beast::error_code ec) { on_connect(ec, {}); }
 
   void on_connect(beast::error_code ec, tcp::endpoint) {
     if (ec) return finish("cannot connect to " + server_.host + ":" + server_.port + ": " + ec.message());

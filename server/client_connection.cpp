@@ -10,7 +10,13 @@ namespace heard::server {
 
 client_connection::client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
                                      const server_config& config, server_stats& stats, logger& log)
-    : registry_(registry), link_(std::move(link)), route_(std::move(route)), config_(config), stats_(stats), log_(log) {}
+    : registry_(registry),
+      link_(std::move(link)),
+      route_(std::move(route)),
+      config_(config),
+      stats_(stats),
+      log_(log),
+      rate_(config.max_messages_per_s, config.max_message_burst) {}
 
 void client_connection::send(const v1::ServerMessage& message) {
   if (link_) link_->send(std::make_shared<const std::string>(encode(message)));
@@ -24,6 +30,12 @@ void client_connection::refuse_and_close(v1::ErrorCode code, std::string message
 
 void client_connection::on_message(std::string_view bytes) {
   if (closing_) return;
+  if (!rate_.allow(rate_limiter::clock::now())) {
+    // Far faster than a person types: a broken or hostile client. Its
+    // partner's session goes on (a resume is possible once it behaves).
+    ++stats_.rate_limited;
+    return refuse_and_close(v1::ERROR_RATE_LIMITED, "Too many messages; slow down.", "rate limited");
+  }
   auto decoded = decode_client(bytes);
   if (auto* error = std::get_if<v1::Error>(&decoded)) {
     ++stats_.malformed_inputs;
@@ -101,6 +113,12 @@ void client_connection::on_hello(const v1::Hello& hello) {
     return;
   }
 
+  if (!registry_.allow_join_attempt(link_->remote_address(), now)) {
+    ++stats_.joins_throttled;
+    return refuse_and_close(v1::ERROR_RATE_LIMITED,
+                            "Too many attempts to join from your address. Wait a minute and check the code.",
+                            "rate limited");
+  }
   // Wrong, expired, used and full codes all get this same answer.
   auto code = normalize_invite_code(route_);
   auto claimed = code ? registry_.claim(*code, now) : session_registry::claimed{};

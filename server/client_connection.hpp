@@ -4,6 +4,7 @@
 #include <string>
 
 #include "link.hpp"
+#include "rate_limiter.hpp"
 #include "logger.hpp"
 #include "relay_session.hpp"
 #include "server_config.hpp"
@@ -39,6 +40,7 @@ class client_connection : public link_handler, public std::enable_shared_from_th
   server_stats& stats_;
   logger& log_;
   std::shared_ptr<relay_session> session_;
+  rate_limiter rate_;
   bool closing_ = false;
 };
 

@@ -31,6 +31,9 @@ class link {
   /// Sends everything already queued, then closes with `code`. Safe from any
   /// thread; later sends are dropped.
   virtual void close(close_code code, std::string reason) = 0;
+
+  /// The peer's IP address, for per-address limits (never logged).
+  virtual const std::string& remote_address() const = 0;
 };
 
 /// What the application does with one open link. The transport calls these on

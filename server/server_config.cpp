@@ -66,6 +66,12 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-name-chars", po::value(&c.max_name_chars)->default_value(c.max_name_chars), "longest display name")
     ("max-connections", po::value(&c.max_connections)->default_value(c.max_connections), "open connections at most")
     ("max-sessions", po::value(&c.max_sessions)->default_value(c.max_sessions), "live sessions at most")
+    ("max-connections-per-ip", po::value(&c.max_connections_per_ip)->default_value(c.max_connections_per_ip), "open connections from one address")
+    ("max-messages-per-s", po::value(&c.max_messages_per_s)->default_value(c.max_messages_per_s), "sustained messages per connection")
+    ("max-message-burst", po::value(&c.max_message_burst)->default_value(c.max_message_burst), "messages a connection may send at once")
+    ("max-pings-per-minute", po::value(&c.max_pings_per_minute)->default_value(c.max_pings_per_minute), "WebSocket pings per connection")
+    ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
+    ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
     ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug");
   // clang-format on
 

@@ -61,9 +61,17 @@ struct server_config {
   std::size_t max_check_in_chars = 1000;
   std::size_t max_name_chars = 64;
 
-  // Capacity.
+  // Capacity and abuse. Rates are per connection unless named per IP.
   std::size_t max_connections = 50'000;
+  std::size_t max_connections_per_ip = 64;
   std::size_t max_sessions = 25'000;
+  double max_messages_per_s = 20;      // sustained; drafts come ~3 a second
+  double max_message_burst = 60;
+  std::size_t max_pings_per_minute = 30;  // a client's keep-alive pings are far fewer
+  std::size_t max_joins_per_ip_per_minute = 20;  // attempts with a code, right or wrong
+  // Browser origins allowed to open a WebSocket; the native client sends no
+  // Origin and is always accepted. Empty: every Origin is refused (403).
+  std::vector<std::string> allowed_origins;
 
   // Advertised to clients: how often to send a draft while typing (RFC 4103).
   std::chrono::milliseconds draft_interval{300};

@@ -37,7 +37,12 @@ namespace heard::server {
   X(bad_acks)                                                                                     \
   X(unacked_overflows)                                                                            \
   X(sessions_expired)                                                                             \
-  X(sessions_restored)
+  X(sessions_restored)                                                                            \
+  X(connections_refused_per_ip)                                                                   \
+  X(origins_refused)                                                                              \
+  X(rate_limited)                                                                                 \
+  X(ping_floods)                                                                                  \
+  X(joins_throttled)
 
 struct server_stats {
 #define HEARD_DECLARE_COUNTER(name) std::atomic<std::uint64_t> name{0};

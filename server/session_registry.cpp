@@ -69,6 +69,14 @@ session_registry::claimed session_registry::claim(std::string_view canonical_cod
   return {std::move(session), found.seat};
 }
 
+bool session_registry::allow_join_attempt(const std::string& remote, clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  const double per_minute = static_cast<double>(config_.max_joins_per_ip_per_minute);
+  auto [it, fresh] = join_budgets_.try_emplace(remote, join_budget{rate_limiter(per_minute / 60.0, per_minute), now});
+  it->second.last_used = now;
+  return it->second.limiter.allow(now);
+}
+
 std::shared_ptr<relay_session> session_registry::find(std::string_view session_key) const {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(std::string(session_key));
@@ -79,6 +87,8 @@ void session_registry::sweep(clock::time_point now) {
   std::vector<std::shared_ptr<relay_session>> expired;
   {
     std::lock_guard lock(mutex_);
+    // An address idle for a minute has its whole budget back: forget it.
+    std::erase_if(join_budgets_, [&](const auto& entry) { return now - entry.second.last_used > std::chrono::minutes(1); });
     for (auto it = invites_.begin(); it != invites_.end();) {
       if (it->second.expires_at <= now) {
         auto s = it->second.session.lock();

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "link.hpp"
+#include "rate_limiter.hpp"
 #include "logger.hpp"
 #include "relay_session.hpp"
 #include "server_config.hpp"
@@ -43,6 +44,10 @@ class session_registry : public link_acceptor {
   /// Claims an invite code (canonical form) for the seat it was made for.
   /// Single use: wrong, expired, used and full all give no session, alike.
   claimed claim(std::string_view canonical_code, clock::time_point now);
+
+  /// Whether `remote` may try another invite code now (at most
+  /// max_joins_per_ip_per_minute): guessing codes takes a long time.
+  bool allow_join_attempt(const std::string& remote, clock::time_point now);
 
   /// The session a resume names, if it is still here.
   std::shared_ptr<relay_session> find(std::string_view session_key) const;
@@ -91,6 +96,11 @@ class session_registry : public link_acceptor {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id (the key)
   std::unordered_map<std::string, invite> invites_;                           // by canonical code
+  struct join_budget {
+    rate_limiter limiter;
+    clock::time_point last_used;
+  };
+  std::unordered_map<std::string, join_budget> join_budgets_;  // by remote address
 };
 
 }  // namespace heard::server

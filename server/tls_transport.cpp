@@ -16,6 +16,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -85,8 +86,10 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
   void on_accept(beast::error_code ec, tcp::socket socket);
   void stop(const std::string& reason);
 
-  void track(const std::shared_ptr<ws_link>& link);
-  void untrack(const ws_link* link);
+  /// Registers a new link; false (and nothing registered) when its address
+  /// already has max_connections_per_ip open.
+  bool track(const std::shared_ptr<ws_link>& link, const std::string& remote);
+  void untrack(const ws_link* link, const std::string& remote);
 
   net::io_context& ioc_;
   const server_config& config_;
@@ -101,6 +104,7 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
 
   std::mutex links_mutex_;
   std::unordered_map<const ws_link*, std::weak_ptr<ws_link>> links_;
+  std::unordered_map<std::string, std::size_t> per_ip_;
 };
 
 namespace {
@@ -109,9 +113,10 @@ using transport_impl = tls_transport::impl;
 
 class ws_link : public link, public std::enable_shared_from_this<ws_link> {
  public:
-  ws_link(tcp::socket&& socket, std::shared_ptr<transport_impl> owner)
+  ws_link(tcp::socket&& socket, std::string remote, std::shared_ptr<transport_impl> owner)
       : owner_(std::move(owner)),
         config_(owner_->config_),
+        remote_(std::move(remote)),
         ws_(std::move(socket), owner_->ssl_ctx_),
         request_buffer_(config_.max_upgrade_request_bytes + 1024),
         idle_timer_(ws_.get_executor()) {
@@ -120,8 +125,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   ~ws_link() override {
     --owner_->stats_.connections_open;
-    owner_->untrack(this);
+    owner_->untrack(this, remote_);
   }
+
+  const std::string& remote_address() const override { return remote_; }
 
   void run() {
     net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_run, shared_from_this()));
@@ -185,6 +192,15 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       ++owner_->stats_.upgrade_rejected;
       return respond(http::status::not_found, "No such Heard endpoint.\n", req.version());
     }
+    // Browsers always send Origin; a page on another site must not be able to
+    // open a session in someone's name. The native client sends none.
+    if (const auto origin = req.find(http::field::origin); origin != req.end()) {
+      const auto& allowed = config_.allowed_origins;
+      if (std::find(allowed.begin(), allowed.end(), std::string(origin->value())) == allowed.end()) {
+        ++owner_->stats_.origins_refused;
+        return respond(http::status::forbidden, "This origin may not connect.\n", req.version());
+      }
+    }
 
     // From here Beast's own WebSocket timeouts take over, pings included.
     beast::get_lowest_layer(ws_).expires_never();
@@ -197,6 +213,19 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         [](websocket::response_type& res) { res.set(http::field::server, "heard"); }));
     ws_.read_message_max(config_.max_message_bytes);
     ws_.auto_fragment(false);
+    // Beast answers pings itself; counting them stops a ping flood (#1363).
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind != websocket::frame_type::ping) return;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - ping_window_start_ > std::chrono::minutes(1)) {
+        ping_window_start_ = now;
+        pings_in_window_ = 0;
+      }
+      if (++pings_in_window_ > config_.max_pings_per_minute && !pending_close_) {
+        ++owner_->stats_.ping_floods;
+        on_close_request(close_code::policy_violation, "too many pings");
+      }
+    });
     ws_.binary(true);
     target_ = target;
     ws_.async_accept(req, beast::bind_front_handler(&ws_link::on_accept, shared_from_this()));
@@ -346,6 +375,9 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   std::shared_ptr<transport_impl> owner_;
   const server_config& config_;
+  const std::string remote_;
+  std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
+  std::size_t pings_in_window_ = 0;
   websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
   beast::flat_buffer request_buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
@@ -387,26 +419,39 @@ void transport_impl::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   backoff_ = std::chrono::milliseconds(0);
   ++stats_.connections_accepted;
+  beast::error_code peer_ec;
+  const auto peer = socket.remote_endpoint(peer_ec);
+  std::string remote = peer_ec ? std::string("unknown") : peer.address().to_string();
   if (static_cast<std::size_t>(stats_.connections_open.load()) >= config_.max_connections) {
     ++stats_.connections_refused_capacity;
     beast::error_code ignored;
     socket.close(ignored);
   } else {
-    auto link = std::make_shared<ws_link>(std::move(socket), shared_from_this());
-    track(link);
-    link->run();
+    auto link = std::make_shared<ws_link>(std::move(socket), remote, shared_from_this());
+    if (track(link, remote)) {
+      link->run();
+    } else {
+      // One address may not crowd out everyone else. The link object goes
+      // with its socket at once.
+      ++stats_.connections_refused_per_ip;
+    }
   }
   do_accept();
 }
 
-void transport_impl::track(const std::shared_ptr<ws_link>& link) {
+bool transport_impl::track(const std::shared_ptr<ws_link>& link, const std::string& remote) {
   std::lock_guard lock(links_mutex_);
+  auto& count = per_ip_[remote];
+  if (count >= config_.max_connections_per_ip) return false;
+  ++count;
   links_.emplace(link.get(), link);
+  return true;
 }
 
-void transport_impl::untrack(const ws_link* link) {
+void transport_impl::untrack(const ws_link* link, const std::string& remote) {
   std::lock_guard lock(links_mutex_);
-  links_.erase(link);
+  if (links_.erase(link) == 0) return;  // never tracked: refused per address
+  if (auto it = per_ip_.find(remote); it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
 }
 
 void transport_impl::stop(const std::string& reason) {

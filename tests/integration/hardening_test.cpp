@@ -1,0 +1,272 @@
+// Hostile and broken input against a real server: each case checks the
+// answer the attacker gets AND that a healthy pair on the same server keeps
+// working (its next message delivered within a second).
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "child_process.hpp"
+#include "codec.hpp"
+#include "relay_fixture.hpp"
+
+namespace heard {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::child_process;
+using testing::raw_client;
+using testing::relay_test;
+using testing::test_client;
+
+class hardening_test : public relay_test {
+ protected:
+  /// A healthy pair, speaking, whose messages must keep flowing.
+  void healthy_pair() {
+    alex_ = &client("Alex");
+    sam_ = &client("Sam");
+    pair(*alex_, *sam_);
+    both_ready(*alex_, *sam_);
+  }
+
+  /// The pair's next message arrives within a second.
+  void expect_pair_unharmed() {
+    const std::string text = "still here " + std::to_string(++probe_);
+    (*alex_)->set_draft(text);
+    EXPECT_TRUE(sam_->wait_for(
+        [&](const v1::ServerMessage& m) { return m.has_draft_update() && m.draft_update().text() == text; }, 1s))
+        << "the healthy pair was harmed";
+  }
+
+  /// Sends `request` over TLS with openssl s_client; returns the HTTP answer's lines.
+  std::vector<std::string> http(const std::string& request) {
+    child_process s_client({"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + std::to_string(port_),
+                            "-servername", "localhost", "-CAfile", ca_file()},
+                           ::testing::TempDir() + "heard-s_client.log");
+    s_client.write_line(request);
+    std::vector<std::string> lines;
+    auto status = s_client.wait_line("HTTP/1.1 ", 5s);
+    if (!status) return lines;
+    lines.push_back(*status);
+    // Headers until the blank line.
+    while (auto line = s_client.wait_line("", 2s)) {
+      if (*line == "\r" || line->empty()) break;
+      lines.push_back(*line);
+    }
+    return lines;
+  }
+
+  static bool has_header(const std::vector<std::string>& lines, const std::string& prefix) {
+    for (const auto& l : lines) {
+      if (l.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  }
+
+  static std::string upgrade_request(const std::string& target, const std::string& extra_headers = {}) {
+    return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+           extra_headers + "\r\n";
+  }
+
+  test_client* alex_ = nullptr;
+  test_client* sam_ = nullptr;
+  int probe_ = 0;
+};
+
+TEST_F(hardening_test, plain_http_gets_426_and_healthz_200) {
+  serve();
+  healthy_pair();
+  auto lines = http("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 426");
+  lines = http("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 200");
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, an_upgrade_request_up_to_8_kib_gets_101_and_a_larger_one_431_not_a_reset) {
+  serve();
+  healthy_pair();
+  const std::string padding_header = "X-Padding: ";
+  auto padded = [&](std::size_t total) {
+    const std::string base = upgrade_request("/v1/sessions/new");
+    const std::size_t pad = total - base.size() - padding_header.size() - 2;
+    return upgrade_request("/v1/sessions/new", padding_header + std::string(pad, 'a') + "\r\n");
+  };
+  auto lines = http(padded(7 * 1024 + 900));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 101") << "a legitimate request just under 8 KiB";
+  lines = http(padded(9 * 1024));
+  ASSERT_FALSE(lines.empty()) << "a larger request must get an answer, not a reset";
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 431");
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_foreign_origin_gets_403_and_compression_is_never_negotiated) {
+  serve();
+  healthy_pair();
+  auto lines = http(upgrade_request("/v1/sessions/new", "Origin: https://evil.example\r\n"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 403");
+  lines = http(upgrade_request("/v1/sessions/new", "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 101");
+  EXPECT_FALSE(has_header(lines, "Sec-WebSocket-Extensions")) << "compression offered back";
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_message_over_the_limit_is_closed_with_1009) {
+  serve();
+  healthy_pair();
+  raw_client big(port_, "/v1/sessions/new");
+  ASSERT_TRUE(big.wait_open());
+  big.send(std::string(20 * 1024, 'x'));
+  auto closed = big.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1009"), std::string::npos) << *closed;
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_message_flood_gets_rate_limited_then_1008) {
+  serve([](auto& c) {
+    c.max_messages_per_s = 10;
+    c.max_message_burst = 20;
+  });
+  healthy_pair();
+  raw_client flood(port_, "/v1/sessions/new");
+  ASSERT_TRUE(flood.wait_open());
+  flood.send(testing::hello_bytes(1));
+  v1::ClientMessage ack;
+  ack.mutable_ack_only();
+  for (int i = 0; i < 200; ++i) flood.send(encode(ack));
+  std::optional<v1::ServerMessage> m;
+  for (std::size_t i = 0; (m = flood.wait_message(i)) && !m->has_error(); ++i) {
+  }
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->error().code(), v1::ERROR_RATE_LIMITED);
+  auto closed = flood.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1008"), std::string::npos);
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, one_address_cannot_take_every_connection) {
+  serve([](auto& c) { c.max_connections_per_ip = 3; });
+  healthy_pair();  // two connections from 127.0.0.1
+  std::vector<std::unique_ptr<raw_client>> crowd;
+  int refused = 0;
+  for (int i = 0; i < 5; ++i) {
+    crowd.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new", "127.0.0.2"));
+    if (!crowd.back()->wait_open()) ++refused;
+  }
+  EXPECT_EQ(refused, 2) << "127.0.0.2 gets three connections, no more";
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_answers) {
+  serve([](auto& c) { c.max_joins_per_ip_per_minute = 5; });
+  healthy_pair();
+  std::vector<std::string> answers;
+  int throttled = 0;
+  for (int i = 0; i < 8; ++i) {
+    raw_client guess(port_, "/v1/sessions/ZZZZ-ZZZZ-ZZZ" + std::string(1, "0123456789"[i]), "127.0.0.2");
+    ASSERT_TRUE(guess.wait_open());
+    guess.send(testing::hello_bytes(1));
+    auto m = guess.wait_message(0);
+    ASSERT_TRUE(m && m->has_error());
+    if (m->error().code() == v1::ERROR_RATE_LIMITED) {
+      ++throttled;
+    } else {
+      EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
+      answers.push_back(m->error().SerializeAsString());
+    }
+  }
+  EXPECT_EQ(answers.size(), 5u);
+  EXPECT_EQ(throttled, 3);
+  for (const auto& a : answers) EXPECT_EQ(a, answers.front()) << "every wrong code gets the same answer";
+  // Another address, and the pair, are not affected.
+  raw_client other(port_, "/v1/sessions/ZZZZ-ZZZZ-ZZZZ", "127.0.0.3");
+  ASSERT_TRUE(other.wait_open());
+  other.send(testing::hello_bytes(1));
+  auto m = other.wait_message(0);
+  ASSERT_TRUE(m && m->has_error());
+  EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_connection_that_never_says_hello_in_tls_is_closed_at_the_deadline) {
+  serve([](auto& c) { c.tls_handshake_timeout = 300ms; });
+  healthy_pair();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port_);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  pollfd pfd{fd, POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 3000), 1) << "the server should close a silent connection";
+  char byte;
+  EXPECT_LE(::read(fd, &byte, 1), 0);
+  ::close(fd);
+  expect_pair_unharmed();
+}
+
+// --- TLS policy: Mozilla "modern" -------------------------------------------------
+
+TEST_F(hardening_test, only_tls_1_3_is_spoken) {
+  serve();
+  healthy_pair();
+  struct attempt {
+    std::vector<std::string> args;
+    bool accepted;
+  };
+  const attempt attempts[] = {
+      {{"-tls1_3"}, true},
+      {{"-tls1_3", "-groups", "P-384"}, true},
+      {{"-tls1_2"}, false},
+      {{"-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"}, false},
+      {{"-tls1_2", "-cipher", "AES128-SHA"}, false},
+      {{"-tls1_3", "-groups", "ffdhe2048"}, false},
+  };
+  for (const auto& a : attempts) {
+    std::vector<std::string> argv{"/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port_),
+                                  "-servername", "localhost", "-CAfile", ca_file(), "-verify_return_error"};
+    argv.insert(argv.end(), a.args.begin(), a.args.end());
+    child_process s_client(argv, ::testing::TempDir() + "heard-s_client-tls.log");
+    s_client.close_stdin();
+    // s_client reports the outcome as "New, TLSv1.3, Cipher is ..." or "New, (NONE), Cipher is (NONE)".
+    const auto outcome = s_client.wait_line("New, ", 5s);
+    std::string joined;
+    for (const auto& arg : a.args) joined += arg + " ";
+    ASSERT_TRUE(outcome) << joined;
+    const bool accepted = outcome->find("(NONE)") == std::string::npos;
+    EXPECT_EQ(accepted, a.accepted) << joined << ": " << *outcome;
+    if (accepted) EXPECT_NE(outcome->find("TLSv1.3"), std::string::npos) << *outcome;
+  }
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, the_client_refuses_a_wrong_host_name_and_an_expired_certificate) {
+  for (const std::string name : {"wrong-name", "expired"}) {
+    serve([&](auto& c) {
+      c.cert_file = testing::test_cert_dir() + "/" + name + ".crt";
+      c.key_file = testing::test_cert_dir() + "/" + name + ".key";
+    });
+    auto& victim = client("Alex");
+    v1::CreateOptions options;
+    victim->start(options);
+    auto closed = victim.wait_closed();
+    ASSERT_TRUE(closed) << name;
+    EXPECT_NE(closed->find("TLS handshake"), std::string::npos) << name << ": " << *closed;
+    EXPECT_TRUE(victim.history().empty()) << name << ": nothing may pass an unverified connection";
+    TearDown();
+  }
+}
+
+}  // namespace
+}  // namespace heard
