@@ -36,6 +36,7 @@ struct server_config {
   std::chrono::milliseconds heartbeat_interval{10'000};
   std::chrono::milliseconds app_idle_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{5'000};    // closing handshakes on SIGTERM
+  std::chrono::milliseconds close_timeout{3'000};     // a link that cannot flush and close by then is cut
 
   // Pairing.
   std::chrono::seconds invite_ttl{600};

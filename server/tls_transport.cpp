@@ -288,7 +288,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   void arm_idle_timer() {
     idle_timer_.expires_at(last_message_ + config_.app_idle_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec || self->finished_) return;
+      if (ec || self->finished_ || self->pending_close_) return;
       if (std::chrono::steady_clock::now() - self->last_message_ < self->config_.app_idle_timeout) {
         return self->arm_idle_timer();
       }
@@ -336,6 +336,16 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       beast::get_lowest_layer(ws_).close();
       return;
     }
+    // A peer that stopped reading would keep a polite close waiting behind
+    // its full queue for ever: after close_timeout the connection is cut.
+    idle_timer_.expires_after(config_.close_timeout);
+    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->finished_) return;
+      ++self->owner_->stats_.timeouts;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(self->ws_).close();
+    });
     if (queue_.empty()) do_close();
   }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "child_process.hpp"
+#include "fault_proxy.hpp"
 #include "codec.hpp"
 #include "relay_fixture.hpp"
 
@@ -213,6 +214,58 @@ TEST_F(hardening_test, a_connection_that_never_says_hello_in_tls_is_closed_at_th
   char byte;
   EXPECT_LE(::read(fd, &byte, 1), 0);
   ::close(fd);
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go_on) {
+  serve([](auto& c) {
+    c.max_outbound_queue_bytes = 64 * 1024;
+    c.max_messages_per_s = 10'000;
+    c.max_message_burst = 10'000;
+    c.draft_interval = 1ms;
+    c.close_timeout = 500ms;
+  });
+  healthy_pair();
+  testing::fault_proxy proxy(port_, 4096);
+  // The writer sends its drafts straight, with no client-side throttle.
+  raw_client writer(port_, "/v1/sessions/new");
+  ASSERT_TRUE(writer.wait_open());
+  writer.send(testing::hello_bytes(1));
+  auto welcome = writer.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  auto& slow = client("Slow", proxy.port(), [](auto& o) { o.reconnect_initial = 10s; });
+  slow->join(welcome->welcome().invite_code());
+  ASSERT_TRUE(slow.wait_phase(v1::PHASE_READY));
+  std::uint64_t input = 0;
+  auto send = [&](v1::ClientMessage m) {
+    m.set_input_id(++input);
+    writer.send(encode(m));
+  };
+  v1::ClientMessage ready;
+  ready.mutable_ready();
+  send(ready);
+  slow->ready();
+  ASSERT_TRUE(slow.wait_phase(v1::PHASE_SPEAKING));
+
+  proxy.stall(true);  // Slow stops reading: a frozen laptop on a fast link
+  std::string big;
+  for (int i = 0; i < 3900; ++i) big += "\xF0\x9F\x98\x80";  // 4 bytes each: ~16 KB a draft
+  const auto& stats = server_->stats();
+  for (int i = 0; i < 2000 && stats.slow_reader_closes.load() + stats.unacked_overflows.load() == 0; ++i) {
+    v1::ClientMessage draft;
+    draft.mutable_draft()->set_text(big + std::to_string(i));
+    send(draft);
+    if (i % 100 == 99) expect_pair_unharmed();  // meanwhile, others are not held up
+  }
+  // The server stops keeping a backlog for a reader that does not read: its
+  // queue or its unacknowledged events pass their limit, and the link is cut.
+  std::optional<v1::ServerMessage> m;
+  for (std::size_t i = 1; (m = writer.wait_message(i)) &&
+                          !(m->has_state_changed() && m->state_changed().snapshot().b_link() == v1::LINK_DROPPED);
+       ++i) {
+  }
+  ASSERT_TRUE(m) << "the writer is told its partner dropped";
+  EXPECT_GE(stats.slow_reader_closes.load() + stats.unacked_overflows.load(), 1u);
   expect_pair_unharmed();
 }
 

@@ -24,7 +24,8 @@ sockaddr_in loopback(std::uint16_t port) {
 
 }  // namespace
 
-fault_proxy::fault_proxy(std::uint16_t upstream_port) : upstream_port_(upstream_port) {
+fault_proxy::fault_proxy(std::uint16_t upstream_port, std::optional<int> upstream_receive_buffer)
+    : upstream_port_(upstream_port), upstream_receive_buffer_(upstream_receive_buffer) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -159,6 +160,9 @@ void fault_proxy::run() {
       const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
       if (client >= 0) {
         const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (upstream_receive_buffer_) {
+          ::setsockopt(server, SOL_SOCKET, SO_RCVBUF, &*upstream_receive_buffer_, sizeof(int));
+        }
         auto addr = loopback(upstream_port_);
         if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
           ::close(server);

@@ -18,7 +18,9 @@ class fault_proxy {
  public:
   enum class direction { to_server, to_client };
 
-  explicit fault_proxy(std::uint16_t upstream_port);
+  /// `upstream_receive_buffer`: if set, the proxy's socket towards the server
+  /// gets this SO_RCVBUF, so a stall backs up into the server quickly.
+  explicit fault_proxy(std::uint16_t upstream_port, std::optional<int> upstream_receive_buffer = std::nullopt);
   ~fault_proxy();
   fault_proxy(const fault_proxy&) = delete;
   fault_proxy& operator=(const fault_proxy&) = delete;
@@ -51,6 +53,7 @@ class fault_proxy {
   bool forward(pipe_pair& p, bool to_server);
 
   std::uint16_t upstream_port_;
+  std::optional<int> upstream_receive_buffer_;
   std::uint16_t port_ = 0;
   int listener_ = -1;
   int wake_pipe_[2] = {-1, -1};
