@@ -67,10 +67,18 @@ v1::ClientMessage hello() {
 
 // --- Reaching each phase (A speaks first) ------------------------------------
 
+exercise_settings settings_for(v1::Mode mode, v1::Seat first, exercise_limits limits = {}) {
+  exercise_settings s;
+  s.mode = mode;
+  s.first_speaker = first;
+  s.limits = limits;
+  return s;
+}
+
 void expect_ok(const exercise::result& r) { ASSERT_TRUE(r.ok()) << r.error->message(); }
 
 exercise in_phase(v1::Phase phase, v1::Mode mode = v1::MODE_TEXT) {
-  exercise e({mode, SEAT_A, {}});
+  exercise e(settings_for(mode, SEAT_A));
   const bool text = mode == v1::MODE_TEXT;
   e.join(SEAT_A, "Alex");
   if (phase == v1::PHASE_WAITING_FOR_PARTNER) return e;
@@ -282,7 +290,7 @@ std::vector<const outbound*> of_kind(const exercise::result& r, v1::ServerMessag
 }
 
 TEST(exercise, pairing_moves_to_ready_and_shows_names) {
-  exercise e({v1::MODE_TEXT, SEAT_A, {}});
+  exercise e(settings_for(v1::MODE_TEXT, SEAT_A));
   auto r = e.join(SEAT_A, "Alex");
   expect_ok(r);
   EXPECT_EQ(e.phase(), v1::PHASE_WAITING_FOR_PARTNER);
@@ -306,7 +314,7 @@ TEST(exercise, round_starts_only_when_both_are_ready) {
 }
 
 TEST(exercise, partner_can_be_chosen_to_speak_first) {
-  exercise e({v1::MODE_TEXT, SEAT_B, {}});
+  exercise e(settings_for(v1::MODE_TEXT, SEAT_B));
   e.join(SEAT_A, "Alex");
   e.join(SEAT_B, "Sam");
   e.handle(SEAT_A, ready());
@@ -387,7 +395,7 @@ TEST(exercise, pause_freezes_the_floor_and_resume_returns_to_it) {
 }
 
 TEST(exercise, text_is_validated) {
-  exercise e({v1::MODE_TEXT, SEAT_A, {10, 5}});
+  exercise e(settings_for(v1::MODE_TEXT, SEAT_A, {10, 5}));
   e.join(SEAT_A, "Alex");
   e.join(SEAT_B, "Sam");
   e.handle(SEAT_A, ready());
