@@ -3,7 +3,14 @@
 // they print. Every read has a deadline.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <iterator>
+#include <thread>
 
 #include <fstream>
 #include <sstream>
@@ -303,6 +310,67 @@ TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
   EXPECT_NE(json.find("\"topic\": \"Moving for work\""), std::string::npos) << json;
   EXPECT_NE(md.find("| 1 | Sam | 1 | no |"), std::string::npos) << md;
   EXPECT_EQ(json.find("evenings"), std::string::npos) << "the structure, not the words";
+}
+
+// CPU seconds a process has used (user + system), from /proc.
+double cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(content.substr(content.rfind(')') + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepting) {
+  // A server of its own, allowed only 48 descriptors.
+  std::vector<std::string> argv{"/usr/bin/prlimit", "--nofile=48:48", HEARD_SERVER_BIN, "--port", "0", "--threads",
+                                "2", "--cert", certs("server.crt"), "--key", certs("server.key"),
+                                "--log-level", "debug"};
+  child_process server(argv, ::testing::TempDir() + "heard-emfile.log");
+  auto line = server.wait_line("heard-server listening on ");
+  ASSERT_TRUE(line);
+  const std::string port = line->substr(line->rfind(':') + 1);
+
+  std::vector<int> crowd;
+  for (int i = 0; i < 80; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    crowd.push_back(fd);
+  }
+  // Wait until the server has run out (it says so), then watch its CPU for a second.
+  const std::string log = ::testing::TempDir() + "heard-emfile.log";
+  for (int i = 0; i < 200 && read_file(log).find("event=accept_backoff") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_NE(read_file(log).find("event=accept_backoff"), std::string::npos) << "the limit was not reached";
+  const double before = cpu_seconds(server.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // measuring, not synchronising
+  const double used = cpu_seconds(server.pid()) - before;
+  std::printf("[ figures  ] server CPU while out of descriptors: %.3f s in 1 s\n", used);
+  EXPECT_LT(used, 0.2) << "accept() is spinning";
+
+  for (int fd : crowd) ::close(fd);
+  // Descriptors are free again: the server accepts and answers.
+  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + port,
+                                    "-servername", "localhost", "-CAfile", certs("ca.crt")};
+  bool healthy = false;
+  for (int attempt = 0; attempt < 20 && !healthy; ++attempt) {
+    child_process probe(s_client, ::testing::TempDir() + "heard-emfile-probe.log");
+    probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
+    healthy = probe.wait_line("HTTP/1.1 200", std::chrono::seconds(2)).has_value();
+  }
+  EXPECT_TRUE(healthy) << "the server did not recover";
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(), 0);
 }
 
 TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {

@@ -29,6 +29,7 @@ class child_process {
   const std::vector<std::string>& lines() const { return lines_; }
 
   void signal(int sig);
+  pid_t pid() const { return pid_; }
   /// Waits for the exit; returns the exit status (128+signal if killed), or
   /// nullopt at the deadline.
   std::optional<int> wait_exit(std::chrono::milliseconds deadline = std::chrono::seconds(10));
