@@ -329,12 +329,7 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   serve();
   auto& sam = client("Sam");
   raw_client raw(port_, "/v1/sessions/new");
-  ASSERT_TRUE(raw.wait_open());
-  raw.send(testing::hello_bytes(1));
-  auto welcome = raw.wait_message(0);
-  ASSERT_TRUE(welcome && welcome->has_welcome());
-  sam->join(welcome->welcome().invite_code());
-  ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY));
+  raw_session_with(raw, sam);
 
   raw.send(std::string("\xFF\xFF\xFF\xFF garbage", 12));
   std::optional<v1::ServerMessage> m;

@@ -319,12 +319,7 @@ TEST_F(resume_test, an_input_sent_twice_takes_effect_once) {
   serve();
   auto& sam = client("Sam");
   raw_client raw(port_, "/v1/sessions/new");
-  ASSERT_TRUE(raw.wait_open());
-  raw.send(testing::hello_bytes(1));
-  auto welcome = raw.wait_message(0);
-  ASSERT_TRUE(welcome && welcome->has_welcome());
-  sam->join(welcome->welcome().invite_code());
-  ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY));
+  raw_session_with(raw, sam);
   v1::ClientMessage ready;
   ready.mutable_ready();
   ready.set_input_id(1);

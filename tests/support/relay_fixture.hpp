@@ -104,6 +104,9 @@ class relay_test : public ::testing::Test {
     ASSERT_TRUE(b.wait_phase(v1::PHASE_READY));
   }
 
+  /// `raw` creates a session (seat A) and `partner` joins it (seat B).
+  void raw_session_with(class raw_client& raw, test_client& partner);
+
   void both_ready(test_client& a, test_client& b) {
     a->ready();
     b->ready();
@@ -187,6 +190,17 @@ class raw_client {
   std::optional<std::string> closed_;
 };
 
+
+inline std::string hello_bytes(std::uint32_t version);
+
+inline void relay_test::raw_session_with(raw_client& raw, test_client& partner) {
+  ASSERT_TRUE(raw.wait_open());
+  raw.send(hello_bytes(1));
+  auto welcome = raw.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  partner->join(welcome->welcome().invite_code());
+  ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY));
+}
 
 /// An encoded Hello with `version`.
 inline std::string hello_bytes(std::uint32_t version) {
