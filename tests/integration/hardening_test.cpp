@@ -299,7 +299,9 @@ TEST_F(hardening_test, only_tls_1_3_is_spoken) {
     ASSERT_TRUE(outcome) << joined;
     const bool accepted = outcome->find("(NONE)") == std::string::npos;
     EXPECT_EQ(accepted, a.accepted) << joined << ": " << *outcome;
-    if (accepted) EXPECT_NE(outcome->find("TLSv1.3"), std::string::npos) << *outcome;
+    if (accepted) {
+      EXPECT_NE(outcome->find("TLSv1.3"), std::string::npos) << *outcome;
+    }
   }
   expect_pair_unharmed();
 }

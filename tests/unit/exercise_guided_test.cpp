@@ -250,7 +250,9 @@ TEST(guided, the_rounds_asked_for_lead_to_the_check_in_and_the_summary_holds_the
   const auto* summary = find(r, v1::ServerMessage::kSummary);
   ASSERT_TRUE(summary);
   for (const auto& o : r.out) {
-    if (o.message.has_summary()) EXPECT_EQ(o.to, static_cast<unsigned>(to_counselor)) << "the summary is the counselor's";
+    if (o.message.has_summary()) {
+      EXPECT_EQ(o.to, static_cast<unsigned>(to_counselor)) << "the summary is the counselor's";
+    }
   }
   const auto& s = summary->summary();
   EXPECT_EQ(s.rounds(), 1u);
