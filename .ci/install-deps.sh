@@ -10,7 +10,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libssl-dev
   libgtest-dev libgmock-dev
-  libncurses-dev tmux
+  libncurses-dev tmux testssl.sh
 )
 
 missing=()
