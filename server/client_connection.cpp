@@ -8,7 +8,7 @@
 
 namespace heard::server {
 
-client_connection::client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
+client_connection::client_connection(session_registry& registry, std::shared_ptr<link> link, session_target route,
                                      const server_config& config, server_stats& stats, logger& log)
     : registry_(registry),
       link_(std::move(link)),
@@ -67,9 +67,8 @@ void client_connection::on_hello(const v1::Hello& hello) {
   }
 
   const auto now = session_registry::clock::now();
-  constexpr std::string_view resume_suffix = session_registry::resume_suffix;
-  if (route_.size() > resume_suffix.size() && route_.ends_with(resume_suffix)) {
-    auto session = registry_.find(std::string_view(route_).substr(0, route_.size() - resume_suffix.size()));
+  if (route_.what == session_target::kind::resume) {
+    auto session = registry_.find(route_.value);
     if (!session) {
       ++stats_.resumes_refused;
       return refuse_and_close(v1::ERROR_SESSION_EXPIRED,
@@ -81,7 +80,7 @@ void client_connection::on_hello(const v1::Hello& hello) {
     session_->rejoin(link_, hello.rejoin());
     return;
   }
-  if (route_ == "new") {
+  if (route_.what == session_target::kind::create) {
     const auto& create = hello.create();
     exercise_settings settings;
     settings.mode = create.mode() == v1::MODE_SPOKEN ? v1::MODE_SPOKEN : v1::MODE_TEXT;
@@ -120,7 +119,7 @@ void client_connection::on_hello(const v1::Hello& hello) {
                             "rate limited");
   }
   // Wrong, expired, used and full codes all get this same answer.
-  auto code = normalize_invite_code(route_);
+  auto code = normalize_invite_code(route_.value);
   auto claimed = code ? registry_.claim(*code, now) : session_registry::claimed{};
   if (!claimed.session) {
     ++stats_.invalid_codes;

@@ -7,6 +7,7 @@
 #include "rate_limiter.hpp"
 #include "logger.hpp"
 #include "relay_session.hpp"
+#include "session_target.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
 
@@ -19,9 +20,7 @@ class session_registry;
 /// which knows the link's seat.
 class client_connection : public link_handler, public std::enable_shared_from_this<client_connection> {
  public:
-  /// `route` is the upgrade target after "/v1/sessions/": "new", a code, or
-  /// "<session key>/resume".
-  client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
+  client_connection(session_registry& registry, std::shared_ptr<link> link, session_target route,
                     const server_config& config, server_stats& stats, logger& log);
 
   void on_message(std::string_view bytes) override;
@@ -35,7 +34,7 @@ class client_connection : public link_handler, public std::enable_shared_from_th
 
   session_registry& registry_;
   std::shared_ptr<link> link_;
-  const std::string route_;
+  const session_target route_;
   const server_config& config_;
   server_stats& stats_;
   logger& log_;

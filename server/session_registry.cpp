@@ -11,6 +11,7 @@
 #include "client_connection.hpp"
 #include "invite_code.hpp"
 #include "secure_random.hpp"
+#include "session_target.hpp"
 
 namespace heard::server {
 
@@ -203,19 +204,13 @@ std::size_t session_registry::live_sessions() const {
 }
 
 bool session_registry::serves_target(std::string_view target) const {
-  if (target.substr(0, sessions_prefix.size()) != sessions_prefix) return false;
-  auto rest = target.substr(sessions_prefix.size());
-  if (rest.size() > resume_suffix.size() && rest.substr(rest.size() - resume_suffix.size()) == resume_suffix) {
-    rest.remove_suffix(resume_suffix.size());
-  }
-  // Whether a code or key is right is answered inside the protocol, the same
-  // way for every wrong one; here only the shape of the path is checked.
-  return !rest.empty() && rest.size() <= 64 && rest.find('/') == std::string_view::npos;
+  return parse_session_target(target).has_value();
 }
 
 std::shared_ptr<link_handler> session_registry::on_open(std::shared_ptr<link> link, std::string_view target) {
-  return std::make_shared<client_connection>(*this, std::move(link), std::string(target.substr(sessions_prefix.size())),
-                                             config_, stats_, log_);
+  auto parsed = parse_session_target(target);
+  if (!parsed) return nullptr;  // serves_target() said yes first; only a bug gets here
+  return std::make_shared<client_connection>(*this, std::move(link), std::move(*parsed), config_, stats_, log_);
 }
 
 }  // namespace heard::server

@@ -69,10 +69,6 @@ class session_registry : public link_acceptor {
   bool serves_target(std::string_view target) const override;
   std::shared_ptr<link_handler> on_open(std::shared_ptr<link> link, std::string_view target) override;
 
-  /// The upgrade targets: "/v1/sessions/new" creates, "/v1/sessions/<code>"
-  /// joins, "/v1/sessions/<key>/resume" resumes.
-  static constexpr std::string_view sessions_prefix = "/v1/sessions/";
-  static constexpr std::string_view resume_suffix = "/resume";
 
  private:
   struct invite {

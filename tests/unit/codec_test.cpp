@@ -57,3 +57,28 @@ TEST(codec, names_for_logs_carry_no_content) {
 
 }  // namespace
 }  // namespace heard
+
+#include "session_target.hpp"
+
+namespace heard {
+namespace {
+
+TEST(session_target, parses_create_join_and_resume_and_nothing_else) {
+  EXPECT_EQ(parse_session_target("/v1/sessions/new")->what, session_target::kind::create);
+  auto join = parse_session_target("/v1/sessions/7KQ2-M9XD-4TRB");
+  ASSERT_TRUE(join);
+  EXPECT_EQ(join->what, session_target::kind::join);
+  EXPECT_EQ(join->value, "7KQ2-M9XD-4TRB");
+  auto resume = parse_session_target("/v1/sessions/0123abcd/resume");
+  ASSERT_TRUE(resume);
+  EXPECT_EQ(resume->what, session_target::kind::resume);
+  EXPECT_EQ(resume->value, "0123abcd");
+  for (const char* bad : {"/", "/v1/sessions/", "/v1/sessions//resume", "/v1/sessions/a/b", "/v2/sessions/new",
+                          "/v1/sessions/resume/x", "/healthz"}) {
+    EXPECT_FALSE(parse_session_target(bad)) << bad;
+  }
+  EXPECT_FALSE(parse_session_target("/v1/sessions/" + std::string(65, 'x')));
+}
+
+}  // namespace
+}  // namespace heard
