@@ -1,11 +1,12 @@
 # Two commands for a fresh Debian 12 machine (as root):
 #   make run    install what is missing, build, make dev certificates, start the server
 #   make test   install what is missing, build, run every test through ctest
+SHELL := /bin/bash
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 PORT ?= 8443
 
-.PHONY: run test build binaries deps configure certs clean
+.PHONY: run test fuzz build binaries deps configure certs clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -37,6 +38,22 @@ run: binaries certs
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+# libFuzzer targets under ASan+UBSan, each run for FUZZ_SECONDS from the
+# seed corpus in tests/fuzz/corpus (new inputs go to a scratch copy).
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 20
+fuzz: deps
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEARD_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14
+	cmake --build $(FUZZ_DIR)
+	@for t in decode exercise upgrade; do \
+	  rm -rf $(FUZZ_DIR)/corpus-$$t && cp -r tests/fuzz/corpus/$$t $(FUZZ_DIR)/corpus-$$t && \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
+	  $(FUZZ_DIR)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(FUZZ_DIR)/corpus-$$t 2>&1 | grep -E "stat::number_of_executed_units|==ERROR|SUMMARY: |^Done" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD_DIR)

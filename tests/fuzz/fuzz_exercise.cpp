@@ -1,0 +1,112 @@
+// libFuzzer: the exercise state machine driven by arbitrary event sequences.
+// Checks the invariants every refusal and every state must keep.
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <cstdlib>
+
+#include "exercise.hpp"
+
+namespace {
+
+using namespace heard;
+
+v1::Seat any_seat(FuzzedDataProvider& in) {
+  return static_cast<v1::Seat>(in.ConsumeIntegralInRange<int>(0, 4));  // includes invalid seats
+}
+
+v1::ClientMessage any_message(FuzzedDataProvider& in) {
+  v1::ClientMessage m;
+  switch (in.ConsumeIntegralInRange<int>(0, 12)) {
+    case 0: m.mutable_hello()->set_protocol_version(in.ConsumeIntegral<std::uint32_t>()); break;
+    case 1: m.mutable_ready(); break;
+    case 2: m.mutable_draft()->set_text(in.ConsumeRandomLengthString(64)); break;
+    case 3: m.mutable_end_turn()->set_text(in.ConsumeRandomLengthString(64)); break;
+    case 4:
+      m.mutable_judge()->set_verdict(static_cast<v1::Verdict>(in.ConsumeIntegralInRange<int>(0, 5)));
+      m.mutable_judge()->set_missed(in.ConsumeRandomLengthString(16));
+      break;
+    case 5: m.mutable_time_out(); break;
+    case 6: m.mutable_resume(); break;
+    case 7: m.mutable_end_session(); break;
+    case 8: {
+      auto* c = m.mutable_check_in();
+      c->set_felt_safe(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));
+      c->set_could_say_anything(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));
+      c->set_partner_invested(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));
+      c->set_words(in.ConsumeRandomLengthString(16));
+      break;
+    }
+    case 9: {
+      auto* c = m.mutable_counsel();
+      switch (in.ConsumeIntegralInRange<int>(0, 7)) {
+        case 0: c->mutable_start(); break;
+        case 1: c->mutable_hold(); break;
+        case 2: c->mutable_release(); break;
+        case 3: c->mutable_note()->set_text(in.ConsumeRandomLengthString(16)); break;
+        case 4: c->mutable_next_speaker()->set_seat(any_seat(in)); break;
+        case 5: c->mutable_extend_timer()->set_seconds(in.ConsumeIntegral<std::uint32_t>()); break;
+        case 6: c->mutable_skip_timer(); break;
+        default: break;  // no action
+      }
+      break;
+    }
+    case 10: m.mutable_ack_only(); break;
+    case 11: m.mutable_leave(); break;
+    default: break;  // no body
+  }
+  return m;
+}
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  FuzzedDataProvider in(data, size);
+  exercise_settings settings;
+  settings.mode = in.ConsumeBool() ? v1::MODE_SPOKEN : v1::MODE_TEXT;
+  settings.first_speaker = in.ConsumeBool() ? v1::SEAT_A : v1::SEAT_B;
+  settings.guided = in.ConsumeBool();
+  settings.rounds = in.ConsumeIntegralInRange<std::uint32_t>(0, 3);
+  settings.speak_limit = std::chrono::milliseconds(in.ConsumeIntegralInRange<int>(0, 5000));
+  settings.reflect_limit = std::chrono::milliseconds(in.ConsumeIntegralInRange<int>(0, 5000));
+  settings.limits = {static_cast<std::size_t>(in.ConsumeIntegralInRange<int>(1, 100)), 50};
+  exercise e(settings);
+  std::chrono::milliseconds now{0};
+  std::uint32_t last_round = 0;
+
+  while (in.remaining_bytes() > 0) {
+    const auto before = e.snapshot().SerializeAsString();
+    const v1::Seat seat = any_seat(in);
+    exercise::result r;
+    switch (in.ConsumeIntegralInRange<int>(0, 6)) {
+      case 0: r = e.join(seat, in.ConsumeRandomLengthString(8)); break;
+      case 1: r = e.leave(seat); break;
+      case 2: r = e.disconnect(seat); break;
+      case 3: r = e.reconnect(seat); break;
+      case 4: r = e.overdue(seat); break;
+      case 5:
+        now += std::chrono::milliseconds(in.ConsumeIntegralInRange<int>(0, 10'000));
+        r = e.advance_to(now);
+        break;
+      default: r = e.handle(seat, any_message(in)); break;
+    }
+    if (!r.ok()) {
+      // A refusal changes nothing and relays nothing.
+      check(r.out.empty());
+      check(e.snapshot().SerializeAsString() == before);
+      check(!r.error->message().empty());
+    }
+    for (const auto& o : r.out) check(o.to != 0 && (o.to & ~static_cast<unsigned>(everyone)) == 0);
+    const auto s = e.snapshot();
+    check(s.round() >= last_round);  // rounds never go back
+    last_round = s.round();
+    if (s.floor_holder() != v1::SEAT_UNSPECIFIED) {
+      check(s.floor_holder() == v1::SEAT_A || s.floor_holder() == v1::SEAT_B);
+    }
+    if (const auto deadline = e.deadline()) check(*deadline >= now);
+  }
+  return 0;
+}
