@@ -437,6 +437,9 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       }
       case v1::ServerMessage::kCheckInResults: ui_.results = results_text(view, m.check_in_results()); break;
+      case v1::ServerMessage::kInvite:
+        ui_.notice = "Your code was tried too many times with mistakes; the new one is above.";
+        break;
       case v1::ServerMessage::kSummary: ui_.results += "\n" + summary_markdown(m.summary()); break;
       case v1::ServerMessage::kError:
         ui_.notice = m.error().code() == v1::ERROR_PARTNER_AWAY

@@ -129,6 +129,15 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     case v1::ServerMessage::kError:
       out_ << "error " << error_code_name(m.error().code()) << ": " << one_line(m.error().message()) << std::endl;
       break;
+    case v1::ServerMessage::kInvite: {
+      const auto& view = client_.view();
+      const char* word = !view.counselor() ? "code " : m.invite().seat() == v1::SEAT_A ? "code-a " : "code-b ";
+      out_ << word << m.invite().code() << std::endl;
+      out_ << "hint The old code was tried too many times with mistakes, so it no longer works. "
+              "Give this new one instead."
+           << std::endl;
+      break;
+    }
     case v1::ServerMessage::kGuidance:
       out_ << "note " << who(v1::SEAT_COUNSELOR) << ": " << one_line(m.guidance().text()) << std::endl;
       break;

@@ -210,6 +210,12 @@ void session_client::on_message(std::string_view bytes) {
 
   switch (message.body_case()) {
     case v1::ServerMessage::kWelcome: on_welcome(message.welcome()); break;
+    case v1::ServerMessage::kInvite: {
+      // Guided: seat A's code is invite_code and seat B's invite_code_b; self-guided: the partner's.
+      const bool second = view_.counselor() && message.invite().seat() == v1::SEAT_B;
+      (second ? view_.invite_code_b : view_.invite_code) = message.invite().code();
+      break;
+    }
     case v1::ServerMessage::kStateChanged:
       view_.snapshot = message.state_changed().snapshot();
       update_draft_key();

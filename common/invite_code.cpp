@@ -22,6 +22,10 @@ std::optional<char> canonical_digit(char c) {
 
 }  // namespace
 
+std::string_view invite_code_handle(std::string_view canonical) {
+  return canonical.substr(0, invite_code_handle_digits);
+}
+
 std::string generate_invite_code() {
   // 12 digits x 5 bits = 60 bits; 8 random bytes give 64, of which we use 60.
   const std::string bytes = secure_random_bytes(8);

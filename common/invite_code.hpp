@@ -12,6 +12,14 @@ namespace heard {
 /// the usual confusions (o -> 0, i/l -> 1) and any case.
 inline constexpr std::size_t invite_code_digits = 12;
 
+/// The first digits of a canonical code are its public handle: a join whose
+/// handle matches a live code but whose rest does not counts as a wrong
+/// attempt against that code, which burns after a few (config).
+inline constexpr std::size_t invite_code_handle_digits = 4;
+
+/// The handle of a canonical code.
+std::string_view invite_code_handle(std::string_view canonical);
+
 /// A fresh code in its display form (with dashes).
 std::string generate_invite_code();
 

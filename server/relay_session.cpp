@@ -368,6 +368,19 @@ void relay_session::expire_invite() {
 
 // --- Sending ---------------------------------------------------------------------
 
+void relay_session::renew_invite(v1::Seat seat, std::string code) {
+  net::post(strand_, [self = shared_from_this(), seat, code = std::move(code)] {
+    if (self->finished_) return;
+    const bool second = self->exercise_.guided() && seat == v1::SEAT_B;
+    (second ? self->invite_code_b_ : self->invite_code_) = code;
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=code_burned seat=", seat_label(seat));
+    v1::ServerMessage m;
+    m.mutable_invite()->set_seat(seat);
+    m.mutable_invite()->set_code(code);
+    self->send_event(self->exercise_.guided() ? v1::SEAT_COUNSELOR : v1::SEAT_A, std::move(m), self->next_seq_++);
+  });
+}
+
 bool relay_session::deliver(exercise::result result, v1::Seat sender) {
   bool sender_got_one = false;
   for (auto& item : result.out) {

@@ -49,6 +49,8 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   void drop(std::shared_ptr<link> member);
   /// Nobody claimed the invite in time: tell the creator and end.
   void expire_invite();
+  /// The code for `seat` burned: give the creator its replacement.
+  void renew_invite(v1::Seat seat, std::string code);
   /// Starts the grace timers of a restored session. Call once, after construction.
   void start_restored();
   /// The server is stopping: cancel the timers and start no new ones, so the

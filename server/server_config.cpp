@@ -73,6 +73,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-message-burst", po::value(&c.max_message_burst)->default_value(c.max_message_burst), "messages a connection may send at once")
     ("max-pings-per-minute", po::value(&c.max_pings_per_minute)->default_value(c.max_pings_per_minute), "WebSocket pings per connection")
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
+    ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
     ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug");
   // clang-format on

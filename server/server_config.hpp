@@ -70,6 +70,7 @@ struct server_config {
   double max_message_burst = 60;
   std::size_t max_pings_per_minute = 30;  // a client's keep-alive pings are far fewer
   std::size_t max_joins_per_ip_per_minute = 20;  // attempts with a code, right or wrong
+  std::size_t max_wrong_attempts_per_code = 5;    // then the code burns and its creator gets a new one
   // Browser origins allowed to open a WebSocket; the native client sends no
   // Origin and is always accepted. Empty: every Origin is refused (403).
   std::vector<std::string> allowed_origins;

@@ -42,7 +42,8 @@ namespace heard::server {
   X(origins_refused)                                                                              \
   X(rate_limited)                                                                                 \
   X(ping_floods)                                                                                  \
-  X(joins_throttled)
+  X(joins_throttled)                                                                              \
+  X(codes_burned)
 
 struct server_stats {
 #define HEARD_DECLARE_COUNTER(name) std::atomic<std::uint64_t> name{0};

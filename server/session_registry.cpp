@@ -53,21 +53,59 @@ std::string session_registry::add_invite(const std::shared_ptr<relay_session>& s
   do {
     code = generate_invite_code();
   } while (invites_.count(*normalize_invite_code(code)) != 0);  // 2^60 codes: a repeat is near impossible
-  invites_.emplace(*normalize_invite_code(code), invite{session, expires_at, code, seat});
+  const std::string canonical = *normalize_invite_code(code);
+  invites_.emplace(canonical, invite{session, expires_at, code, seat});
+  handles_.emplace(std::string(invite_code_handle(canonical)), canonical);
   return code;
 }
 
+void session_registry::erase_invite(const std::string& canonical) {
+  invites_.erase(canonical);
+  auto [first, last] = handles_.equal_range(std::string(invite_code_handle(canonical)));
+  for (auto it = first; it != last; ++it) {
+    if (it->second == canonical) {
+      handles_.erase(it);
+      return;
+    }
+  }
+}
+
 session_registry::claimed session_registry::claim(std::string_view canonical_code, clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  auto it = invites_.find(std::string(canonical_code));
-  if (it == invites_.end()) return {};
-  invite found = it->second;
-  invites_.erase(it);  // single use, whatever happens next
-  if (found.expires_at <= now) return {};
-  auto session = found.session.lock();
-  if (!session) return {};
-  ++stats_.sessions_paired;
-  return {std::move(session), found.seat};
+  claimed out;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string canonical(canonical_code);
+    if (auto it = invites_.find(canonical); it != invites_.end()) {
+      invite found = it->second;
+      erase_invite(canonical);  // single use, whatever happens next
+      if (found.expires_at > now) {
+        if (auto session = found.session.lock()) {
+          ++stats_.sessions_paired;
+          out = {std::move(session), found.seat};
+        }
+      }
+      return out;
+    }
+    // A wrong code that shares its handle with live ones counts against them.
+    std::vector<std::string> spent;
+    auto [first, last] = handles_.equal_range(std::string(invite_code_handle(canonical)));
+    for (auto it = first; it != last; ++it) {
+      auto& inv = invites_.at(it->second);
+      if (++inv.wrong_attempts >= config_.max_wrong_attempts_per_code) spent.push_back(it->second);
+    }
+    for (const auto& code : spent) {
+      const invite inv = invites_.at(code);
+      erase_invite(code);
+      ++stats_.codes_burned;
+      if (auto session = inv.session.lock()) {
+        // The creator gets a fresh code for the same seat, good for as long
+        // as the old one had left. renew_invite only posts to the session.
+        const auto left = inv.expires_at > now ? inv.expires_at - now : clock::duration::zero();
+        session->renew_invite(inv.seat, add_invite(session, inv.seat, now + left));
+      }
+    }
+  }
+  return out;
 }
 
 bool session_registry::allow_join_attempt(const std::string& remote, clock::time_point now) {
@@ -89,17 +127,17 @@ void session_registry::sweep(clock::time_point now) {
   {
     std::lock_guard lock(mutex_);
     // An address idle for a minute has its whole budget back: forget it.
-    std::erase_if(join_budgets_, [&](const auto& entry) { return now - entry.second.last_used > std::chrono::minutes(1); });
-    for (auto it = invites_.begin(); it != invites_.end();) {
-      if (it->second.expires_at <= now) {
-        auto s = it->second.session.lock();
-        // A guided session's codes expire together; tell the counselor once.
-        if (s && std::find(expired.begin(), expired.end(), s) == expired.end()) expired.push_back(std::move(s));
-        it = invites_.erase(it);
-      } else {
-        ++it;
-      }
+    std::erase_if(join_budgets_,
+                  [&](const auto& entry) { return now - entry.second.last_used > std::chrono::minutes(1); });
+    std::vector<std::string> gone;
+    for (const auto& [code, inv] : invites_) {
+      if (inv.expires_at > now) continue;
+      gone.push_back(code);
+      auto s = inv.session.lock();
+      // A guided session's codes expire together; tell the counselor once.
+      if (s && std::find(expired.begin(), expired.end(), s) == expired.end()) expired.push_back(std::move(s));
     }
+    for (const auto& code : gone) erase_invite(code);
   }
   for (auto& s : expired) s->expire_invite();
 }
@@ -176,6 +214,7 @@ std::size_t session_registry::restore(const std::string& path, clock::time_point
         if (auto canonical = normalize_invite_code(code)) {
           const auto left = std::chrono::milliseconds(state.invite_expires_unix_ms() - wall_now);
           invites_.emplace(*canonical, invite{session, now + left, code, seat});
+          handles_.emplace(std::string(invite_code_handle(*canonical)), *canonical);
         }
       }
       sessions_.emplace(state.id(), session);

@@ -76,6 +76,7 @@ class session_registry : public link_acceptor {
     clock::time_point expires_at;
     std::string display;
     v1::Seat seat;
+    std::size_t wrong_attempts = 0;
   };
 
   /// A fresh code for `seat`, registered; the caller holds the lock.
@@ -92,6 +93,8 @@ class session_registry : public link_acceptor {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id (the key)
   std::unordered_map<std::string, invite> invites_;                           // by canonical code
+  std::unordered_multimap<std::string, std::string> handles_;                 // handle -> canonical code
+  void erase_invite(const std::string& canonical);
   struct join_budget {
     rate_limiter limiter;
     clock::time_point last_used;

@@ -12,6 +12,7 @@
 #include "child_process.hpp"
 #include "fault_proxy.hpp"
 #include "codec.hpp"
+#include "invite_code.hpp"
 #include "relay_fixture.hpp"
 
 namespace heard {
@@ -197,6 +198,40 @@ TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_an
   auto m = other.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_code_burns_after_five_wrong_attempts_and_its_creator_gets_a_new_one) {
+  serve([](auto& c) { c.max_joins_per_ip_per_minute = 100; });
+  healthy_pair();
+  auto& creator = client("Creator");
+  const std::string code = start(creator);
+  const std::string canonical = *normalize_invite_code(code);
+  // Wrong codes with the live code's handle (its first digits): each counts against it.
+  constexpr std::string_view digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  for (std::size_t i = 0; i < 5; ++i) {
+    std::string guess = canonical;
+    guess.back() = digits[(digits.find(guess.back()) + 1 + i) % digits.size()];  // never the real digit
+    raw_client attempt(port_, "/v1/sessions/" + guess, "127.0.0.2");
+    ASSERT_TRUE(attempt.wait_open());
+    attempt.send(testing::hello_bytes(1));
+    auto m = attempt.wait_message(0);
+    ASSERT_TRUE(m && m->has_error());
+    EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
+  }
+  auto renewed = creator.wait_for(v1::ServerMessage::kInvite);
+  ASSERT_TRUE(renewed) << "the creator gets a fresh code";
+  EXPECT_NE(renewed->invite().code(), code);
+  EXPECT_EQ(server_->stats().codes_burned.load(), 1u);
+  // The burned code no longer works, even typed right; the new one does.
+  auto& late = client("Late");
+  late->join(code);
+  auto error = late.wait_error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code(), v1::ERROR_INVALID_CODE);
+  auto& partner = client("Partner");
+  partner->join(renewed->invite().code());
+  ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY));
   expect_pair_unharmed();
 }
 
