@@ -6,7 +6,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 PORT ?= 8443
 
-.PHONY: run test fuzz build binaries deps configure certs clean
+.PHONY: run test test-asan fuzz build binaries deps configure certs clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -38,6 +38,14 @@ run: binaries certs
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer
+# (testssl is left to `make test`: it checks the TLS policy, not memory).
+ASAN_DIR ?= build-asan
+test-asan: deps
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEARD_SANITIZE=address,undefined
+	cmake --build $(ASAN_DIR)
+	cd $(ASAN_DIR) && ctest --output-on-failure -j2 -E testssl_policy
 
 # libFuzzer targets under ASan+UBSan, each run for FUZZ_SECONDS from the
 # seed corpus in tests/fuzz/corpus (new inputs go to a scratch copy).
