@@ -222,7 +222,7 @@ TEST_F(hardening_test, a_code_burns_after_five_wrong_attempts_and_its_creator_ge
   auto renewed = creator.wait_for(v1::ServerMessage::kInvite);
   ASSERT_TRUE(renewed) << "the creator gets a fresh code";
   EXPECT_NE(renewed->invite().code(), code);
-  EXPECT_EQ(server_->stats().codes_burned.load(), 1u);
+  EXPECT_EQ(server_->stats().codes_burned.load(), 1u) << server_->stats().describe();
   // The burned code no longer works, even typed right; the new one does.
   auto& late = client("Late");
   late->join(code);
