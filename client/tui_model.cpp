@@ -193,7 +193,7 @@ std::string time_left(const session_view& view, const ui_state& ui) {
   std::uint64_t left = t.left_ms();
   if (t.running()) left = left > ui.timer_elapsed_ms ? left - ui.timer_elapsed_ms : 0;
   const auto seconds = (left + 999) / 1000;
-  char buf[32];
+  char buf[48];  // "NNNNN:NN left (stopped)" with room for any 64-bit count
   std::snprintf(buf, sizeof buf, "%llu:%02llu left%s", static_cast<unsigned long long>(seconds / 60),
                 static_cast<unsigned long long>(seconds % 60), t.running() ? "" : " (stopped)");
   return buf;
