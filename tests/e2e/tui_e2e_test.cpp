@@ -234,7 +234,11 @@ TEST_F(tui_test, sigterm_and_a_lost_server_give_the_terminal_back) {
   EXPECT_SCREEN(sam, "Is now a good time");
   const std::string sam_after = after_;
   // SIGTERM to heard itself (not the shell around it).
-  ASSERT_EQ(std::system(("pkill -TERM -f " + shell_quote("^" + std::string(HEARD_CLIENT_BIN) + " join")).c_str()), 0);
+  std::string pattern = "^";
+  pattern += HEARD_CLIENT_BIN;
+  pattern += " join";
+  const std::string pkill = "pkill -TERM -f " + shell_quote(pattern);
+  ASSERT_EQ(std::system(pkill.c_str()), 0);
   expect_clean_exit(sam_after, 0);
 
   // The server goes away for good: Alex's client gives up cleanly once the
