@@ -60,7 +60,7 @@ class tui_test : public ::testing::Test {
   /// terminal is back in its normal (cooked, echoing) mode.
   static void expect_clean_exit(const std::string& after, int status) {
     std::string text;
-    for (int i = 0; i < 200 && (text = read(after)).find("icanon") == std::string::npos; ++i) {
+    for (int i = 0; i < 800 && (text = read(after)).find("icanon") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));  // the file appears when the shell gets there
     }
     EXPECT_NE(text.find("exit=" + std::to_string(status)), std::string::npos) << text;
