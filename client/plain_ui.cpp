@@ -250,27 +250,15 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
 void plain_ui::print_floor(const v1::Snapshot& s) {
   const auto& view = client_.view();
   const bool mine = s.floor_holder() == view.my_seat;
+  // The counselor watches: the same floor lines, none of the partners' hints.
+  const bool hints = !view.counselor();
   const bool spoken = s.mode() == v1::MODE_SPOKEN;
   const std::string limit =
       s.timer().limit_ms() > 0 ? " limit=" + std::to_string((s.timer().left_ms() + 999) / 1000) + "s" : "";
-  if (view.counselor()) {
-    // The counselor watches; the floor lines are the same, the hints are not.
-    switch (s.phase()) {
-      case v1::PHASE_SPEAKING: out_ << "speaking " << who(s.speaker()) << " round=" << s.round() << limit << std::endl; break;
-      case v1::PHASE_PARAPHRASING:
-        out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt()
-             << limit << std::endl;
-        break;
-      case v1::PHASE_CONFIRMING:
-        out_ << "confirming " << who(s.speaker()) << " round=" << s.round() << " attempt=" << s.attempt() << std::endl;
-        break;
-      default: break;
-    }
-    return;
-  }
   switch (s.phase()) {
     case v1::PHASE_SPEAKING:
       out_ << "speaking " << who(s.speaker()) << " round=" << s.round() << limit << std::endl;
+      if (!hints) break;
       if (mine) {
         out_ << (spoken ? "hint You have the floor: talk, then /done"
                         : "hint You have the floor: type what matters to you, then /done")
@@ -282,13 +270,16 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
     case v1::PHASE_PARAPHRASING:
       out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt()
            << limit << std::endl;
-      if (mine) {
+      if (hints && mine) {
         out_ << "hint Say back what you heard, in your own words. No rebuttal, no advice. Then /done" << std::endl;
       }
       break;
     case v1::PHASE_CONFIRMING:
       out_ << "confirming " << who(s.speaker()) << " round=" << s.round() << " attempt=" << s.attempt() << std::endl;
-      if (mine) out_ << "hint Was that accurate? /accurate, /more (accurate, and there is more), /notquite [what was missed]" << std::endl;
+      if (hints && mine) {
+        out_ << "hint Was that accurate? /accurate, /more (accurate, and there is more), /notquite [what was missed]"
+             << std::endl;
+      }
       break;
     default: break;
   }

@@ -373,10 +373,14 @@ void session_client::arm_heartbeat() {
   });
 }
 
+void session_client::queue_input(v1::ClientMessage message) {
+  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(message)]() mutable { self->send_input(std::move(m)); });
+}
+
 void session_client::ready() {
   v1::ClientMessage m;
   m.mutable_ready();
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::set_draft(std::string text) {
@@ -427,25 +431,25 @@ void session_client::judge(v1::Verdict verdict, std::string missed) {
   v1::ClientMessage m;
   m.mutable_judge()->set_verdict(verdict);
   m.mutable_judge()->set_missed(std::move(missed));
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::time_out() {
   v1::ClientMessage m;
   m.mutable_time_out();
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::resume() {
   v1::ClientMessage m;
   m.mutable_resume();
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::end_session() {
   v1::ClientMessage m;
   m.mutable_end_session();
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything,
@@ -456,13 +460,13 @@ void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_a
   c->set_could_say_anything(could_say_anything);
   c->set_partner_invested(partner_invested);
   c->set_words(std::move(words));
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::counsel(v1::Counsel control) {
   v1::ClientMessage m;
   *m.mutable_counsel() = std::move(control);
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(m)]() mutable { self->send_input(std::move(m)); });
+  queue_input(std::move(m));
 }
 
 void session_client::leave() {

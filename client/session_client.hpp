@@ -141,6 +141,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
 
   /// Numbers an input, queues it until acknowledged, and sends it when connected.
   void send_input(v1::ClientMessage message, bool first_time = true);
+  /// send_input on the client's thread, from any thread.
+  void queue_input(v1::ClientMessage message);
   void drop_acknowledged(std::uint64_t ack_input);
   void hold(std::uint64_t input_id);
   void transmit(v1::ClientMessage message);
