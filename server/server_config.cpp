@@ -34,7 +34,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 invite_s = c.invite_ttl.count(), draft_ms = c.draft_interval.count(),
                 heartbeat_ms = c.heartbeat_interval.count(), app_idle_ms = c.app_idle_timeout.count(),
                 grace_resume_ms = c.resume_grace.count(), linger_ms = c.ended_session_linger.count(),
-                close_ms = c.close_timeout.count();
+                close_ms = c.close_timeout.count(), close_linger_ms = c.close_linger.count();
   std::string level = "info";
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");
@@ -52,6 +52,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("idle-timeout-ms", po::value(&idle_ms)->default_value(idle_ms), "close a connection silent this long")
     ("shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms), "time for closing handshakes on shutdown")
     ("close-timeout-ms", po::value(&close_ms)->default_value(close_ms), "a link that cannot flush and close by then is cut")
+    ("close-linger-ms", po::value(&close_linger_ms)->default_value(close_linger_ms), "after closing, discard the peer's input this long so it reads our close")
     ("invite-ttl-s", po::value(&invite_s)->default_value(invite_s), "an unclaimed invite code expires after this")
     ("draft-interval-ms", po::value(&draft_ms)->default_value(draft_ms), "how often clients send drafts")
     ("heartbeat-interval-ms", po::value(&heartbeat_ms)->default_value(heartbeat_ms), "clients send a message at least this often")
@@ -99,6 +100,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.idle_timeout = std::chrono::milliseconds(idle_ms);
     c.shutdown_grace = std::chrono::milliseconds(grace_ms);
     c.close_timeout = std::chrono::milliseconds(close_ms);
+    c.close_linger = std::chrono::milliseconds(close_linger_ms);
     c.invite_ttl = std::chrono::seconds(invite_s);
     c.draft_interval = std::chrono::milliseconds(draft_ms);
     c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);

@@ -37,6 +37,10 @@ struct server_config {
   std::chrono::milliseconds app_idle_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{5'000};    // closing handshakes on SIGTERM
   std::chrono::milliseconds close_timeout{3'000};     // a link that cannot flush and close by then is cut
+  // After our close, the peer's remaining input is read and discarded for up
+  // to this long before the socket closes, so it gets our last words rather
+  // than a reset.
+  std::chrono::milliseconds close_linger{2'000};
 
   // Pairing.
   std::chrono::seconds invite_ttl{600};

@@ -1,7 +1,7 @@
 // The server's only Beast/OpenSSL stream code: listener, TLS handshake,
 // capped HTTP upgrade, WebSocket read loop and a bounded one-writer queue.
 // Kept to this one file because each translation unit that instantiates
-// websocket::stream<ssl_stream<tcp_stream>> costs over a minute to compile.
+// websocket::stream<ssl_stream<...>> costs over a minute to compile.
 #include "tls_transport.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -17,6 +17,8 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -64,6 +66,62 @@ void configure_tls(ssl::context& ctx, const server_config& config) {
 bool is_resource_exhaustion(const beast::error_code& ec) {
   return ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
          ec.value() == ENFILE;
+}
+
+// The TCP layer under TLS. It differs from beast::tcp_stream in one thing:
+// how it ends. Closing a socket with unread input makes the kernel send a
+// reset, and the peer may then lose what we sent last - the close frame that
+// says *why* (1009 for a message too big, 1008 for a flood). Beast's own
+// teardown drains at most one 2 KiB read before closing, so a client still
+// sending a large message often got a reset instead of its answer. Here the
+// teardown stops sending, discards input until the peer closes or
+// close_linger passes, and only then closes.
+class lingering_tcp_stream : public beast::tcp_stream {
+ public:
+  lingering_tcp_stream(tcp::socket&& socket, std::chrono::milliseconds close_linger)
+      : beast::tcp_stream(std::move(socket)), close_linger_(close_linger) {}
+
+  std::chrono::milliseconds close_linger() const { return close_linger_; }
+
+ private:
+  std::chrono::milliseconds close_linger_;
+};
+
+struct lingering_close_op {
+  lingering_tcp_stream& stream;
+  std::unique_ptr<std::array<char, 4096>> discard = std::make_unique<std::array<char, 4096>>();
+  bool reading = false;
+
+  template <class Self>
+  void operator()(Self& self, beast::error_code ec = {}, std::size_t = 0) {
+    if (!reading) {
+      reading = true;
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream.expires_after(stream.close_linger());
+    } else if (ec) {
+      // eof: the peer closed too; timeout: it kept sending for close_linger.
+      // Either way the input is drained as far as it will be.
+      stream.expires_never();
+      beast::error_code ignored;
+      stream.socket().close(ignored);
+      return self.complete(ec == net::error::eof || ec == beast::error::timeout ? beast::error_code{} : ec);
+    }
+    stream.async_read_some(net::buffer(*discard), std::move(self));
+  }
+};
+
+// Found by argument-dependent lookup from Beast's TLS teardown, which calls
+// async_teardown on the layer below the TLS stream.
+template <class TeardownHandler>
+void async_teardown(beast::role_type, lingering_tcp_stream& stream, TeardownHandler&& handler) {
+  net::async_compose<TeardownHandler, void(beast::error_code)>(lingering_close_op{stream}, handler, stream);
+}
+
+// The plain-HTTP answers (426, 431, ...) end the same way.
+template <class Handler>
+void async_lingering_close(lingering_tcp_stream& stream, Handler&& handler) {
+  net::async_compose<Handler, void(beast::error_code)>(lingering_close_op{stream}, handler, stream);
 }
 
 class ws_link;
@@ -117,7 +175,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       : owner_(std::move(owner)),
         config_(owner_->config_),
         remote_(std::move(remote)),
-        ws_(std::move(socket), owner_->ssl_ctx_),
+        ws_(lingering_tcp_stream(std::move(socket), config_.close_linger), owner_->ssl_ctx_),
         request_buffer_(config_.max_upgrade_request_bytes + 1024),
         idle_timer_(ws_.get_executor()) {
     ++owner_->stats_.connections_open;
@@ -245,8 +303,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec, "http_response");
       self->ws_.next_layer().async_shutdown([self](beast::error_code) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->ws_).socket().close(ignored);
+        async_lingering_close(beast::get_lowest_layer(self->ws_), [self](beast::error_code) {});
       });
     });
   }
@@ -388,7 +445,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   const std::string remote_;
   std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
   std::size_t pings_in_window_ = 0;
-  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+  websocket::stream<beast::ssl_stream<lingering_tcp_stream>> ws_;
   beast::flat_buffer request_buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   beast::flat_buffer read_buffer_;

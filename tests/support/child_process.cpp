@@ -2,12 +2,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cerrno>
+#include <filesystem>
+#include <system_error>
 #include <stdexcept>
 #include <thread>
 
@@ -49,14 +54,34 @@ child_process::~child_process() {
 }
 
 void child_process::write_line(const std::string& line) {
+  if (!try_write_line(line)) throw std::runtime_error("child's stdin is closed");
+}
+
+bool child_process::try_write_line(const std::string& line) {
+  // A child that exits before reading all its input must not kill the test
+  // with SIGPIPE: block it on this thread and swallow the one raised here.
+  sigset_t pipe_only, old_mask;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
   const std::string data = line + "\n";
   std::size_t done = 0;
+  bool ok = true;
   while (done < data.size()) {
     const ssize_t n = ::write(stdin_fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error("child's stdin is closed");
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
     done += static_cast<std::size_t>(n);
   }
+  if (!ok) {
+    const timespec no_wait{};
+    sigtimedwait(&pipe_only, nullptr, &no_wait);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  return ok;
 }
 
 void child_process::close_stdin() {
@@ -110,6 +135,30 @@ std::optional<int> child_process::wait_exit(std::chrono::milliseconds deadline) 
     if (std::chrono::steady_clock::now() >= until) return std::nullopt;
     std::this_thread::sleep_for(pause);
   }
+}
+
+namespace {
+
+struct scratch_directory {
+  std::string path;
+  scratch_directory() {
+    std::string name = ::testing::TempDir() + "heard-test-XXXXXX";
+    if (!::mkdtemp(name.data())) throw std::runtime_error("cannot create a scratch directory in " + ::testing::TempDir());
+    path = name + "/";
+  }
+  ~scratch_directory() {
+    if (::testing::UnitTest::GetInstance()->Passed()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  }
+};
+
+}  // namespace
+
+const std::string& scratch_dir() {
+  static const scratch_directory dir;
+  return dir.path;
 }
 
 std::unique_ptr<child_process> start_heard_server(const std::string& server_bin, const std::string& port,

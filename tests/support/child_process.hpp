@@ -20,6 +20,9 @@ class child_process {
   child_process& operator=(const child_process&) = delete;
 
   void write_line(const std::string& line);
+  /// As write_line, but false (not an exception) when the child has closed
+  /// its input, e.g. a server that answered before reading everything.
+  bool try_write_line(const std::string& line);
   void close_stdin();
 
   /// Reads lines until one starts with `prefix`; returns it, or nullopt at
@@ -45,6 +48,12 @@ class child_process {
   std::size_t next_line_ = 0;
   std::optional<int> status_;
 };
+
+/// A directory of this test process's own, ending in '/', for logs, state
+/// files and summaries. ctest runs tests in parallel processes: a shared name
+/// in TempDir() would let one test read or delete another's files. Removed at
+/// exit when every test passed, kept for a look otherwise.
+const std::string& scratch_dir();
 
 /// Starts the built heard-server (HEARD_SERVER_BIN) with the test
 /// certificates on 127.0.0.1 and `port` ("0": any free one), waits for it to
