@@ -326,10 +326,8 @@ void plain_ui::on_line(const std::string& raw) {
       out_ << "usage counselors send notes with /note TEXT; /help lists the controls" << std::endl;
       return;
     }
-    if (!view.i_write_now()) {
-      client_.set_draft(line);
-      return;
-    }
+    // Lines add up even before our floor has visibly begun: the server may
+    // already be there (see session_client::update_draft_key).
     const std::string& so_far = view.my_draft;
     client_.set_draft(so_far.empty() ? line : so_far + "\n" + line);
     return;

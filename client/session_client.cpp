@@ -174,7 +174,7 @@ void session_client::on_welcome(const v1::Welcome& w) {
   session_key_ = w.session_key();
   resume_token_ = w.resume_token();
   reconnect_attempt_ = 0;
-  if (!welcomed_once_) update_draft_key();
+  if (!welcomed_once_) update_draft_key(true);
   welcomed_once_ = true;
   // Everything the server has not processed goes again, in order; what it
   // has is forgotten. Drafts in progress are among them.
@@ -216,9 +216,10 @@ void session_client::on_message(std::string_view bytes) {
       (second ? view_.invite_code_b : view_.invite_code) = message.invite().code();
       break;
     }
-    case v1::ServerMessage::kStateChanged:
+    case v1::ServerMessage::kStateChanged: {
+      const bool was_mine = view_.i_write_now();
       view_.snapshot = message.state_changed().snapshot();
-      update_draft_key();
+      update_draft_key(was_mine);
       if (view_.snapshot.phase() == v1::PHASE_ENDED) final_ = true;
       if (view_.snapshot.phase() != v1::PHASE_PAUSED && !held_.empty()) {
         auto again = std::move(held_);
@@ -226,8 +227,12 @@ void session_client::on_message(std::string_view bytes) {
         for (auto& m : again) send_input(std::move(m), false);
       }
       break;
+    }
     case v1::ServerMessage::kError:
       if (message.error().code() == v1::ERROR_PARTNER_AWAY) hold(message.error().input_id());
+      if (message.error().code() == v1::ERROR_NOT_YOUR_TURN || message.error().code() == v1::ERROR_WRONG_PHASE) {
+        forget_refused_draft(message.error().input_id());
+      }
       if (is_final_error(message.error().code())) {
         final_ = true;
         session_gone_ = message.error().code() == v1::ERROR_SESSION_EXPIRED;
@@ -249,23 +254,47 @@ void session_client::drop_acknowledged(std::uint64_t ack_input) {
   }
 }
 
-void session_client::hold(std::uint64_t input_id) {
-  for (const auto& m : recent_) {
-    if (m.input_id() != input_id) continue;
-    if (m.has_draft()) {
-      // Only the newest draft matters.
-      std::erase_if(held_, [](const v1::ClientMessage& h) { return h.has_draft(); });
+const v1::ClientMessage* session_client::sent_input(std::uint64_t input_id) const {
+  for (const auto* list : {&recent_, &unacked_}) {
+    for (const auto& m : *list) {
+      if (m.input_id() == input_id) return &m;
     }
-    held_.push_back(m);
-    return;
   }
+  return nullptr;
 }
 
-void session_client::update_draft_key() {
+void session_client::hold(std::uint64_t input_id) {
+  const auto* m = sent_input(input_id);
+  if (!m) return;
+  if (m->has_draft()) {
+    // Only the newest draft matters.
+    std::erase_if(held_, [](const v1::ClientMessage& h) { return h.has_draft(); });
+  }
+  held_.push_back(*m);
+}
+
+// Text typed when it was nobody's turn of ours is refused by the server; it
+// must not linger and be sent later as part of a real turn.
+void session_client::forget_refused_draft(std::uint64_t input_id) {
+  const auto* m = sent_input(input_id);
+  if (!m || !m->has_draft()) return;
+  const std::string& refused = m->draft().text();
+  auto& mine = view_.my_draft;
+  if (refused.empty() || mine.compare(0, refused.size(), refused) != 0) return;
+  const bool line_break_follows = mine.size() > refused.size() && mine[refused.size()] == '\n';
+  mine.erase(0, refused.size() + (line_break_follows ? 1 : 0));
+}
+
+// The turn event ("said ...") reaches us just before the state change that
+// hands us the floor, and the server may already take a draft we send in
+// between. So a draft typed while the floor was not ours is kept for the
+// floor that follows: the server has it (or refused it, and
+// forget_refused_draft dropped it). Only a floor that was ours ends our draft.
+void session_client::update_draft_key(bool previous_floor_mine) {
   const auto key = floor_key(view_.snapshot);
   if (key == draft_key_) return;
   draft_key_ = key;
-  view_.my_draft.clear();
+  if (previous_floor_mine) view_.my_draft.clear();
 }
 
 void session_client::on_close(const std::string& reason) {

@@ -145,11 +145,15 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void queue_input(v1::ClientMessage message);
   void drop_acknowledged(std::uint64_t ack_input);
   void hold(std::uint64_t input_id);
+  const v1::ClientMessage* sent_input(std::uint64_t input_id) const;
+  void forget_refused_draft(std::uint64_t input_id);
   void transmit(v1::ClientMessage message);
   void flush_draft();
   void arm_ack_timer();
   void arm_heartbeat();
-  void update_draft_key();
+  /// A new floor starts a new draft - unless the floor that ended was not
+  /// ours: then what we typed was typed ahead for this one (see the .cpp).
+  void update_draft_key(bool previous_floor_mine);
   void finish(std::string reason);
   std::string save_my_words() const;
   void save_state();

@@ -34,13 +34,13 @@ std::string read_file(const std::string& path) {
 class e2e_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_state_ = ::testing::TempDir() + "heard-e2e-server.state";
+    server_state_ = testing::scratch_dir() + "heard-e2e-server.state";
     std::remove(server_state_.c_str());
     start_server("0");
   }
 
   void start_server(const std::string& port) {
-    server_log_ = ::testing::TempDir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
+    server_log_ = testing::scratch_dir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
     server_ = testing::start_heard_server(HEARD_SERVER_BIN, port, {"--log-level", "debug", "--state-file", server_state_},
                                           server_log_, port_);
     ASSERT_TRUE(server_) << read_file(server_log_);
@@ -55,7 +55,7 @@ class e2e_test : public ::testing::Test {
   }
 
   /// Each person gets their own state file, as on their own machine.
-  static std::string state_file(const std::string& name) { return ::testing::TempDir() + "heard-e2e-" + name + ".state"; }
+  static std::string state_file(const std::string& name) { return testing::scratch_dir() + "heard-e2e-" + name + ".state"; }
 
   std::unique_ptr<child_process> heard(std::vector<std::string> args, const std::string& name,
                                        bool fresh_state = true) {
@@ -66,7 +66,7 @@ class e2e_test : public ::testing::Test {
                               std::string("--plain"), std::string("--state-file"), state_file(name)}) {
       argv.push_back(extra);
     }
-    return std::make_unique<child_process>(argv, ::testing::TempDir() + "heard-e2e-" + name + ".log");
+    return std::make_unique<child_process>(argv, testing::scratch_dir() + "heard-e2e-" + name + ".log");
   }
 
   std::string server_log_;
@@ -256,7 +256,7 @@ TEST_F(e2e_test, a_server_crash_is_never_silent_and_every_word_written_is_kept) 
 }
 
 TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
-  const std::string summary = ::testing::TempDir() + "heard-e2e-summary";
+  const std::string summary = testing::scratch_dir() + "heard-e2e-summary";
   std::remove((summary + ".json").c_str());
   std::remove((summary + ".md").c_str());
   auto rivera = heard({"guide", "--name", "Rivera", "--topic", "Moving for work", "--rounds", "1", "--first", "b",
@@ -332,7 +332,7 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
   std::vector<std::string> argv{"/usr/bin/prlimit", "--nofile=48:48", HEARD_SERVER_BIN, "--port", "0", "--threads",
                                 "2", "--cert", certs("server.crt"), "--key", certs("server.key"),
                                 "--log-level", "debug"};
-  child_process server(argv, ::testing::TempDir() + "heard-emfile.log");
+  child_process server(argv, testing::scratch_dir() + "heard-emfile.log");
   auto line = server.wait_line("heard-server listening on ");
   ASSERT_TRUE(line);
   const std::string port = line->substr(line->rfind(':') + 1);
@@ -348,7 +348,7 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
     crowd.push_back(fd);
   }
   // Wait until the server has run out (it says so), then watch its CPU for a second.
-  const std::string log = ::testing::TempDir() + "heard-emfile.log";
+  const std::string log = testing::scratch_dir() + "heard-emfile.log";
   for (int i = 0; i < 200 && read_file(log).find("event=accept_backoff") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -365,7 +365,7 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
                                     "-servername", "localhost", "-CAfile", certs("ca.crt")};
   bool healthy = false;
   for (int attempt = 0; attempt < 20 && !healthy; ++attempt) {
-    child_process probe(s_client, ::testing::TempDir() + "heard-emfile-probe.log");
+    child_process probe(s_client, testing::scratch_dir() + "heard-emfile-probe.log");
     probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
     healthy = probe.wait_line("HTTP/1.1 200", std::chrono::seconds(2)).has_value();
   }
@@ -385,7 +385,7 @@ TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
   std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", url_, "--plain", "--state-file",
                                 state_file("untrusted")};
   // No --ca: the system store does not know the development CA.
-  child_process heard_without_ca(argv, ::testing::TempDir() + "heard-e2e-untrusted.log");
+  child_process heard_without_ca(argv, testing::scratch_dir() + "heard-e2e-untrusted.log");
   EXPECT_TRUE(heard_without_ca.wait_line("disconnected TLS handshake"));
   EXPECT_EQ(heard_without_ca.wait_exit(), 1);
 }
@@ -393,9 +393,9 @@ TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
 TEST_F(e2e_test, plain_websocket_is_never_used) {
   std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", "ws://localhost:1", "--state-file",
                                 state_file("ws")};
-  child_process heard_plain(argv, ::testing::TempDir() + "heard-e2e-ws.log");
+  child_process heard_plain(argv, testing::scratch_dir() + "heard-e2e-ws.log");
   EXPECT_EQ(heard_plain.wait_exit(), 2);
-  EXPECT_NE(read_file(::testing::TempDir() + "heard-e2e-ws.log").find("wss://"), std::string::npos);
+  EXPECT_NE(read_file(testing::scratch_dir() + "heard-e2e-ws.log").find("wss://"), std::string::npos);
 }
 
 }  // namespace

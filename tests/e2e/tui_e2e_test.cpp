@@ -23,7 +23,7 @@ class tui_test : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(tmux_screen::available()) << "tmux is needed (Debian package tmux)";
-    server_ = testing::start_heard_server(HEARD_SERVER_BIN, "0", {}, ::testing::TempDir() + "heard-tui-server.log",
+    server_ = testing::start_heard_server(HEARD_SERVER_BIN, "0", {}, testing::scratch_dir() + "heard-tui-server.log",
                                           port_);
     ASSERT_TRUE(server_);
   }
@@ -38,9 +38,9 @@ class tui_test : public ::testing::Test {
   /// `heard ARGS` in an 80x24 terminal; after it exits the shell records its
   /// exit status and the terminal modes, to check it left the terminal clean.
   std::unique_ptr<tmux_screen> heard(const std::string& name, const std::string& args) {
-    const std::string state = ::testing::TempDir() + "heard-tui-" + name + ".state";
+    const std::string state = testing::scratch_dir() + "heard-tui-" + name + ".state";
     std::remove(state.c_str());
-    after_ = ::testing::TempDir() + "heard-tui-" + name + ".after";
+    after_ = testing::scratch_dir() + "heard-tui-" + name + ".after";
     std::remove(after_.c_str());
     const std::string command = std::string(HEARD_CLIENT_BIN) + " " + args + " --server wss://localhost:" + port_ +
                                 " --ca " + shell_quote(std::string(HEARD_TEST_CERT_DIR) + "/ca.crt") +
@@ -233,10 +233,11 @@ TEST_F(tui_test, sigterm_and_a_lost_server_give_the_terminal_back) {
   auto sam = heard("sam-t", "join " + code_on(*alex) + " --name Sam");
   EXPECT_SCREEN(sam, "Is now a good time");
   const std::string sam_after = after_;
-  // SIGTERM to heard itself (not the shell around it).
+  // SIGTERM to heard itself (not the shell around it), and only this test's:
+  // other tests run in parallel with clients of their own servers.
   std::string pattern = "^";
   pattern += HEARD_CLIENT_BIN;
-  pattern += " join";
+  pattern += " join .* --server wss://localhost:" + port_ + " ";
   const std::string pkill = "pkill -TERM -f " + shell_quote(pattern);
   ASSERT_EQ(std::system(pkill.c_str()), 0);
   expect_clean_exit(sam_after, 0);
@@ -247,7 +248,7 @@ TEST_F(tui_test, sigterm_and_a_lost_server_give_the_terminal_back) {
   server_->wait_exit();
   EXPECT_SCREEN(alex, "reconnecting");
   std::string port;
-  server_ = testing::start_heard_server(HEARD_SERVER_BIN, port_, {}, ::testing::TempDir() + "heard-tui-server2.log",
+  server_ = testing::start_heard_server(HEARD_SERVER_BIN, port_, {}, testing::scratch_dir() + "heard-tui-server2.log",
                                         port);
   ASSERT_TRUE(server_);
   expect_clean_exit(alex_after, 1);

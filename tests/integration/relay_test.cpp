@@ -36,6 +36,43 @@ TEST_F(relay_test, pairing_seats_both_partners_and_shows_their_names) {
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_READY));
 }
 
+// The turn event reaches the listener a moment before the state change that
+// gives them the floor. Words typed in that moment were once dropped by the
+// client when the state change arrived, and "done" then sent an empty turn.
+TEST_F(relay_test, words_typed_the_moment_the_speaker_finishes_count_for_the_paraphrase) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  sam.when([](auto& m) { return is_turn(m, v1::TURN_KIND_STATEMENT, "I need more time with you."); },
+           [](client::session_client& c) { c.set_draft("You need more time with me."); });
+  alex->end_turn("I need more time with you.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  EXPECT_EQ(sam.my_draft(), "You need more time with me.");
+  sam->end_turn(sam.my_draft());
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_PARAPHRASE, "You need more time with me."); }));
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
+}
+
+// Text typed when the floor is not ours is refused and does not stay behind
+// to slip into our next turn.
+TEST_F(relay_test, refused_words_do_not_slip_into_the_next_turn) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  sam->set_draft("But I was going to say");
+  auto refused = sam.wait_error();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code(), v1::ERROR_NOT_YOUR_TURN);
+  EXPECT_EQ(sam.my_draft(), "");
+  alex->end_turn("I need more time with you.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  EXPECT_EQ(sam.my_draft(), "");
+}
+
 TEST_F(relay_test, two_rounds_with_a_retry_and_more_then_the_check_in) {
   serve();
   auto& alex = client("Alex");

@@ -1,5 +1,9 @@
 #include "test_client.hpp"
 
+#include <boost/asio/post.hpp>
+
+#include <future>
+
 namespace heard::testing {
 
 std::string test_cert_dir() { return HEARD_TEST_CERT_DIR; }
@@ -16,9 +20,18 @@ test_client::test_client(std::uint16_t port, const std::string& ca_file, const s
   options.reconnect_max = std::chrono::milliseconds(100);
   if (adjust) adjust(options);
   client_ = std::make_shared<client::session_client>(ioc_, options, [this](const client::client_event& e) {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (const auto* m = std::get_if<v1::ServerMessage>(&e)) {
       messages_.push_back(*m);
+      for (auto it = reactions_.begin(); it != reactions_.end(); ++it) {
+        if (!it->first(*m)) continue;
+        auto action = std::move(it->second);
+        reactions_.erase(it);
+        lock.unlock();
+        action(*client_);
+        lock.lock();
+        break;
+      }
       if (m->has_welcome()) {
         invite_code_ = m->welcome().invite_code();
         seat_ = m->welcome().your_seat();
@@ -45,6 +58,17 @@ test_client::~test_client() {
   work_.reset();
   ioc_.stop();
   thread_.join();
+}
+
+void test_client::when(predicate match, std::function<void(client::session_client&)> action) {
+  std::lock_guard lock(mutex_);
+  reactions_.emplace_back(std::move(match), std::move(action));
+}
+
+std::string test_client::my_draft() {
+  std::promise<std::string> draft;
+  boost::asio::post(ioc_, [&] { draft.set_value(client_->view().my_draft); });
+  return draft.get_future().get();
 }
 
 std::optional<v1::ServerMessage> test_client::wait_for(const predicate& match, std::chrono::milliseconds deadline) {

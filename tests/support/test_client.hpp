@@ -50,6 +50,13 @@ class test_client {
   /// Waits for the connection to end; returns its reason.
   std::optional<std::string> wait_closed(std::chrono::milliseconds deadline = event_deadline);
 
+  /// Runs `action` once, on the client's own thread, as soon as a message
+  /// matching `match` arrives - before the client handles the next one. This
+  /// is a person reacting the moment something appears on screen.
+  void when(predicate match, std::function<void(client::session_client&)> action);
+  /// The client's own draft for the current floor, read on its thread.
+  std::string my_draft();
+
   std::vector<v1::ServerMessage> history();
   /// How often the connection dropped and the client began reconnecting.
   int drops();
@@ -69,6 +76,7 @@ class test_client {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<v1::ServerMessage> messages_;
+  std::vector<std::pair<predicate, std::function<void(client::session_client&)>>> reactions_;
   std::size_t cursor_ = 0;
   std::optional<std::string> closed_;
   std::string saved_words_;
