@@ -103,6 +103,10 @@ class tls_client_transport : public client_transport, public std::enable_shared_
 
   void on_connect(beast::error_code ec, tcp::endpoint) {
     if (ec) return finish("cannot connect to " + server_.host + ":" + server_.port + ": " + ec.message());
+    // Small messages, sent as they are typed: Nagle's algorithm would hold
+    // each one back until the previous is acknowledged (up to 40 ms).
+    beast::error_code ignored;
+    beast::get_lowest_layer(*ws_).socket().set_option(tcp::no_delay(true), ignored);
     auto& tls = ws_->next_layer();
     // SNI carries names only, never an IP literal (RFC 6066, section 3).
     if (!is_ip_literal(server_.host) && !SSL_set_tlsext_host_name(tls.native_handle(), server_.host.c_str())) {

@@ -23,7 +23,11 @@ void client_connection::send(const v1::ServerMessage& message) {
 }
 
 void client_connection::refuse_and_close(v1::ErrorCode code, std::string message, const char* reason) {
-  send(make_error(code, std::move(message)));
+  refuse_and_close(make_error(code, std::move(message)), reason);
+}
+
+void client_connection::refuse_and_close(const v1::ServerMessage& refusal, const char* reason) {
+  send(refusal);
   if (link_) link_->close(close_code::policy_violation, reason);
   closing_ = true;
 }
@@ -123,9 +127,7 @@ void client_connection::on_hello(const v1::Hello& hello) {
   auto claimed = code ? registry_.claim(*code, now) : session_registry::claimed{};
   if (!claimed.session) {
     ++stats_.invalid_codes;
-    return refuse_and_close(v1::ERROR_INVALID_CODE,
-                            "That code does not open a session. Check it with your partner, or ask for a new one.",
-                            "invalid code");
+    return refuse_and_close(invalid_code_refusal(), invalid_code_close_reason);
   }
   session_ = std::move(claimed.session);
   session_->join(claimed.seat, link_, hello.display_name(), "");

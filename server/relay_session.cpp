@@ -116,6 +116,11 @@ std::optional<v1::Seat> relay_session::seat_of(const std::shared_ptr<link>& l) c
 
 // --- Joining and resuming ------------------------------------------------------
 
+v1::ServerMessage invalid_code_refusal() {
+  return make_error(v1::ERROR_INVALID_CODE,
+                    "That code does not open a session. Check it with your partner, or ask for a new one.");
+}
+
 void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::string name, std::string invite_code,
                          std::string invite_code_b) {
   net::post(strand_, [self = shared_from_this(), seat, joiner = std::move(joiner), name = std::move(name),
@@ -125,10 +130,8 @@ void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::strin
     if (!result.ok() || self->finished_) {
       // The registry hands each seat out once, so this is a race with the
       // session ending; the joiner gets the same answer as a wrong code.
-      self->send_direct(joiner, make_error(v1::ERROR_INVALID_CODE, "That code does not open a session. Check it "
-                                                                   "with your partner, or ask for a new one."),
-                        seat);
-      joiner->close(close_code::policy_violation, "invalid code");
+      self->send_direct(joiner, invalid_code_refusal(), seat);
+      joiner->close(close_code::policy_violation, invalid_code_close_reason);
       return;
     }
     auto& m = self->member(seat);

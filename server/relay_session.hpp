@@ -19,6 +19,11 @@
 
 namespace heard::server {
 
+/// The one answer to joining with a wrong, expired, used or full code: the
+/// same bytes whatever the reason, so a guesser learns nothing from it.
+v1::ServerMessage invalid_code_refusal();
+inline constexpr const char* invalid_code_close_reason = "invalid code";
+
 /// One private session: the pair's exercise, the links of its members, and
 /// for each member the events not yet acknowledged, so a member who drops
 /// gets everything they missed when they resume.

@@ -486,6 +486,10 @@ void transport_impl::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   backoff_ = std::chrono::milliseconds(0);
   ++stats_.connections_accepted;
+  // Drafts, acks and close frames are small and go out back to back: with
+  // Nagle's algorithm each would wait for the peer's delayed ACK (40 ms).
+  beast::error_code nodelay_ec;
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
   beast::error_code peer_ec;
   const auto peer = socket.remote_endpoint(peer_ec);
   std::string remote = peer_ec ? std::string("unknown") : peer.address().to_string();

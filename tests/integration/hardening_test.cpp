@@ -9,6 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <thread>
+
 #include "child_process.hpp"
 #include "fault_proxy.hpp"
 #include "codec.hpp"
@@ -220,6 +225,99 @@ TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_an
   auto m = other.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
+  expect_pair_unharmed();
+}
+
+// Wrong, malformed, used (the session is full), expired and near-miss codes
+// (a live code's handle with wrong digits) all get the same bytes and the
+// same close; the time from Hello to the answer is printed per kind, the
+// kinds interleaved so that load on the machine falls on all of them alike.
+TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_in_about_the_same_time) {
+  constexpr int samples = 20;
+  struct answer {
+    std::string bytes;
+    std::string close;
+    double micros = 0;
+  };
+  std::map<std::string, std::vector<answer>> by_kind;
+  auto attempt = [&](const std::string& kind, const std::string& code) {
+    raw_client guess(port_, "/v1/sessions/" + code, "127.0.0.2");
+    ASSERT_TRUE(guess.wait_open());
+    const auto sent = std::chrono::steady_clock::now();
+    guess.send(testing::hello_bytes(1));
+    auto m = guess.wait_message(0);
+    const auto answered = std::chrono::steady_clock::now();
+    ASSERT_TRUE(m && m->has_error()) << kind;
+    auto closed = guess.wait_closed();
+    ASSERT_TRUE(closed) << kind;
+    by_kind[kind].push_back(
+        {m->error().SerializeAsString(), *closed, std::chrono::duration<double, std::micro>(answered - sent).count()});
+  };
+  auto new_code = [&](raw_client& creator) {
+    EXPECT_TRUE(creator.wait_open());
+    creator.send(testing::hello_bytes(1));
+    auto welcome = creator.wait_message(0);
+    EXPECT_TRUE(welcome && welcome->has_welcome());
+    return welcome ? *normalize_invite_code(welcome->welcome().invite_code()) : std::string();
+  };
+  constexpr std::string_view digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  auto other_digit = [&](char c, std::size_t shift) { return digits[(digits.find(c) + 1 + shift) % digits.size()]; };
+
+  // Expired codes stay in the registry until swept; the sweep is held off so
+  // each attempt meets a present-but-expired code, the path most likely to
+  // differ. Every other kind is tried against the same server.
+  serve([](auto& c) {
+    c.invite_ttl = std::chrono::seconds(2);
+    c.invite_sweep_interval = std::chrono::hours(1);
+    c.max_joins_per_ip_per_minute = 100'000;
+    c.max_wrong_attempts_per_code = 100'000;
+  });
+  healthy_pair();
+  std::vector<std::unique_ptr<raw_client>> lonely;
+  std::vector<std::string> expiring;
+  for (int i = 0; i < samples; ++i) {
+    lonely.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new"));
+    expiring.push_back(new_code(*lonely.back()));
+  }
+  const auto expired_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  // Used: the code the healthy pair joined with. Near miss: a live code's
+  // handle (first four digits) with the rest wrong.
+  const std::string used = *normalize_invite_code(alex_->invite_code());
+  std::this_thread::sleep_until(expired_at);  // the TTL has to pass: measured time, not synchronisation
+  raw_client live_creator(port_, "/v1/sessions/new");
+  const std::string live = new_code(live_creator);
+  for (int i = 0; i < samples; ++i) {
+    std::string wrong = "ZZZZ" + used.substr(4);
+    wrong[6] = other_digit(wrong[6], static_cast<std::size_t>(i));
+    std::string near_miss = live;
+    near_miss.back() = other_digit(live.back(), static_cast<std::size_t>(i));
+    attempt("wrong", wrong);
+    attempt("malformed", "not-a-code-" + std::to_string(i));
+    attempt("used", used);
+    attempt("expired", expiring[static_cast<std::size_t>(i)]);
+    attempt("near miss", near_miss);
+  }
+
+  const answer& reference = by_kind["wrong"].front();
+  v1::Error error;
+  ASSERT_TRUE(error.ParseFromString(reference.bytes));
+  EXPECT_EQ(error.code(), v1::ERROR_INVALID_CODE);
+  std::string figures;
+  for (auto& [kind, answers] : by_kind) {
+    ASSERT_EQ(answers.size(), static_cast<std::size_t>(samples)) << kind;
+    std::vector<double> times;
+    for (const auto& a : answers) {
+      EXPECT_EQ(a.bytes, reference.bytes) << kind << ": the answer differs";
+      EXPECT_EQ(a.close, reference.close) << kind << ": the close differs";
+      times.push_back(a.micros);
+    }
+    std::sort(times.begin(), times.end());
+    char line[128];
+    std::snprintf(line, sizeof line, " %s %.0f/%.0f", kind.c_str(), times[times.size() / 2],
+                  times[times.size() * 9 / 10]);
+    figures += line;
+  }
+  std::printf("[ figures  ] Hello to refusal, median/p90 us, %d each:%s\n", samples, figures.c_str());
   expect_pair_unharmed();
 }
 
