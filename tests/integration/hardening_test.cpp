@@ -197,6 +197,56 @@ TEST_F(hardening_test, one_address_cannot_take_every_connection) {
   expect_pair_unharmed();
 }
 
+TEST_F(hardening_test, connections_beyond_the_total_are_refused_at_accept) {
+  serve([](auto& c) { c.max_connections = 4; });
+  healthy_pair();  // two of the four
+  std::vector<std::unique_ptr<raw_client>> crowd;
+  int refused = 0;
+  for (int i = 0; i < 4; ++i) {
+    crowd.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new", "127.0.0.2"));
+    if (!crowd.back()->wait_open()) ++refused;
+  }
+  EXPECT_EQ(refused, 2) << "four connections in all, no more";
+  EXPECT_EQ(server_->stats().connections_refused_capacity.load(), 2u) << server_->stats().describe();
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, sessions_beyond_the_total_get_server_busy_then_1008) {
+  serve([](auto& c) { c.max_sessions = 2; });
+  healthy_pair();  // one of the two
+  raw_client second(port_, "/v1/sessions/new");
+  ASSERT_TRUE(second.wait_open());
+  second.send(testing::hello_bytes(1));
+  auto welcome = second.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  raw_client third(port_, "/v1/sessions/new");
+  ASSERT_TRUE(third.wait_open());
+  third.send(testing::hello_bytes(1));
+  auto refusal = third.wait_message(0);
+  ASSERT_TRUE(refusal && refusal->has_error());
+  EXPECT_EQ(refusal->error().code(), v1::ERROR_SERVER_BUSY);
+  auto closed = third.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1008"), std::string::npos) << *closed;
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_ping_flood_is_closed_with_1008) {
+  serve([](auto& c) { c.max_pings_per_minute = 5; });
+  healthy_pair();
+  // A broken client: Beast pings at half its idle timeout, here every 100 ms
+  // (and gives up itself if a pong takes longer, so not much faster).
+  raw_client pinger(port_, "/v1/sessions/new", "127.0.0.2",
+                    [](client::tls_options& tls) { tls.idle_timeout = std::chrono::milliseconds(200); });
+  ASSERT_TRUE(pinger.wait_open());
+  pinger.send(testing::hello_bytes(1));
+  auto closed = pinger.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1008"), std::string::npos) << *closed;
+  EXPECT_EQ(server_->stats().ping_floods.load(), 1u) << server_->stats().describe();
+  expect_pair_unharmed();
+}
+
 TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_answers) {
   serve([](auto& c) { c.max_joins_per_ip_per_minute = 5; });
   healthy_pair();

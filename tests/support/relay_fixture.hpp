@@ -126,11 +126,13 @@ class relay_test : public ::testing::Test {
 /// records what comes back, for protocol abuse and races.
 class raw_client {
  public:
-  raw_client(std::uint16_t port, const std::string& target, const std::string& local_address = {})
+  raw_client(std::uint16_t port, const std::string& target, const std::string& local_address = {},
+             const std::function<void(client::tls_options&)>& adjust = {})
       : work_(boost::asio::make_work_guard(ioc_)) {
     client::tls_options tls;
     tls.ca_file = test_cert_dir() + "/ca.crt";
     tls.local_address = local_address;
+    if (adjust) adjust(tls);
     transport_ = client::client_transport::create(ioc_, tls);
     client::client_transport::handlers h;
     h.on_open = [this] { notify([&] { open_ = true; }); };
