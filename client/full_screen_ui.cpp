@@ -170,8 +170,11 @@ void full_screen_ui::insert_text(const std::string& text) {
     return;
   }
   std::string now = current_text();
-  if (!now.empty() && now.back() != ' ' && now.back() != '\n' && text.size() > 1) now += ' ';
-  set_current_text(now + text);
+  const std::size_t at = ui_.cursor.offset(now);
+  // A word or the scaffold goes in as its own word.
+  const bool needs_space = at > 0 && now[at - 1] != ' ' && now[at - 1] != '\n' && text.size() > 1;
+  ui_.cursor.insert(now, needs_space ? " " + text : text);
+  set_current_text(std::move(now));
 }
 
 void full_screen_ui::on_key(unsigned key, bool function_key) {
@@ -259,11 +262,13 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
       if (s.mode() == v1::MODE_SPOKEN) return client_.judge(v1::VERDICT_NOT_QUITE);
       ui_.typing_missed = true;
       ui_.input.clear();
+      ui_.cursor = {};
       return;
     }
   }
   if (ui_.typing_missed && !function_key && key == 27) {
     ui_.typing_missed = false;
+    ui_.cursor = {};
     return;
   }
   if (!function_key && key == ctrl('D')) {
@@ -271,6 +276,7 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
       ui_.typing_missed = false;
       client_.judge(v1::VERDICT_NOT_QUITE, ui_.input);
       ui_.input.clear();
+      ui_.cursor = {};
       return;
     }
     if (s.floor_holder() == view.my_seat && s.phase() != v1::PHASE_CONFIRMING) {
@@ -289,7 +295,9 @@ void full_screen_ui::on_text_key(unsigned key) {
   const unsigned code = function_key ? key - 0x110000u : key;
   const bool backspace = (function_key && code == KEY_BACKSPACE) || (!function_key && (code == 127 || code == 8));
   const bool enter = (function_key && code == KEY_ENTER) || (!function_key && (code == '\n' || code == '\r'));
-  if (function_key && !backspace && !enter) return;
+  const bool moves = function_key && (code == KEY_LEFT || code == KEY_RIGHT || code == KEY_HOME || code == KEY_END);
+  const bool erase_forward = function_key && code == KEY_DC;
+  if (function_key && !backspace && !enter && !moves && !erase_forward) return;
   if (!function_key && !enter && !backspace && (code < 0x20 || code == 0x7F)) return;  // other control keys
 
   std::string why;
@@ -298,12 +306,20 @@ void full_screen_ui::on_text_key(unsigned key) {
     return;
   }
   std::string text = current_text();
+  auto& cursor = ui_.cursor;
+  if (moves) {
+    if (code == KEY_LEFT) cursor.left(text);
+    if (code == KEY_RIGHT) cursor.right(text);
+    if (code == KEY_HOME) cursor.home(text);
+    if (code == KEY_END) cursor.end(text);
+    return;
+  }
   if (backspace) {
-    tui::erase_last_code_point(text);
-  } else if (enter) {
-    text += '\n';
+    cursor.backspace(text);
+  } else if (erase_forward) {
+    cursor.erase_forward(text);
   } else {
-    text += utf8_of(code);
+    cursor.insert(text, enter ? std::string("\n") : utf8_of(code));
   }
   set_current_text(std::move(text));
 }
@@ -315,17 +331,20 @@ bool full_screen_ui::on_counselor_key(unsigned key, bool function_key) {
   if (ui_.typing_note) {
     if (!function_key && key == 27) {
       ui_.typing_note = false;
+      ui_.cursor = {};
       return true;
     }
     if (!enter) return false;  // text for the note
     ui_.typing_note = false;
     c.mutable_note()->set_text(ui_.input);
     ui_.input.clear();
+    ui_.cursor = {};
   } else if (function_key && key == static_cast<unsigned>(KEY_F(5))) {
     c.mutable_start();
   } else if (!function_key && key == 'n') {
     ui_.typing_note = true;
     ui_.input.clear();
+    ui_.cursor = {};
     return true;
   } else if (!function_key && key == 'h') {
     s.held() ? (void)c.mutable_release() : (void)c.mutable_hold();
@@ -432,6 +451,7 @@ void full_screen_ui::on_event(const client_event& event) {
         if (key != floor_key_) {
           floor_key_ = key;
           ui_.partner_draft.clear();
+          ui_.cursor = {};  // a new floor: typing starts at the end again
         }
         if (view.snapshot.phase() == v1::PHASE_ENDED) ended_ = true;
         break;

@@ -88,72 +88,148 @@ std::size_t display_width(std::string_view utf8) {
   return width;
 }
 
-std::vector<std::string> wrap(std::string_view text, std::size_t width) {
-  std::vector<std::string> lines;
+std::vector<line_range> wrap_ranges(std::string_view text, std::size_t width) {
+  std::vector<line_range> lines;
   if (width == 0) return lines;
+  auto trimmed = [&](std::size_t b, std::size_t e) {
+    while (e > b && text[e - 1] == ' ') --e;
+    return line_range{b, e};
+  };
   std::size_t start = 0;
   while (true) {
     const auto nl = text.find('\n', start);
-    std::string_view paragraph = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    std::string line;
-    std::size_t line_width = 0;
-    std::size_t i = 0;
-    while (i < paragraph.size()) {
+    const std::size_t paragraph_end = nl == std::string_view::npos ? text.size() : nl;
+    std::size_t line_begin = start, line_end = start, line_width = 0;
+    std::size_t i = start;
+    while (i < paragraph_end) {
       // One word (or a run of spaces) at a time.
-      const bool space = paragraph[i] == ' ';
+      const bool space = text[i] == ' ';
       std::size_t j = i;
-      while (j < paragraph.size() && (paragraph[j] == ' ') == space) ++j;
-      std::string_view piece = paragraph.substr(i, j - i);
-      i = j;
-      const std::size_t w = display_width(piece);
+      while (j < paragraph_end && (text[j] == ' ') == space) ++j;
+      const std::size_t w = display_width(text.substr(i, j - i));
       if (space) {
         if (line_width + w <= width) {
-          line += piece;
+          line_end = j;
           line_width += w;
         } else {
-          lines.push_back(line);
-          line.clear();
+          // The spaces at a break are not shown.
+          lines.push_back({line_begin, line_end});
+          line_begin = line_end = j;
           line_width = 0;
         }
+        i = j;
         continue;
       }
       if (line_width + w > width && line_width > 0) {
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        lines.push_back(line);
-        line.clear();
+        lines.push_back(trimmed(line_begin, line_end));
+        line_begin = line_end = i;
         line_width = 0;
       }
-      while (display_width(piece) > width) {
+      while (display_width(text.substr(i, j - i)) > width) {
         // A word longer than a line is split.
-        const std::string head = fit(piece, width - line_width);
-        if (head.empty()) {
-          lines.push_back(line);
-          line.clear();
+        std::size_t head = fit(text.substr(i, j - i), width - line_width).size();
+        if (head == 0 && line_width > 0) {
+          lines.push_back({line_begin, line_end});
+          line_begin = line_end = i;
           line_width = 0;
           continue;
         }
-        lines.push_back(line + head);
-        line.clear();
+        if (head == 0) {
+          // Not even one character fits (a wide one in one column): take it anyway.
+          std::size_t k = i;
+          next_code_point(text, k);
+          head = k - i;
+        }
+        lines.push_back({line_begin, i + head});
+        i += head;
+        line_begin = line_end = i;
         line_width = 0;
-        piece.remove_prefix(head.size());
       }
-      line += piece;
-      line_width += display_width(piece);
+      line_end = j;
+      line_width += display_width(text.substr(i, j - i));
+      i = j;
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    lines.push_back(line);
+    lines.push_back(trimmed(line_begin, line_end));
     if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
   return lines;
 }
 
-void erase_last_code_point(std::string& text) {
-  while (!text.empty()) {
-    const auto c = static_cast<unsigned char>(text.back());
-    text.pop_back();
-    if ((c & 0xC0) != 0x80) break;  // stop after the lead byte
+std::vector<std::string> wrap(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines;
+  for (const auto& r : wrap_ranges(text, width)) lines.emplace_back(text.substr(r.begin, r.end - r.begin));
+  return lines;
+}
+
+cursor_place place_cursor(std::string_view text, std::size_t width, std::size_t offset) {
+  const auto lines = wrap_ranges(text, width);
+  cursor_place out;
+  if (lines.empty()) return out;
+  offset = std::min(offset, text.size());
+  // The last line starting at or before the cursor; at a soft break that is
+  // the start of the next line.
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (lines[k].begin <= offset) out.line = k;
   }
+  // Spaces just typed at the end of a line are not drawn, but the cursor
+  // goes after them, so the next word does not seem to jump.
+  out.col = std::min(width, display_width(text.substr(lines[out.line].begin, offset - lines[out.line].begin)));
+  return out;
+}
+
+namespace {
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+std::size_t previous_boundary(std::string_view text, std::size_t at) {
+  if (at == 0) return 0;
+  --at;
+  while (at > 0 && continuation_byte(text[at])) --at;
+  return at;
+}
+
+std::size_t next_boundary(std::string_view text, std::size_t at) {
+  if (at >= text.size()) return text.size();
+  ++at;
+  while (at < text.size() && continuation_byte(text[at])) ++at;
+  return at;
+}
+
+}  // namespace
+
+std::size_t text_cursor::offset(std::string_view text) const {
+  return text.size() - std::min(from_end, text.size());
+}
+
+void text_cursor::insert(std::string& text, std::string_view s) const { text.insert(offset(text), s); }
+
+void text_cursor::backspace(std::string& text) const {
+  const std::size_t at = offset(text);
+  const std::size_t from = previous_boundary(text, at);
+  text.erase(from, at - from);
+}
+
+void text_cursor::erase_forward(std::string& text) {
+  const std::size_t at = offset(text);
+  const std::size_t to = next_boundary(text, at);
+  text.erase(at, to - at);
+  from_end = text.size() - at;
+}
+
+void text_cursor::left(std::string_view text) { from_end = text.size() - previous_boundary(text, offset(text)); }
+
+void text_cursor::right(std::string_view text) { from_end = text.size() - next_boundary(text, offset(text)); }
+
+void text_cursor::home(std::string_view text) {
+  const std::size_t at = offset(text);
+  const auto nl = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+  from_end = text.size() - (nl == std::string_view::npos ? 0 : nl + 1);
+}
+
+void text_cursor::end(std::string_view text) {
+  const auto nl = text.find('\n', offset(text));
+  from_end = nl == std::string_view::npos ? 0 : text.size() - nl;
 }
 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& feelings() {
@@ -440,6 +516,8 @@ std::vector<row> panel_rows(const ui_state& ui, std::size_t width) {
       out.push_back({"Keys:", style::bold});
       for (const char* line : {"Ctrl-D        done: end my turn, or send my paraphrase",
                                 "Enter         a new line in my text",
+                                "Left / Right  move in my text; Home / End: its line",
+                                "Backspace/Del delete before / at the cursor",
                                 "1 / 2 / 3     accurate / accurate, there is more / not quite",
                                 "Ctrl-T        time-out, and resume it",
                                 "Ctrl-E        end the session (asks first)",
@@ -523,14 +601,15 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   } else {
     input_lines = wrap(why, width - 2);
   }
-  // Show the end of what is being written.
-  const std::size_t first = input_lines.size() > input_rows ? input_lines.size() - input_rows : 0;
+  // Show the end of what is being written, or wherever the cursor has moved.
+  const cursor_place cursor = active ? place_cursor(text, width - 2, ui.cursor.offset(text)) : cursor_place{};
+  std::size_t first = input_lines.size() > input_rows ? input_lines.size() - input_rows : 0;
+  first = std::min(first, cursor.line);
   for (std::size_t k = 0; k < input_rows; ++k) {
     const std::size_t idx = first + k;
     const std::string line = idx < input_lines.size() ? input_lines[idx] : "";
     bottom.push_back({(active ? "> " : "  ") + line, active ? style::normal : style::dim});
   }
-  const std::size_t cursor_line = input_lines.size() - 1 - first;  // within the input rows
   bottom.push_back({fit(ui.notice.empty() ? footer_keys(view, ui) : ui.notice + "   " + footer_keys(view, ui), width),
                     style::dim});
 
@@ -566,8 +645,8 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   for (auto& r : visible) f.rows.push_back({fit(r.text, width), r.look});
   for (auto& r : bottom) f.rows.push_back({fit(r.text, width), r.look});
   if (active) {
-    f.cursor_row = static_cast<int>(header_rows + middle + 1 + cursor_line);
-    f.cursor_col = static_cast<int>(std::min(width - 1, 2 + display_width(input_lines.back())));
+    f.cursor_row = static_cast<int>(header_rows + middle + 1 + (cursor.line - first));
+    f.cursor_col = static_cast<int>(std::min(width - 1, 2 + cursor.col));
   }
   return f;
 }

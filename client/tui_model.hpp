@@ -34,8 +34,39 @@ std::size_t display_width(std::string_view utf8);
 /// longer than a line, keeps the person's own line breaks.
 std::vector<std::string> wrap(std::string_view text, std::size_t width);
 
-/// Removes the last code point (for Backspace).
-void erase_last_code_point(std::string& text);
+/// A line of wrapped text as bytes [begin, end) of the text; the spaces at
+/// a soft break belong to no line.
+struct line_range {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+/// wrap(), as ranges, so a position in the text can be found on screen.
+std::vector<line_range> wrap_ranges(std::string_view text, std::size_t width);
+
+/// Where byte `offset` of `text` shows when wrapped to `width`.
+struct cursor_place {
+  std::size_t line = 0;
+  std::size_t col = 0;
+};
+cursor_place place_cursor(std::string_view text, std::size_t width, std::size_t offset);
+
+/// The editing cursor in the text being written, kept as bytes from the end
+/// of the text: 0 (typing at the end, the usual case) stays right when the
+/// text is replaced under it, e.g. cleared for a new turn or restored after
+/// a reconnect. Moves by whole code points; Home and End by the person's own
+/// lines.
+struct text_cursor {
+  std::size_t from_end = 0;
+
+  std::size_t offset(std::string_view text) const;
+  void insert(std::string& text, std::string_view s) const;
+  void backspace(std::string& text) const;
+  void erase_forward(std::string& text);
+  void left(std::string_view text);
+  void right(std::string_view text);
+  void home(std::string_view text);
+  void end(std::string_view text);
+};
 
 struct transcript_entry {
   enum class kind { statement, paraphrase, verdict, note };
@@ -61,6 +92,7 @@ inline constexpr std::string_view listener_reminder =
 /// Everything the full-screen client shows that is not the session itself.
 struct ui_state {
   std::string input;            // what I am writing now (my turn, missed words)
+  text_cursor cursor;           // where typing goes in whatever is being written
   bool typing_missed = false;   // the speaker chose "not quite" and says what was missed
   bool typing_note = false;     // the counselor writes a note for both partners
   std::uint64_t timer_elapsed_ms = 0;  // since the snapshot's timer reading arrived

@@ -122,7 +122,9 @@ TEST_F(tui_test, two_people_go_through_every_phase_on_one_screen_each) {
   sam->press("F4");
   EXPECT_SCREEN(sam, "No rebuttal, no advice");
   sam->press("Escape");
-  sam->type("You feel far away.");
+  sam->type("You feel far.");
+  sam->press("Left");  // back before the full stop, to add a word
+  sam->type(" away");
   EXPECT_SCREEN(alex, "You feel far away.");
   sam->press("C-d");
 

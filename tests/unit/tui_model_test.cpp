@@ -53,12 +53,88 @@ TEST(tui_wrap, counts_wide_characters_as_two_columns) {
   }
 }
 
-TEST(tui_wrap, backspace_removes_a_whole_code_point) {
-  std::string text = "ok\xE6\x84\x9B";
-  erase_last_code_point(text);
-  EXPECT_EQ(text, "ok");
-  erase_last_code_point(text);
-  EXPECT_EQ(text, "o");
+TEST(tui_wrap, ranges_cover_every_character_once_in_order_within_the_width) {
+  for (std::string text : {"one two three four", "first\nsecond\n\nthird", "abcdefghij klm", "  lead  and  trail  ",
+                           "\xE6\x84\x9B\xE6\x84\x9B \xE6\x84\x9B caf\xC3\xA9"}) {
+    for (std::size_t width : {1u, 3u, 4u, 9u, 40u}) {
+      std::size_t next = 0;  // every byte before this is on a line, a line break, or a space at a break
+      for (const auto& r : wrap_ranges(text, width)) {
+        ASSERT_LE(next, r.begin) << text << " at " << width;
+        for (std::size_t k = next; k < r.begin; ++k) {
+          EXPECT_TRUE(text[k] == ' ' || text[k] == '\n') << "byte " << k << " of \"" << text << "\" at " << width;
+        }
+        const std::string line = text.substr(r.begin, r.end - r.begin);
+        // One wide character on a line one column wide is shown anyway.
+        EXPECT_LE(display_width(line), std::max<std::size_t>(width, 2)) << line;
+        next = r.end;
+      }
+      for (std::size_t k = next; k < text.size(); ++k) EXPECT_EQ(text[k], ' ') << text << " at " << width;
+    }
+  }
+}
+
+TEST(tui_cursor, places_a_position_on_the_wrapped_lines) {
+  const std::string text = "one two three\nfour";  // at 9: "one two" / "three" / "four"
+  EXPECT_EQ(place_cursor(text, 9, 0).line, 0u);
+  EXPECT_EQ(place_cursor(text, 9, 4).col, 4u);         // before "two"
+  EXPECT_EQ(place_cursor(text, 9, 8).line, 1u);        // "three" starts a line
+  EXPECT_EQ(place_cursor(text, 9, 8).col, 0u);
+  EXPECT_EQ(place_cursor(text, 9, 13).col, 5u);        // the end of "three", before the line break
+  EXPECT_EQ(place_cursor(text, 9, 14).line, 2u);       // after the line break
+  EXPECT_EQ(place_cursor(text, 9, text.size()).col, 4u);
+  EXPECT_EQ(place_cursor("hello ", 20, 6).col, 6u) << "after a space just typed";
+  EXPECT_EQ(place_cursor("\xE6\x84\x9Bx", 20, 3).col, 2u) << "a wide character is two columns";
+}
+
+TEST(tui_cursor, edits_at_the_cursor_by_whole_code_points) {
+  std::string text = "I miss you";
+  text_cursor c;
+  c.left(text);
+  c.left(text);
+  c.left(text);  // before "you"
+  c.insert(text, "all of ");
+  EXPECT_EQ(text, "I miss all of you");
+  EXPECT_EQ(c.offset(text), 14u) << "the cursor stays after what was typed";
+  c.backspace(text);
+  EXPECT_EQ(text, "I miss all ofyou");
+  c.erase_forward(text);
+  EXPECT_EQ(text, "I miss all ofou");
+  c.end(text);
+  EXPECT_EQ(c.from_end, 0u);
+
+  std::string wide = "ok\xE6\x84\x9B!";
+  text_cursor w;
+  w.left(wide);
+  w.backspace(wide);
+  EXPECT_EQ(wide, "ok!") << "Backspace removes the whole character";
+  w.left(wide);
+  EXPECT_EQ(w.offset(wide), 1u);
+  w.erase_forward(wide);
+  EXPECT_EQ(wide, "o!");
+  w.left(wide);
+  w.left(wide);  // stays at the start
+  EXPECT_EQ(w.offset(wide), 0u);
+  w.backspace(wide);
+  EXPECT_EQ(wide, "o!");
+}
+
+TEST(tui_cursor, home_and_end_keep_to_the_persons_own_line) {
+  std::string text = "first line\nsecond";
+  text_cursor c;
+  c.home(text);
+  EXPECT_EQ(c.offset(text), 11u);
+  c.left(text);  // onto the line break: the end of the first line
+  c.home(text);
+  EXPECT_EQ(c.offset(text), 0u);
+  c.end(text);
+  EXPECT_EQ(c.offset(text), 10u);
+  // Counting from the end keeps the cursor where it was if the text is
+  // replaced by a longer one (a restored draft), and at the end when cleared.
+  text_cursor at_end;
+  std::string cleared;
+  EXPECT_EQ(at_end.offset(cleared), 0u);
+  text_cursor far{100};
+  EXPECT_EQ(far.offset(text), 0u);
 }
 
 TEST(tui_layout, fills_the_screen_exactly_at_80x24_and_other_sizes) {
@@ -106,6 +182,24 @@ TEST(tui_layout, the_input_is_active_only_for_the_floor_holder_and_says_why_othe
   auto spoken = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);
   spoken.snapshot.set_mode(v1::MODE_SPOKEN);
   EXPECT_FALSE(input_active(spoken, ui, &why));
+}
+
+TEST(tui_layout, the_cursor_shows_where_it_was_moved_even_in_a_long_text) {
+  auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);
+  std::string text;
+  for (int i = 1; i <= 12; ++i) text += "line " + std::to_string(i) + "\n";
+  text += "the end";
+  view.my_draft = text;
+  ui_state ui;
+  ui.cursor.from_end = text.size() - text.find("line 2");  // far above the last input rows
+  const auto f = layout(view, ui, 80, 24);
+  ASSERT_GE(f.cursor_row, 0);
+  EXPECT_EQ(f.rows[static_cast<std::size_t>(f.cursor_row)].text, "> line 2");
+  EXPECT_EQ(f.cursor_col, 2);
+  ui.cursor.from_end = 0;
+  const auto at_end = layout(view, ui, 80, 24);
+  EXPECT_EQ(at_end.rows[static_cast<std::size_t>(at_end.cursor_row)].text, "> the end");
+  EXPECT_EQ(at_end.cursor_col, 2 + 7);
 }
 
 TEST(tui_layout, my_text_shows_in_the_input_with_the_cursor_after_it) {
