@@ -18,8 +18,8 @@
 
 #include <algorithm>
 #include <array>
-#include <memory>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -111,17 +111,17 @@ struct lingering_close_op {
   }
 };
 
-// Found by argument-dependent lookup from Beast's TLS teardown, which calls
-// async_teardown on the layer below the TLS stream.
-template <class TeardownHandler>
-void async_teardown(beast::role_type, lingering_tcp_stream& stream, TeardownHandler&& handler) {
-  net::async_compose<TeardownHandler, void(beast::error_code)>(lingering_close_op{stream}, handler, stream);
-}
-
-// The plain-HTTP answers (426, 431, ...) end the same way.
 template <class Handler>
 void async_lingering_close(lingering_tcp_stream& stream, Handler&& handler) {
   net::async_compose<Handler, void(beast::error_code)>(lingering_close_op{stream}, handler, stream);
+}
+
+// Found by argument-dependent lookup from Beast's TLS teardown, which calls
+// async_teardown on the layer below the TLS stream. (The plain-HTTP answers,
+// 426, 431 and the like, call async_lingering_close themselves.)
+template <class TeardownHandler>
+void async_teardown(beast::role_type, lingering_tcp_stream& stream, TeardownHandler&& handler) {
+  async_lingering_close(stream, std::forward<TeardownHandler>(handler));
 }
 
 class ws_link;
