@@ -368,12 +368,24 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   raw_client raw(port_, "/v1/sessions/new");
   raw_session_with(raw, sam);
 
+  // The next error after message `from`, skipping the events between.
+  auto next_error = [&](std::size_t from) -> std::pair<std::size_t, std::optional<v1::ServerMessage>> {
+    for (std::size_t i = from;; ++i) {
+      auto m = raw.wait_message(i);
+      if (!m || m->has_error()) return {i, m};
+    }
+  };
   raw.send(std::string("\xFF\xFF\xFF\xFF garbage", 12));
-  std::optional<v1::ServerMessage> m;
-  for (std::size_t i = 1; (m = raw.wait_message(i)) && !m->has_error(); ++i) {
-  }
-  ASSERT_TRUE(m);
-  EXPECT_EQ(m->error().code(), v1::ERROR_MALFORMED);
+  auto [at, garbage] = next_error(1);
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->error().code(), v1::ERROR_MALFORMED);
+
+  // A well-formed envelope whose body this version does not know (field 99).
+  raw.send(std::string("\x98\x06\x01", 3));
+  auto unknown = next_error(at + 1).second;
+  ASSERT_TRUE(unknown) << "no answer to an unknown message";
+  EXPECT_EQ(unknown->error().code(), v1::ERROR_MALFORMED);
+  EXPECT_NE(unknown->error().message().find("newer"), std::string::npos) << unknown->error().message();
 
   sam->ready();
   ASSERT_TRUE(sam.wait_for([](auto& msg) { return msg.has_state_changed() && msg.state_changed().snapshot().b_ready(); }));
