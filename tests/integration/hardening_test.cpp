@@ -422,6 +422,20 @@ TEST_F(hardening_test, a_connection_that_never_says_hello_in_tls_is_closed_at_th
   expect_pair_unharmed();
 }
 
+TEST_F(hardening_test, an_upgrade_request_that_never_ends_is_closed_at_the_deadline) {
+  serve([](auto& c) { c.upgrade_timeout = 300ms; });
+  healthy_pair();
+  // TLS completes, then the request stops half-way (a slowloris).
+  child_process s_client({"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + std::to_string(port_),
+                          "-servername", "localhost", "-CAfile", ca_file()},
+                         testing::scratch_dir() + "heard-s_client-slow.log");
+  s_client.write_line("GET /v1/sessions/new HTTP/1.1\r\nHost: localhost\r");
+  const auto status = s_client.wait_exit(std::chrono::seconds(5));
+  EXPECT_TRUE(status.has_value()) << "the server should close a request that never ends";
+  EXPECT_GE(server_->stats().timeouts.load(), 1u) << server_->stats().describe();
+  expect_pair_unharmed();
+}
+
 TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go_on) {
   serve([](auto& c) {
     c.max_outbound_queue_bytes = 64 * 1024;
