@@ -10,6 +10,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 
@@ -86,10 +87,20 @@ class tls_client_transport : public client_transport, public std::enable_shared_
     auto& tcp_layer = beast::get_lowest_layer(*ws_);
     tcp_layer.expires_after(options_.connect_timeout);
     if (!options_.local_address.empty()) {
-      // Connecting to a range would reopen the socket and lose the binding.
-      const auto endpoint = results.begin()->endpoint();
+      // Connecting to a range would reopen the socket and lose the binding,
+      // so one endpoint is picked: the first of the local address's family
+      // (a stock /etc/hosts lists ::1 before 127.0.0.1 for localhost).
+      const auto local = net::ip::make_address(options_.local_address, ec);
+      if (ec) return finish("cannot bind to " + options_.local_address + ": " + ec.message());
+      const auto same_family = std::find_if(results.begin(), results.end(), [&](const auto& entry) {
+        return entry.endpoint().address().is_v6() == local.is_v6();
+      });
+      if (same_family == results.end()) {
+        return finish("cannot bind to " + options_.local_address + ": " + server_.host + " has no address of its family");
+      }
+      const auto endpoint = same_family->endpoint();
       tcp_layer.socket().open(endpoint.protocol(), ec);
-      if (!ec) tcp_layer.socket().bind(tcp::endpoint(net::ip::make_address(options_.local_address, ec), 0), ec);
+      if (!ec) tcp_layer.socket().bind(tcp::endpoint(local, 0), ec);
       if (ec) return finish("cannot bind to " + options_.local_address + ": " + ec.message());
       tcp_layer.async_connect(endpoint, beast::bind_front_handler(&tls_client_transport::on_connect_one,
                                                                   shared_from_this()));

@@ -328,6 +328,7 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_in_about_the_
   for (int i = 0; i < samples; ++i) {
     lonely.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new"));
     expiring.push_back(new_code(*lonely.back()));
+    ASSERT_FALSE(expiring.back().empty()) << "a lonely creator got no code";
   }
   const auto expired_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   // Used: the code the healthy pair joined with. Near miss: a live code's
@@ -336,18 +337,20 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_in_about_the_
   std::this_thread::sleep_until(expired_at);  // the TTL has to pass: measured time, not synchronisation
   raw_client live_creator(port_, "/v1/sessions/new");
   const std::string live = new_code(live_creator);
+  ASSERT_FALSE(live.empty()) << "the live creator got no code";
   for (int i = 0; i < samples; ++i) {
     std::string wrong = "ZZZZ" + used.substr(4);
     wrong[6] = other_digit(wrong[6], static_cast<std::size_t>(i));
     std::string near_miss = live;
     near_miss.back() = other_digit(live.back(), static_cast<std::size_t>(i));
-    attempt("wrong", wrong);
-    attempt("malformed", "not-a-code-" + std::to_string(i));
-    attempt("used", used);
-    attempt("expired", expiring[static_cast<std::size_t>(i)]);
-    attempt("near miss", near_miss);
+    ASSERT_NO_FATAL_FAILURE(attempt("wrong", wrong));
+    ASSERT_NO_FATAL_FAILURE(attempt("malformed", "not-a-code-" + std::to_string(i)));
+    ASSERT_NO_FATAL_FAILURE(attempt("used", used));
+    ASSERT_NO_FATAL_FAILURE(attempt("expired", expiring[static_cast<std::size_t>(i)]));
+    ASSERT_NO_FATAL_FAILURE(attempt("near miss", near_miss));
   }
 
+  ASSERT_EQ(by_kind["wrong"].size(), static_cast<std::size_t>(samples));
   const answer& reference = by_kind["wrong"].front();
   v1::Error error;
   ASSERT_TRUE(error.ParseFromString(reference.bytes));
