@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "process_limits.hpp"
+
 namespace heard::server {
 namespace net = boost::asio;
 
@@ -11,6 +13,9 @@ heard_server::heard_server(server_config config, std::ostream& log_out)
       ioc_(static_cast<int>(config_.effective_io_threads())),
       registry_(ioc_, config_, stats_, log_),
       transport_(ioc_, config_, stats_, log_, registry_),
+      listener_(ioc_, stats_, log_, [this](boost::asio::ip::tcp::socket socket) {
+        transport_.accept(std::move(socket));
+      }),
       control_(net::make_strand(ioc_)),
       sweep_timer_(control_),
       grace_timer_(control_) {}
@@ -22,10 +27,20 @@ std::uint16_t heard_server::start() {
     const auto restored = registry_.restore(config_.state_file, session_registry::clock::now());
     if (restored > 0) log_.write(log_level::info, "event=sessions_restored count=", restored);
   }
-  const auto port = transport_.start();
+  const auto files = raise_open_file_limit();
+  log_.write(log_level::info, "event=open_files limit=", files.now, " was=", files.before);
+  // Each connection holds one descriptor; a few more are the process's own.
+  constexpr std::uint64_t own_descriptors = 64;
+  if (files.now < config_.max_connections + own_descriptors) {
+    log_.write(log_level::warn, "event=open_files_low limit=", files.now, " max_connections=", config_.max_connections,
+               " note=\"past about ", files.now > own_descriptors ? files.now - own_descriptors : 0,
+               " connections, new ones wait until a descriptor frees up; raise the hard limit (LimitNOFILE)\"");
+  }
+  transport_.start();
+  const auto port = listener_.start(config_.listen_addresses, config_.port);
   net::post(control_, [this] { schedule_sweep(); });
-  log_.write(log_level::info, "event=listening address=", config_.listen_address, " port=", port,
-             " threads=", config_.effective_io_threads());
+  log_.write(log_level::info, "event=listening endpoints=\"", listener_.describe(),
+             "\" threads=", config_.effective_io_threads());
   return port;
 }
 
@@ -60,6 +75,7 @@ void heard_server::stop() {
     stopping_ = true;
     log_.write(log_level::info, "event=stopping");
     sweep_timer_.cancel();
+    listener_.stop();
     registry_.shut_down();
     // Clients reconnect by themselves; with a state file their sessions are
     // still here when they do.

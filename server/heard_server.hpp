@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "listener.hpp"
 #include "logger.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
@@ -26,9 +27,13 @@ class heard_server {
   explicit heard_server(server_config config, std::ostream& log_out);
   ~heard_server();
 
-  /// Binds and starts accepting. Throws if the certificate or the address is
+  /// Binds and starts accepting. Throws std::runtime_error (listen_error
+  /// for an address) saying what to do if the certificate or an address is
   /// unusable. Returns the bound port.
   std::uint16_t start();
+
+  /// Where it listens, e.g. "127.0.0.1:8443, [::1]:8443" (after start()).
+  std::string listening_on() const { return listener_.describe(); }
 
   /// Runs the I/O threads until the server has stopped; the calling thread is
   /// one of them.
@@ -56,6 +61,7 @@ class heard_server {
   boost::asio::io_context ioc_;
   session_registry registry_;
   tls_transport transport_;
+  listener listener_;
   // The sweep, the shutdown and their timers share one strand: with several
   // I/O threads a sweep completing while stop() runs would otherwise re-arm
   // its timer after the cancel and keep run() from returning.

@@ -12,8 +12,8 @@ int main(int argc, char* argv[]) {
 
   try {
     heard::server::heard_server server(*parsed.config, std::cerr);
-    const auto port = server.start();
-    std::cout << "heard-server listening on " << parsed.config->listen_address << ":" << port << std::endl;
+    server.start();
+    std::cout << "heard-server listening on " << server.listening_on() << std::endl;
 
     // A separate io_context for signals keeps the server's own one free to
     // run out of work once every link has closed.

@@ -42,7 +42,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
   desc.add_options()
     ("help,h", "show this help")
     ("version", "show the version")
-    ("listen", po::value(&c.listen_address)->default_value(c.listen_address), "address to listen on")
+    ("listen", po::value(&c.listen_addresses)->composing(), "an IP address to listen on (repeatable; default: 127.0.0.1 and ::1)")
     ("port", po::value(&c.port)->default_value(c.port), "TCP port (0: any free port)")
     ("cert", po::value(&c.cert_file)->default_value(c.cert_file), "server certificate chain (PEM)")
     ("key", po::value(&c.key_file)->default_value(c.key_file), "server private key (PEM)")

@@ -15,8 +15,10 @@ enum class log_level { error, warn, info, debug };
 /// startup (from the command line) and passed by const reference; tests build
 /// one directly and shrink the timeouts.
 struct server_config {
-  // Where to listen. Port 0 picks a free port (tests).
-  std::string listen_address = "127.0.0.1";
+  // Where to listen: IP addresses, all on one port. Empty means loopback,
+  // 127.0.0.1 and (where the host has IPv6) ::1, since a stock /etc/hosts
+  // resolves localhost to ::1 first. Port 0 picks a free port (tests).
+  std::vector<std::string> listen_addresses;
   std::uint16_t port = 8443;
 
   // TLS material (PEM). certs/make-dev-certs.sh makes these for development.

@@ -1,4 +1,4 @@
-// The server's only Beast/OpenSSL stream code: listener, TLS handshake,
+// The server's only Beast/OpenSSL stream code: TLS handshake,
 // capped HTTP upgrade, WebSocket read loop and a bounded one-writer queue.
 // Kept to this one file because each translation unit that instantiates
 // websocket::stream<ssl_stream<...>> costs over a minute to compile.
@@ -17,6 +17,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <deque>
 #include <memory>
@@ -63,10 +64,6 @@ void configure_tls(ssl::context& ctx, const server_config& config) {
   }
 }
 
-bool is_resource_exhaustion(const beast::error_code& ec) {
-  return ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
-         ec.value() == ENFILE;
-}
 
 // The TCP layer under TLS. It differs from beast::tcp_stream in one thing:
 // how it ends. Closing a socket with unread input makes the kernel send a
@@ -136,12 +133,9 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
         stats_(stats),
         log_(log),
         app_(acceptor),
-        ssl_ctx_(ssl::context::tls_server),
-        acceptor_(net::make_strand(ioc)),
-        backoff_timer_(acceptor_.get_executor()) {}
+        ssl_ctx_(ssl::context::tls_server) {}
 
-  void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  void accept(tcp::socket socket);
   void stop(const std::string& reason);
 
   /// Registers a new link; false (and nothing registered) when its address
@@ -155,10 +149,7 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
   logger& log_;
   link_acceptor& app_;
   ssl::context ssl_ctx_;
-  tcp::acceptor acceptor_;
-  net::steady_timer backoff_timer_;
-  std::chrono::milliseconds backoff_{0};
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
 
   std::mutex links_mutex_;
   std::unordered_map<const ws_link*, std::weak_ptr<ws_link>> links_;
@@ -462,30 +453,13 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
 }  // namespace
 
-void transport_impl::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&impl::on_accept, shared_from_this()));
-}
-
-void transport_impl::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (stopping_ || ec == net::error::operation_aborted) return;
-  if (ec) {
-    ++stats_.accept_errors;
-    if (is_resource_exhaustion(ec)) {
-      // Accepting again at once would spin a core until a descriptor frees up.
-      backoff_ = std::min<std::chrono::milliseconds>(std::max(backoff_ * 2, std::chrono::milliseconds(10)),
-                                                      std::chrono::milliseconds(1000));
-      log_.write(log_level::warn, "event=accept_backoff error=\"", ec.message(), "\" backoff_ms=", backoff_.count());
-      backoff_timer_.expires_after(backoff_);
-      backoff_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
-        if (!wait_ec) self->do_accept();
-      });
-      return;
-    }
-    log_.write(log_level::warn, "event=accept_error error=\"", ec.message(), "\"");
-    return do_accept();
+void transport_impl::accept(tcp::socket socket) {
+  if (stopping_) {
+    // Accepted in the instant the listener was told to stop.
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
   }
-  backoff_ = std::chrono::milliseconds(0);
-  ++stats_.connections_accepted;
   // Drafts, acks and close frames are small and go out back to back: with
   // Nagle's algorithm each would wait for the peer's delayed ACK (40 ms).
   beast::error_code nodelay_ec;
@@ -501,17 +475,19 @@ void transport_impl::on_accept(beast::error_code ec, tcp::socket socket) {
     auto link = std::make_shared<ws_link>(std::move(socket), remote, shared_from_this());
     if (track(link, remote)) {
       link->run();
-    } else {
+    } else if (!stopping_) {
       // One address may not crowd out everyone else. The link object goes
       // with its socket at once.
       ++stats_.connections_refused_per_ip;
     }
   }
-  do_accept();
 }
 
 bool transport_impl::track(const std::shared_ptr<ws_link>& link, const std::string& remote) {
   std::lock_guard lock(links_mutex_);
+  // Checked under the lock that stop() takes, so no link slips in after
+  // stop() has collected the ones to close.
+  if (stopping_) return false;
   auto& count = per_ip_[remote];
   if (count >= config_.max_connections_per_ip) return false;
   ++count;
@@ -526,15 +502,10 @@ void transport_impl::untrack(const ws_link* link, const std::string& remote) {
 }
 
 void transport_impl::stop(const std::string& reason) {
-  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
-    self->stopping_ = true;
-    beast::error_code ignored;
-    self->acceptor_.close(ignored);
-    self->backoff_timer_.cancel();
-  });
   std::vector<std::shared_ptr<ws_link>> open;
   {
     std::lock_guard lock(links_mutex_);
+    stopping_ = true;
     for (auto& [key, weak] : links_) {
       if (auto l = weak.lock()) open.push_back(std::move(l));
     }
@@ -548,18 +519,9 @@ tls_transport::tls_transport(net::io_context& ioc, const server_config& config, 
 
 tls_transport::~tls_transport() = default;
 
-std::uint16_t tls_transport::start() {
-  configure_tls(impl_->ssl_ctx_, impl_->config_);
-  const tcp::endpoint endpoint(net::ip::make_address(impl_->config_.listen_address), impl_->config_.port);
-  auto& acceptor = impl_->acceptor_;
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(net::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(net::socket_base::max_listen_connections);
-  const auto port = acceptor.local_endpoint().port();
-  impl_->do_accept();
-  return port;
-}
+void tls_transport::start() { configure_tls(impl_->ssl_ctx_, impl_->config_); }
+
+void tls_transport::accept(tcp::socket socket) { impl_->accept(std::move(socket)); }
 
 void tls_transport::stop(const std::string& reason) { impl_->stop(reason); }
 

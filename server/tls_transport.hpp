@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -12,7 +13,7 @@
 
 namespace heard::server {
 
-/// Accepts TLS connections, reads the HTTP upgrade request itself (capped),
+/// Takes accepted TCP connections, reads the HTTP upgrade request itself (capped),
 /// upgrades to WebSocket and hands each link to the application. All of
 /// Beast's and OpenSSL's stream templates live behind this class.
 class tls_transport {
@@ -23,12 +24,17 @@ class tls_transport {
   tls_transport(const tls_transport&) = delete;
   tls_transport& operator=(const tls_transport&) = delete;
 
-  /// Loads the certificate, binds and starts accepting. Throws on a bad
-  /// certificate or an address in use. Returns the bound port.
-  std::uint16_t start();
+  /// Loads the certificate. Throws std::runtime_error saying what to do
+  /// when it or its key cannot be used.
+  void start();
 
-  /// Stops accepting and closes every open link with 1001 (going away) and
-  /// `reason`.
+  /// Takes one accepted connection (on a strand of its own): the capacity
+  /// and per-address limits, then TLS, the upgrade and a link. Safe from
+  /// any thread.
+  void accept(boost::asio::ip::tcp::socket socket);
+
+  /// Refuses further connections and closes every open link with 1001
+  /// (going away) and `reason`.
   void stop(const std::string& reason);
 
   struct impl;  // opaque: Beast and OpenSSL types stay in the .cpp

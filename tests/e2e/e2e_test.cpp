@@ -3,6 +3,9 @@
 // they print. Every read has a deadline.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -370,6 +373,43 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
     healthy = probe.wait_line("HTTP/1.1 200", std::chrono::seconds(2)).has_value();
   }
   EXPECT_TRUE(healthy) << "the server did not recover";
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(), 0);
+}
+
+// A stock system starts services with a soft limit of 1,024 open files and
+// a higher hard one. The server raises its soft limit, so connections are
+// not capped by it: here 300 idle connections against a soft limit of 256,
+// and the server still answers.
+TEST_F(e2e_test, the_server_raises_its_open_file_limit_to_the_hard_limit) {
+  std::vector<std::string> argv{"/usr/bin/prlimit", "--nofile=256:4096", HEARD_SERVER_BIN, "--port", "0",
+                                "--threads", "2", "--cert", certs("server.crt"), "--key", certs("server.key"),
+                                "--max-connections-per-ip", "1000"};
+  const std::string log = testing::scratch_dir() + "heard-nofile.log";
+  child_process server(argv, log);
+  auto line = server.wait_line("heard-server listening on ");
+  ASSERT_TRUE(line);
+  const std::string port = line->substr(line->rfind(':') + 1);
+  EXPECT_NE(read_file(log).find("event=open_files limit=4096 was=256"), std::string::npos) << read_file(log);
+
+  std::vector<int> crowd;
+  for (int i = 0; i < 300; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0) << std::strerror(errno);
+    crowd.push_back(fd);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  }
+  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + port,
+                                    "-servername", "localhost", "-CAfile", certs("ca.crt")};
+  child_process probe(s_client, testing::scratch_dir() + "heard-nofile-probe.log");
+  probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
+  EXPECT_TRUE(probe.wait_line("HTTP/1.1 200", std::chrono::seconds(5))) << "the 301st connection was not served";
+  EXPECT_EQ(read_file(log).find("event=accept_backoff"), std::string::npos) << "the server ran out of descriptors";
+  for (int fd : crowd) ::close(fd);
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(), 0);
 }

@@ -1,0 +1,95 @@
+// Where the server listens. A stock Debian 12 resolves localhost to ::1
+// before 127.0.0.1, so by default the server answers on both loopback
+// addresses; an address it cannot take stops it with a sentence that says
+// what to do.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "relay_fixture.hpp"
+
+namespace heard {
+namespace {
+
+using testing::relay_test;
+
+bool is_turn(const v1::ServerMessage& m, const std::string& text) { return m.has_turn() && m.turn().text() == text; }
+
+TEST_F(relay_test, by_default_the_server_answers_on_both_loopback_addresses) {
+  serve();
+  const auto where = server_->listening_on();
+  EXPECT_NE(where.find("127.0.0.1:" + std::to_string(port_)), std::string::npos) << where;
+  if (where.find("[::1]") == std::string::npos) GTEST_SKIP() << "this host has no IPv6 loopback: " << where;
+  auto& alex = client("Alex", 0, [](client::client_options& o) { o.server.host = "127.0.0.1"; });
+  auto& sam = client("Sam", 0, [](client::client_options& o) { o.server.host = "::1"; });
+  pair(alex, sam);
+  both_ready(alex, sam);
+  alex->end_turn("Over IPv4.");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "Over IPv4."); }));
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("Over IPv6.");
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, "Over IPv6."); }));
+}
+
+TEST_F(relay_test, a_second_address_takes_the_port_the_first_one_got) {
+  serve([](server::server_config& c) { c.listen_addresses = {"127.0.0.1", "127.0.0.2"}; });
+  EXPECT_EQ(server_->listening_on(),
+            "127.0.0.1:" + std::to_string(port_) + ", 127.0.0.2:" + std::to_string(port_));
+  // The certificate names 127.0.0.1 and not 127.0.0.2, so a bare TCP
+  // connection shows that the second address is served.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port_);
+  addr.sin_addr.s_addr = htonl(0x7f000002);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+  ::close(fd);
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+}
+
+TEST_F(relay_test, a_port_in_use_stops_the_server_with_a_sentence_saying_what_to_do) {
+  serve([](server::server_config& c) { c.listen_addresses = {"127.0.0.1"}; });
+  auto config = config_;
+  config.port = port_;
+  std::ostringstream log;
+  server::heard_server second(config, log);
+  try {
+    second.start();
+    FAIL() << "a second server took a port in use";
+  } catch (const server::listen_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot listen on 127.0.0.1 port " + std::to_string(port_)), std::string::npos) << what;
+    EXPECT_NE(what.find("--port"), std::string::npos) << what;
+  }
+  // The first server is unharmed.
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+}
+
+TEST_F(relay_test, a_host_name_is_not_an_address_to_listen_on) {
+  server::server_config config;
+  config.port = 0;
+  config.cert_file = testing::test_cert_dir() + "/server.crt";
+  config.key_file = testing::test_cert_dir() + "/server.key";
+  config.listen_addresses = {"localhost"};
+  std::ostringstream log;
+  server::heard_server server(config, log);
+  try {
+    server.start();
+    FAIL() << "a host name was taken as an address";
+  } catch (const server::listen_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'localhost' is not an IP address"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace heard
