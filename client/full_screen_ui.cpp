@@ -5,7 +5,6 @@
 #include <ncursesw/curses.h>
 #include <unistd.h>
 
-#include <clocale>
 #include <csignal>
 #include <iostream>
 
@@ -84,7 +83,6 @@ void full_screen_ui::restore_terminal() {
 }
 
 void full_screen_ui::start() {
-  std::setlocale(LC_ALL, "");
   initscr();
   screen_on_ = true;
   raw();  // every key, Ctrl-C and Ctrl-Q included, comes to us

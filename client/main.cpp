@@ -15,6 +15,7 @@
 #include "plain_ui.hpp"
 #include "session_client.hpp"
 #include "summary_format.hpp"
+#include "terminal.hpp"
 
 namespace po = boost::program_options;
 namespace net = boost::asio;
@@ -44,6 +45,7 @@ std::string default_state_file() {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  client::use_utf8_characters();
   std::string command, code, name, server_url, ca_file, first, state_file = default_state_file(), topic,
       summary_path;
   bool spoken = false, abandon = false, plain = false;
@@ -148,7 +150,7 @@ int main(int argc, char* argv[]) {
   }
   // The full screen when a person is at a terminal; lines for scripts, pipes
   // and screen readers (--plain).
-  const bool full_screen = !plain && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO) && std::getenv("TERM");
+  const bool full_screen = !plain && client::terminal_supports_full_screen();
   client::plain_ui* line_ui = nullptr;
   client::full_screen_ui* screen_ui = nullptr;
   if (full_screen) {

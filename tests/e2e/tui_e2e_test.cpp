@@ -37,12 +37,13 @@ class tui_test : public ::testing::Test {
 
   /// `heard ARGS` in an 80x24 terminal; after it exits the shell records its
   /// exit status and the terminal modes, to check it left the terminal clean.
-  std::unique_ptr<tmux_screen> heard(const std::string& name, const std::string& args) {
+  std::unique_ptr<tmux_screen> heard(const std::string& name, const std::string& args,
+                                     const std::string& environment = "") {
     const std::string state = testing::scratch_dir() + "heard-tui-" + name + ".state";
     std::remove(state.c_str());
     after_ = testing::scratch_dir() + "heard-tui-" + name + ".after";
     std::remove(after_.c_str());
-    const std::string command = std::string(HEARD_CLIENT_BIN) + " " + args + " --server wss://localhost:" + port_ +
+    const std::string command = environment + " " + std::string(HEARD_CLIENT_BIN) + " " + args + " --server wss://localhost:" + port_ +
                                 " --ca " + shell_quote(std::string(HEARD_TEST_CERT_DIR) + "/ca.crt") +
                                 " --state-file " + shell_quote(state) + "; echo \"exit=$?\" > " +
                                 shell_quote(after_) + "; stty -a >> " + shell_quote(after_);
@@ -226,6 +227,21 @@ TEST_F(tui_test, ctrl_c_leaves_and_gives_the_terminal_back) {
   EXPECT_SCREEN(alex, "give them this code:");
   alex->press("C-c");
   expect_clean_exit(after_, 0);
+}
+
+// TERM=dumb (Emacs shells, some IDE consoles) and a TERM with no terminfo
+// entry (a remote machine's) cannot draw a screen: heard falls back to its
+// line mode instead of leaving ncurses to exit or scribble.
+TEST_F(tui_test, a_dumb_or_unknown_terminal_gets_the_line_mode) {
+  for (const std::string term : {"dumb", "no-such-terminal"}) {
+    SCOPED_TRACE("TERM=" + term);
+    auto alex = heard("alex-" + term, "start --name Alex", "TERM=" + term);
+    EXPECT_SCREEN(alex, "welcome seat=A");
+    EXPECT_SCREEN(alex, "waiting for your partner to join");
+    alex->type("/quit");
+    alex->press("Enter");
+    expect_clean_exit(after_, 0);
+  }
 }
 
 TEST_F(tui_test, sigterm_and_a_lost_server_give_the_terminal_back) {
