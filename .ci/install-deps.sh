@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build ccache make openssl clang-14 libclang-rt-14-dev
+  g++ cmake ninja-build ccache make openssl clang-14 libclang-rt-14-dev clang-format-14
   libboost1.81-dev libboost-program-options1.81-dev
   libprotobuf-dev protobuf-compiler
   libssl-dev

@@ -460,9 +460,8 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       case v1::ServerMessage::kSummary: ui_.results += "\n" + summary_markdown(m.summary()); break;
       case v1::ServerMessage::kError:
-        ui_.notice = m.error().code() == v1::ERROR_PARTNER_AWAY
-                         ? "Held: it goes through when you are both back."
-                         : m.error().message();
+        ui_.notice = m.error().code() == v1::ERROR_PARTNER_AWAY ? "Held: it goes through when you are both back."
+                                                                : m.error().message();
         break;
       default: break;
     }

@@ -46,8 +46,7 @@ std::string default_state_file() {
 
 int main(int argc, char* argv[]) {
   client::use_utf8_characters();
-  std::string command, code, name, server_url, ca_file, first, state_file = default_state_file(), topic,
-      summary_path;
+  std::string command, code, name, server_url, ca_file, first, state_file = default_state_file(), topic, summary_path;
   bool spoken = false, abandon = false, plain = false;
   unsigned rounds = 0;
   double speak_limit_min = 0, reflect_limit_min = 0;

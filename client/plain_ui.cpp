@@ -80,7 +80,9 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
         break;
       }
       out_ << "welcome seat="
-           << (w.your_seat() == v1::SEAT_A ? "A" : w.your_seat() == v1::SEAT_B ? "B" : "counselor")
+           << (w.your_seat() == v1::SEAT_A   ? "A"
+               : w.your_seat() == v1::SEAT_B ? "B"
+                                             : "counselor")
            << " mode=" << (w.snapshot().mode() == v1::MODE_SPOKEN ? "spoken" : "text") << std::endl;
       if (w.your_seat() == v1::SEAT_COUNSELOR) {
         out_ << "code-a " << w.invite_code() << std::endl;
@@ -207,14 +209,13 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   if (!before.a_checked_in() && s.a_checked_in()) out_ << "checked-in " << who(v1::SEAT_A) << std::endl;
   if (!before.b_checked_in() && s.b_checked_in()) out_ << "checked-in " << who(v1::SEAT_B) << std::endl;
 
-  const bool floor_moved = s.phase() != before.phase() || s.round() != before.round() ||
-                           s.attempt() != before.attempt();
+  const bool floor_moved =
+      s.phase() != before.phase() || s.round() != before.round() || s.attempt() != before.attempt();
   if (!floor_moved) return;
 
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
-      out_ << (view.counselor() ? "waiting for the partners to join" : "waiting for your partner to join")
-           << std::endl;
+      out_ << (view.counselor() ? "waiting for the partners to join" : "waiting for your partner to join") << std::endl;
       break;
     case v1::PHASE_READY:
       if (before.phase() == v1::PHASE_PAUSED) out_ << "resumed " << who(before.paused_by()) << std::endl;
@@ -227,8 +228,8 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
       }
       break;
     case v1::PHASE_PAUSED:
-      out_ << "paused " << who(s.paused_by())
-           << (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY ? " away" : "") << std::endl;
+      out_ << "paused " << who(s.paused_by()) << (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY ? " away" : "")
+           << std::endl;
       break;
     case v1::PHASE_CHECK_IN:
       out_ << "checkin" << std::endl;
@@ -268,8 +269,8 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
       }
       break;
     case v1::PHASE_PARAPHRASING:
-      out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt()
-           << limit << std::endl;
+      out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt() << limit
+           << std::endl;
       if (hints && mine) {
         out_ << "hint Say back what you heard, in your own words. No rebuttal, no advice. Then /done" << std::endl;
       }

@@ -392,8 +392,7 @@ void session_client::arm_heartbeat() {
   heartbeat_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return;
-    if (self->view_.connected &&
-        std::chrono::steady_clock::now() - self->last_sent_ >= self->heartbeat_interval_ / 2) {
+    if (self->view_.connected && std::chrono::steady_clock::now() - self->last_sent_ >= self->heartbeat_interval_ / 2) {
       v1::ClientMessage beat;
       beat.mutable_ack_only();
       self->transmit(std::move(beat));
@@ -403,7 +402,8 @@ void session_client::arm_heartbeat() {
 }
 
 void session_client::queue_input(v1::ClientMessage message) {
-  net::dispatch(ioc_, [self = shared_from_this(), m = std::move(message)]() mutable { self->send_input(std::move(m)); });
+  net::dispatch(ioc_,
+                [self = shared_from_this(), m = std::move(message)]() mutable { self->send_input(std::move(m)); });
 }
 
 void session_client::ready() {
@@ -481,8 +481,8 @@ void session_client::end_session() {
   queue_input(std::move(m));
 }
 
-void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything,
-                              std::uint32_t partner_invested, std::string words) {
+void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything, std::uint32_t partner_invested,
+                              std::string words) {
   v1::ClientMessage m;
   auto* c = m.mutable_check_in();
   c->set_felt_safe(felt_safe);
@@ -558,9 +558,8 @@ std::string session_client::save_my_words() const {
   std::vector<std::string> words = my_words_;
   if (!view_.my_draft.empty()) words.push_back(view_.my_draft + "  (unfinished)");
   if (words.empty()) return {};
-  const auto dir = options_.state_file.empty()
-                       ? std::filesystem::temp_directory_path()
-                       : std::filesystem::path(options_.state_file).parent_path();
+  const auto dir = options_.state_file.empty() ? std::filesystem::temp_directory_path()
+                                               : std::filesystem::path(options_.state_file).parent_path();
   char stamp[32];
   const std::time_t now = std::time(nullptr);
   std::tm local{};

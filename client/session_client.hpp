@@ -183,7 +183,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t draft_key_ = 0;
   std::vector<std::string> my_words_;
   bool welcomed_once_ = false;
-  bool final_ = false;     // no reconnecting: ended, left, refused, or closed
+  bool final_ = false;  // no reconnecting: ended, left, refused, or closed
   bool leaving_ = false;
   bool session_gone_ = false;
   bool finished_ = false;  // connection_closed was reported

@@ -61,15 +61,15 @@ std::string summary_json(const v1::SessionSummary& s) {
   out << "  \"statements\": [";
   for (int i = 0; i < s.statements_size(); ++i) {
     const auto& st = s.statements(i);
-    out << (i ? ",\n" : "\n") << "    {\"round\": " << st.round() << ", \"speaker\": "
-        << json_string(st.speaker() == v1::SEAT_A ? "a" : "b") << ", \"paraphrase_attempts\": " << st.attempts()
-        << ", \"timed_out\": " << (st.timed_out() ? "true" : "false") << "}";
+    out << (i ? ",\n" : "\n") << "    {\"round\": " << st.round()
+        << ", \"speaker\": " << json_string(st.speaker() == v1::SEAT_A ? "a" : "b")
+        << ", \"paraphrase_attempts\": " << st.attempts() << ", \"timed_out\": " << (st.timed_out() ? "true" : "false")
+        << "}";
   }
   out << (s.statements_size() ? "\n  ],\n" : "],\n");
   out << "  \"time_in_phase_ms\": {";
   for (int i = 0; i < s.phase_times_size(); ++i) {
-    out << (i ? ", " : "") << json_string(lower(phase_name(s.phase_times(i).phase()))) << ": "
-        << s.phase_times(i).ms();
+    out << (i ? ", " : "") << json_string(lower(phase_name(s.phase_times(i).phase()))) << ": " << s.phase_times(i).ms();
   }
   out << "},\n";
   out << "  \"time_outs\": {\"a\": " << s.time_outs_a() << ", \"b\": " << s.time_outs_b() << "},\n";
@@ -82,8 +82,9 @@ std::string summary_json(const v1::SessionSummary& s) {
       out << "null";
       continue;
     }
-    out << "{\"felt_safe\": " << a.answers().felt_safe() << ", \"could_say_anything\": "
-        << a.answers().could_say_anything() << ", \"partner_invested\": " << a.answers().partner_invested()
+    out << "{\"felt_safe\": " << a.answers().felt_safe()
+        << ", \"could_say_anything\": " << a.answers().could_say_anything()
+        << ", \"partner_invested\": " << a.answers().partner_invested()
         << ", \"words\": " << json_string(a.answers().words()) << "}";
   }
   out << "\n  }\n}\n";
@@ -104,7 +105,8 @@ std::string summary_markdown(const v1::SessionSummary& s) {
         << (st.timed_out() ? "yes" : "no") << " |\n";
   }
   out << "\n## Time in each phase\n\n| phase | time |\n| --- | --- |\n";
-  for (const auto& t : s.phase_times()) out << "| " << lower(phase_name(t.phase())) << " | " << minutes(t.ms()) << " |\n";
+  for (const auto& t : s.phase_times())
+    out << "| " << lower(phase_name(t.phase())) << " | " << minutes(t.ms()) << " |\n";
   out << "\n## Check-ins (1 = not at all, 5 = fully)\n\n"
       << "| | safe and supported | could say anything | partner invested | words |\n| --- | --- | --- | --- | --- |\n";
   for (const auto& ans : s.check_ins().answers()) {
@@ -127,8 +129,8 @@ std::pair<std::string, std::string> write_summary(const v1::SessionSummary& summ
     }
   }
   const std::pair<std::string, std::string> paths{base + ".json", base + ".md"};
-  for (const auto& [file, text] : {std::pair{paths.first, summary_json(summary)},
-                                   std::pair{paths.second, summary_markdown(summary)}}) {
+  for (const auto& [file, text] :
+       {std::pair{paths.first, summary_json(summary)}, std::pair{paths.second, summary_markdown(summary)}}) {
     std::ofstream out(file);
     out << text;
     if (!out) throw std::runtime_error("cannot write the summary to " + file);

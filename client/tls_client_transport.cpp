@@ -96,18 +96,18 @@ class tls_client_transport : public client_transport, public std::enable_shared_
         return entry.endpoint().address().is_v6() == local.is_v6();
       });
       if (same_family == results.end()) {
-        return finish("cannot bind to " + options_.local_address + ": " + server_.host + " has no address of its family");
+        return finish("cannot bind to " + options_.local_address + ": " + server_.host +
+                      " has no address of its family");
       }
       const auto endpoint = same_family->endpoint();
       tcp_layer.socket().open(endpoint.protocol(), ec);
       if (!ec) tcp_layer.socket().bind(tcp::endpoint(local, 0), ec);
       if (ec) return finish("cannot bind to " + options_.local_address + ": " + ec.message());
-      tcp_layer.async_connect(endpoint, beast::bind_front_handler(&tls_client_transport::on_connect_one,
-                                                                  shared_from_this()));
+      tcp_layer.async_connect(endpoint,
+                              beast::bind_front_handler(&tls_client_transport::on_connect_one, shared_from_this()));
       return;
     }
-    tcp_layer.async_connect(results,
-                            beast::bind_front_handler(&tls_client_transport::on_connect, shared_from_this()));
+    tcp_layer.async_connect(results, beast::bind_front_handler(&tls_client_transport::on_connect, shared_from_this()));
   }
 
   void on_connect_one(beast::error_code ec) { on_connect(ec, {}); }
@@ -145,9 +145,9 @@ class tls_client_transport : public client_transport, public std::enable_shared_
         [](websocket::request_type& req) { req.set(http::field::user_agent, "heard/0.1"); }));
     ws_->read_message_max(options_.max_message_bytes);
     ws_->binary(true);
-    const std::string host_header =
-        server_.host.find(':') != std::string::npos ? "[" + server_.host + "]:" + server_.port
-                                                    : server_.host + ":" + server_.port;
+    const std::string host_header = server_.host.find(':') != std::string::npos
+                                        ? "[" + server_.host + "]:" + server_.port
+                                        : server_.host + ":" + server_.port;
     ws_->async_handshake(host_header, target_,
                          beast::bind_front_handler(&tls_client_transport::on_handshake, shared_from_this()));
   }

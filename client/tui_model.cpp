@@ -59,10 +59,8 @@ bool is_my_action(const session_view& view) {
     case v1::PHASE_SPEAKING:
     case v1::PHASE_PARAPHRASING:
     case v1::PHASE_CONFIRMING: return s.floor_holder() == view.my_seat;
-    case v1::PHASE_CHECK_IN:
-      return !(view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in());
-    case v1::PHASE_PAUSED:
-      return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat;
+    case v1::PHASE_CHECK_IN: return !(view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in());
+    case v1::PHASE_PAUSED: return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat;
     default: return false;
   }
 }
@@ -76,9 +74,8 @@ std::string verdict_words(v1::Verdict v) {
   }
 }
 
-const char* const check_in_statements[3] = {"I felt safe and supported.",
-                                             "I could say anything without being judged.",
-                                             "My partner was invested in what I said."};
+const char* const check_in_statements[3] = {"I felt safe and supported.", "I could say anything without being judged.",
+                                            "My partner was invested in what I said."};
 
 }  // namespace
 
@@ -198,9 +195,7 @@ std::size_t next_boundary(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-std::size_t text_cursor::offset(std::string_view text) const {
-  return text.size() - std::min(from_end, text.size());
-}
+std::size_t text_cursor::offset(std::string_view text) const { return text.size() - std::min(from_end, text.size()); }
 
 void text_cursor::insert(std::string& text, std::string_view s) const { text.insert(offset(text), s); }
 
@@ -317,8 +312,8 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
   const std::string Partner = partner == "your partner" ? "Your partner" : partner;
   if (ui.reconnecting) return "Your connection dropped - reconnecting. Nothing you wrote is lost.";
   if (view.counselor()) return counselor_sentence(view, ui);
-  if (s.held() && (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING ||
-                   s.phase() == v1::PHASE_CONFIRMING)) {
+  if (s.held() &&
+      (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING || s.phase() == v1::PHASE_CONFIRMING)) {
     return "Your counselor has paused the exercise for a moment.";
   }
   switch (s.phase()) {
@@ -402,7 +397,8 @@ std::string footer_keys(const session_view& view, const ui_state& ui) {
       case v1::PHASE_CHECK_IN:
       case v1::PHASE_ENDED: return s.phase() == v1::PHASE_ENDED ? "q quit" : "n note  ^Q leave";
       default:
-        return std::string(s.held() ? "h go on" : "h hold") + "  n note  x swap next  + 1 min  s skip  ^E end  ^Q leave";
+        return std::string(s.held() ? "h go on" : "h hold") +
+               "  n note  x swap next  + 1 min  s skip  ^E end  ^Q leave";
     }
   }
   const std::string common = "  ^T pause  ^E end  ^Q leave  F1 help";
@@ -413,8 +409,8 @@ std::string footer_keys(const session_view& view, const ui_state& ui) {
     case v1::PHASE_PARAPHRASING:
       if (s.floor_holder() == view.my_seat) {
         if (s.mode() == v1::MODE_SPOKEN) return "^D done" + common;
-        return std::string("^D done  F2 feelings  ") + (s.phase() == v1::PHASE_SPEAKING ? "F3 I-statement" : "F4 reminder") +
-               common;
+        return std::string("^D done  F2 feelings  ") +
+               (s.phase() == v1::PHASE_SPEAKING ? "F3 I-statement" : "F4 reminder") + common;
       }
       return "F4 reminder  PgUp/PgDn history" + common;
     case v1::PHASE_CONFIRMING:
@@ -468,8 +464,8 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
         break;
     }
   }
-  const bool partner_writes = view.counselor() ? s.floor_holder() != v1::SEAT_UNSPECIFIED
-                                              : s.floor_holder() == view.partner_seat();
+  const bool partner_writes =
+      view.counselor() ? s.floor_holder() != v1::SEAT_UNSPECIFIED : s.floor_holder() == view.partner_seat();
   if (!ui.partner_draft.empty() && partner_writes) {
     const std::string who = name_of(view, s.floor_holder());
     add(who + (s.phase() == v1::PHASE_SPEAKING ? " is saying:" : " is saying back:"), ui.partner_draft, style::normal);
@@ -514,18 +510,13 @@ std::vector<row> panel_rows(const ui_state& ui, std::size_t width) {
       break;
     case panel::help:
       out.push_back({"Keys:", style::bold});
-      for (const char* line : {"Ctrl-D        done: end my turn, or send my paraphrase",
-                                "Enter         a new line in my text",
-                                "Left / Right  move in my text; Home / End: its line",
-                                "Backspace/Del delete before / at the cursor",
-                                "1 / 2 / 3     accurate / accurate, there is more / not quite",
-                                "Ctrl-T        time-out, and resume it",
-                                "Ctrl-E        end the session (asks first)",
-                                "F2            feelings list",
-                                "F3            I-statement scaffold",
-                                "F4            the listener's reminder",
-                                "PgUp / PgDn   earlier rounds",
-                                "Ctrl-Q        leave (your partner is told)"}) {
+      for (const char* line :
+           {"Ctrl-D        done: end my turn, or send my paraphrase", "Enter         a new line in my text",
+            "Left / Right  move in my text; Home / End: its line", "Backspace/Del delete before / at the cursor",
+            "1 / 2 / 3     accurate / accurate, there is more / not quite", "Ctrl-T        time-out, and resume it",
+            "Ctrl-E        end the session (asks first)", "F2            feelings list",
+            "F3            I-statement scaffold", "F4            the listener's reminder",
+            "PgUp / PgDn   earlier rounds", "Ctrl-Q        leave (your partner is told)"}) {
         para(line);
       }
       break;
@@ -545,7 +536,8 @@ std::vector<row> check_in_rows(const ui_state& ui, std::size_t width) {
       scale += static_cast<char>('0' + v);
       scale += chosen ? ']' : ' ';
     }
-    out.push_back({fit(std::string(sel ? "> " : "  ") + check_in_statements[q], width), sel ? style::bold : style::normal});
+    out.push_back(
+        {fit(std::string(sel ? "> " : "  ") + check_in_statements[q], width), sel ? style::bold : style::normal});
     out.push_back({"    not at all " + scale + " fully", sel ? style::accent : style::dim});
   }
   out.push_back({std::string(ui.check_in_field == 3 ? "> " : "  ") + "Anything you want to add (optional), then Enter:",
@@ -592,8 +584,8 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   std::string why;
   const bool active = s.phase() == v1::PHASE_CHECK_IN ? ui.check_in_field == 3 : input_active(view, ui, &why);
   const std::string& text = ui.typing_missed || ui.typing_note ? ui.input
-                            : s.phase() == v1::PHASE_CHECK_IN ? ui.check_in_words
-                                                              : view.my_draft;
+                            : s.phase() == v1::PHASE_CHECK_IN  ? ui.check_in_words
+                                                               : view.my_draft;
   std::vector<std::string> input_lines;
   if (active) {
     input_lines = wrap(text, width - 2);
@@ -610,8 +602,8 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
     const std::string line = idx < input_lines.size() ? input_lines[idx] : "";
     bottom.push_back({(active ? "> " : "  ") + line, active ? style::normal : style::dim});
   }
-  bottom.push_back({fit(ui.notice.empty() ? footer_keys(view, ui) : ui.notice + "   " + footer_keys(view, ui), width),
-                    style::dim});
+  bottom.push_back(
+      {fit(ui.notice.empty() ? footer_keys(view, ui) : ui.notice + "   " + footer_keys(view, ui), width), style::dim});
 
   // Middle: a panel when one is open, the check-in form, or the conversation.
   const std::size_t middle = height - f.rows.size() - bottom.size();

@@ -91,23 +91,23 @@ inline constexpr std::string_view listener_reminder =
 
 /// Everything the full-screen client shows that is not the session itself.
 struct ui_state {
-  std::string input;            // what I am writing now (my turn, missed words)
-  text_cursor cursor;           // where typing goes in whatever is being written
-  bool typing_missed = false;   // the speaker chose "not quite" and says what was missed
-  bool typing_note = false;     // the counselor writes a note for both partners
+  std::string input;                   // what I am writing now (my turn, missed words)
+  text_cursor cursor;                  // where typing goes in whatever is being written
+  bool typing_missed = false;          // the speaker chose "not quite" and says what was missed
+  bool typing_note = false;            // the counselor writes a note for both partners
   std::uint64_t timer_elapsed_ms = 0;  // since the snapshot's timer reading arrived
-  bool confirm_end = false;     // asked "end the session?"
+  bool confirm_end = false;            // asked "end the session?"
   panel open = panel::none;
   std::size_t feelings_cursor = 0;
-  std::size_t scroll = 0;       // history rows scrolled back from the newest
+  std::size_t scroll = 0;  // history rows scrolled back from the newest
   std::array<unsigned, 3> check_in{0, 0, 0};
   std::size_t check_in_field = 0;  // 0..2 the statements, 3 the words
   std::string check_in_words;
-  std::string notice;           // the last refusal or connection news, in plain words
+  std::string notice;  // the last refusal or connection news, in plain words
   bool reconnecting = false;
   std::vector<transcript_entry> transcript;
-  std::string partner_draft;    // the partner's words as they write them
-  std::string results;          // both check-ins, once they are in
+  std::string partner_draft;  // the partner's words as they write them
+  std::string results;        // both check-ins, once they are in
 };
 
 /// Who is who, in words: "you" or the partner's name (or "your partner").

@@ -64,15 +64,11 @@ std::uint64_t floor_key(const v1::Snapshot& s) {
   return (std::uint64_t(s.round()) << 40) | (std::uint64_t(s.attempt()) << 8) | std::uint64_t(phase);
 }
 
-std::string_view error_code_name(v1::ErrorCode code) {
-  return strip_prefix(v1::ErrorCode_Name(code), "ERROR_");
-}
+std::string_view error_code_name(v1::ErrorCode code) { return strip_prefix(v1::ErrorCode_Name(code), "ERROR_"); }
 
 std::string_view phase_name(v1::Phase phase) { return strip_prefix(v1::Phase_Name(phase), "PHASE_"); }
 
-std::string_view verdict_name(v1::Verdict verdict) {
-  return strip_prefix(v1::Verdict_Name(verdict), "VERDICT_");
-}
+std::string_view verdict_name(v1::Verdict verdict) { return strip_prefix(v1::Verdict_Name(verdict), "VERDICT_"); }
 
 std::string_view body_name(const v1::ClientMessage& message) {
   const auto* field = v1::ClientMessage::descriptor()->FindFieldByNumber(message.body_case());

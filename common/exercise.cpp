@@ -133,8 +133,8 @@ exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limit
     p.left = saved.left();
     p.name = saved.name();
     if (saved.has_check_in()) p.check_in = saved.check_in();
-    p.link = p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED)
-                       : v1::LINK_UNSPECIFIED;
+    p.link =
+        p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED) : v1::LINK_UNSPECIFIED;
   }
   if (auto away = e.someone_away(); away && e.member(other_seat(*away)).present) e.pause_for_absence(*away);
   return e;
@@ -224,7 +224,8 @@ v1::Snapshot exercise::snapshot() const {
   s.set_topic(settings_.topic);
   s.set_rounds_limit(settings_.rounds);
   s.set_next_speaker(next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_seat(speaker_));
-  if (const auto limit = floor_limit(); limit.count() > 0 && is_exercise_phase(phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_)) {
+  if (const auto limit = floor_limit();
+      limit.count() > 0 && is_exercise_phase(phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_)) {
     auto* t = s.mutable_timer();
     t->set_limit_ms(static_cast<std::uint32_t>(limit.count()));
     const auto left = limit - floor_used_;
@@ -595,8 +596,7 @@ exercise::result exercise::on_resume(v1::Seat from) {
   if (phase_ != v1::PHASE_PAUSED) return refused(v1::ERROR_WRONG_PHASE, "The session is not paused.");
   if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) return refused(paused_refusal());
   if (from != paused_by_) {
-    return refused(v1::ERROR_NOT_PAUSED_BY_YOU,
-                   "Your partner called this time-out; they resume when they are ready.");
+    return refused(v1::ERROR_NOT_PAUSED_BY_YOU, "Your partner called this time-out; they resume when they are ready.");
   }
   end_pause(true);
   result r;
@@ -672,8 +672,8 @@ void exercise::finish_check_in_if_complete(result& r) {
   const auto& a = member(v1::SEAT_A);
   const auto& b = member(v1::SEAT_B);
   v1::ServerMessage m;
-  *m.mutable_check_in_results() = check_in_results_of(a.check_in ? &*a.check_in : nullptr,
-                                                      b.check_in ? &*b.check_in : nullptr);
+  *m.mutable_check_in_results() =
+      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
   r.out.push_back({everyone, std::move(m)});
   phase_ = v1::PHASE_ENDED;
   push_state(r);
@@ -769,7 +769,8 @@ v1::SessionSummary exercise::summary() const {
   s.set_holds(holds_);
   const auto& a = member(v1::SEAT_A);
   const auto& b = member(v1::SEAT_B);
-  *s.mutable_check_ins() = check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
+  *s.mutable_check_ins() =
+      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
   s.set_duration_ms(started_.count() >= 0 ? static_cast<std::uint64_t>((now_ - started_).count()) : 0);
   s.set_topic(settings_.topic);
   s.set_a_name(a.name);

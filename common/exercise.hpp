@@ -44,10 +44,10 @@ struct exercise_settings {
   v1::Mode mode = v1::MODE_TEXT;
   v1::Seat first_speaker = v1::SEAT_A;  // "random" is resolved before this
   exercise_limits limits;
-  bool guided = false;                        // a counselor facilitates
-  std::uint32_t rounds = 0;                   // 0: no limit
-  std::chrono::milliseconds speak_limit{0};   // 0: no limit
-  std::chrono::milliseconds reflect_limit{0}; // 0: no limit
+  bool guided = false;                         // a counselor facilitates
+  std::uint32_t rounds = 0;                    // 0: no limit
+  std::chrono::milliseconds speak_limit{0};    // 0: no limit
+  std::chrono::milliseconds reflect_limit{0};  // 0: no limit
   std::string topic;
 };
 
@@ -174,11 +174,11 @@ class exercise {
 
   // Time: the clock, the current floor's use of its limit, and totals.
   clock_ms now_{0};
-  clock_ms last_{0};              // when the totals below were last brought up to date
-  clock_ms started_{-1};          // when round 1 began
+  clock_ms last_{0};      // when the totals below were last brought up to date
+  clock_ms started_{-1};  // when round 1 began
   clock_ms floor_used_{0};
   clock_ms floor_extension_{0};
-  std::string floor_draft_;       // the floor holder's latest draft, committed at time-up
+  std::string floor_draft_;  // the floor holder's latest draft, committed at time-up
   std::map<v1::Phase, std::uint64_t> phase_ms_;
 
   // For the counselor's summary: structure only.

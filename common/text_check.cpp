@@ -35,8 +35,8 @@ std::size_t decode_one(std::string_view text, std::size_t i, char32_t& cp) {
     const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80;  // no overlongs
     const std::uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
     if (left < 4 || !cont(i + 1, lo, hi) || !cont(i + 2) || !cont(i + 3)) return 0;
-    cp = (char32_t(b0 & 0x07) << 18) | (char32_t(byte(i + 1) & 0x3F) << 12) |
-         (char32_t(byte(i + 2) & 0x3F) << 6) | (byte(i + 3) & 0x3F);
+    cp = (char32_t(b0 & 0x07) << 18) | (char32_t(byte(i + 1) & 0x3F) << 12) | (char32_t(byte(i + 2) & 0x3F) << 6) |
+         (byte(i + 3) & 0x3F);
     return 4;
   }
   return 0;

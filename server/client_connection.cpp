@@ -106,13 +106,12 @@ void client_connection::on_hello(const v1::Hello& hello) {
     settings.limits.max_check_in_chars = config_.max_check_in_chars;
     auto created = registry_.create(settings, now);
     if (!created) {
-      return refuse_and_close(v1::ERROR_SERVER_BUSY, "The server is at capacity; try again in a few minutes.",
-                              "busy");
+      return refuse_and_close(v1::ERROR_SERVER_BUSY, "The server is at capacity; try again in a few minutes.", "busy");
     }
     session_ = std::move(created->session);
     log_.write(log_level::info, "session=", log_label(session_->id()), " event=created guided=", settings.guided);
-    session_->join(settings.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A, link_, hello.display_name(),
-                   created->invite_code, created->invite_code_b);
+    session_->join(settings.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A, link_, hello.display_name(), created->invite_code,
+                   created->invite_code_b);
     return;
   }
 

@@ -4,12 +4,12 @@
 #include <string>
 
 #include "link.hpp"
-#include "rate_limiter.hpp"
 #include "logger.hpp"
+#include "rate_limiter.hpp"
 #include "relay_session.hpp"
-#include "session_target.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
+#include "session_target.hpp"
 
 namespace heard::server {
 

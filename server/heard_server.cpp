@@ -13,9 +13,8 @@ heard_server::heard_server(server_config config, std::ostream& log_out)
       ioc_(static_cast<int>(config_.effective_io_threads())),
       registry_(ioc_, config_, stats_, log_),
       transport_(ioc_, config_, stats_, log_, registry_),
-      listener_(ioc_, stats_, log_, [this](boost::asio::ip::tcp::socket socket) {
-        transport_.accept(std::move(socket));
-      }),
+      listener_(ioc_, stats_, log_,
+                [this](boost::asio::ip::tcp::socket socket) { transport_.accept(std::move(socket)); }),
       control_(net::make_strand(ioc_)),
       sweep_timer_(control_),
       grace_timer_(control_) {}

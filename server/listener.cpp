@@ -1,7 +1,7 @@
 #include "listener.hpp"
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -60,10 +60,10 @@ struct listener::acceptor_loop : std::enable_shared_from_this<acceptor_loop> {
   }
 
   void do_accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                                  tcp::socket socket) {
-      self->on_accept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+                             self->on_accept(ec, std::move(socket));
+                           });
   }
 
   void on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -116,12 +116,13 @@ listener::~listener() = default;
 
 std::uint16_t listener::start(const std::vector<std::string>& addresses, std::uint16_t port) {
   const bool loopback_default = addresses.empty();
-  const std::vector<std::string> wanted =
-      loopback_default ? std::vector<std::string>{"127.0.0.1", "::1"} : addresses;
+  const std::vector<std::string> wanted = loopback_default ? std::vector<std::string>{"127.0.0.1", "::1"} : addresses;
   for (const auto& text : wanted) {
     boost::system::error_code ec;
     const auto address = net::ip::make_address(text, ec);
-    if (ec) throw listen_error("'" + text + "' is not an IP address to listen on (--listen takes addresses like 127.0.0.1 or ::1)");
+    if (ec)
+      throw listen_error("'" + text +
+                         "' is not an IP address to listen on (--listen takes addresses like 127.0.0.1 or ::1)");
     auto loop = std::make_shared<acceptor_loop>(ioc_, stats_, log_, on_socket_);
     loop->bind(tcp::endpoint(address, port), ec);
     if (ec && loopback_default && address.is_v6() && is_missing_family(ec)) {

@@ -19,9 +19,7 @@ bool same_token(const std::string& a, const std::string& b) {
   return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-exercise_limits limits_of(const server_config& config) {
-  return {config.max_turn_chars, config.max_check_in_chars};
-}
+exercise_limits limits_of(const server_config& config) { return {config.max_turn_chars, config.max_check_in_chars}; }
 
 }  // namespace
 
@@ -184,9 +182,10 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     if (!seat) {
       // A token used once is dead: of two racing resumes only the first gets here.
       ++self->stats_.resumes_refused;
-      self->send_direct(joiner, make_error(v1::ERROR_SESSION_EXPIRED,
-                                           "This session cannot be resumed: it has ended, expired, or was resumed "
-                                           "from another device."),
+      self->send_direct(joiner,
+                        make_error(v1::ERROR_SESSION_EXPIRED,
+                                   "This session cannot be resumed: it has ended, expired, or was resumed "
+                                   "from another device."),
                         v1::SEAT_UNSPECIFIED);
       joiner->close(close_code::policy_violation, "session expired");
       return;
@@ -202,8 +201,8 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     if (m.current_link) {
       // The old connection may look alive (a half-open socket); the newest
       // resume is the person's current device.
-      self->send_direct(m.current_link, make_error(v1::ERROR_REPLACED, "This session was resumed on another connection."),
-                        *seat);
+      self->send_direct(m.current_link,
+                        make_error(v1::ERROR_REPLACED, "This session was resumed on another connection."), *seat);
       m.current_link->close(close_code::policy_violation, "replaced");
     }
     if (m.grace_timer) m.grace_timer->cancel();
@@ -254,8 +253,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
 
     if (message.input_id() == 0) {
       ++self->stats_.inputs_refused;
-      self->send_direct(from, make_error(v1::ERROR_MALFORMED, "Every input needs an input_id (1, 2, 3, ...)."),
-                        *seat);
+      self->send_direct(from, make_error(v1::ERROR_MALFORMED, "Every input needs an input_id (1, 2, 3, ...)."), *seat);
       return;
     }
     if (message.input_id() <= m.last_input_id) {

@@ -121,7 +121,7 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   exercise exercise_;
   std::array<member_state, 3> members_;  // A, B, counselor
   std::uint64_t next_seq_ = 1;
-  std::string invite_code_;    // display forms, for the creator's Welcome after a resume
+  std::string invite_code_;  // display forms, for the creator's Welcome after a resume
   std::string invite_code_b_;
   std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
   std::unique_ptr<boost::asio::steady_timer> floor_timer_;

@@ -30,11 +30,11 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
   // Defaults come from the struct, so they are written once.
   server_config c;
   std::uint64_t tls_ms = c.tls_handshake_timeout.count(), upgrade_ms = c.upgrade_timeout.count(),
-                idle_ms = c.idle_timeout.count(), grace_ms = c.shutdown_grace.count(),
-                invite_s = c.invite_ttl.count(), draft_ms = c.draft_interval.count(),
-                heartbeat_ms = c.heartbeat_interval.count(), app_idle_ms = c.app_idle_timeout.count(),
-                grace_resume_ms = c.resume_grace.count(), linger_ms = c.ended_session_linger.count(),
-                close_ms = c.close_timeout.count(), close_linger_ms = c.close_linger.count();
+                idle_ms = c.idle_timeout.count(), grace_ms = c.shutdown_grace.count(), invite_s = c.invite_ttl.count(),
+                draft_ms = c.draft_interval.count(), heartbeat_ms = c.heartbeat_interval.count(),
+                app_idle_ms = c.app_idle_timeout.count(), grace_resume_ms = c.resume_grace.count(),
+                linger_ms = c.ended_session_linger.count(), close_ms = c.close_timeout.count(),
+                close_linger_ms = c.close_linger.count();
   std::string level = "info";
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");

@@ -37,8 +37,8 @@ struct server_config {
   // and a link silent for app_idle_timeout is closed.
   std::chrono::milliseconds heartbeat_interval{10'000};
   std::chrono::milliseconds app_idle_timeout{30'000};
-  std::chrono::milliseconds shutdown_grace{5'000};    // closing handshakes on SIGTERM
-  std::chrono::milliseconds close_timeout{3'000};     // a link that cannot flush and close by then is cut
+  std::chrono::milliseconds shutdown_grace{5'000};  // closing handshakes on SIGTERM
+  std::chrono::milliseconds close_timeout{3'000};   // a link that cannot flush and close by then is cut
   // After our close, the peer's remaining input is read and discarded for up
   // to this long before the socket closes, so it gets our last words rather
   // than a reset.
@@ -72,11 +72,11 @@ struct server_config {
   std::size_t max_connections = 50'000;
   std::size_t max_connections_per_ip = 64;
   std::size_t max_sessions = 25'000;
-  double max_messages_per_s = 20;      // sustained; drafts come ~3 a second
+  double max_messages_per_s = 20;  // sustained; drafts come ~3 a second
   double max_message_burst = 60;
-  std::size_t max_pings_per_minute = 30;  // a client's keep-alive pings are far fewer
+  std::size_t max_pings_per_minute = 30;         // a client's keep-alive pings are far fewer
   std::size_t max_joins_per_ip_per_minute = 20;  // attempts with a code, right or wrong
-  std::size_t max_wrong_attempts_per_code = 5;    // then the code burns and its creator gets a new one
+  std::size_t max_wrong_attempts_per_code = 5;   // then the code burns and its creator gets a new one
   // Browser origins allowed to open a WebSocket; the native client sends no
   // Origin and is always accepted. Empty: every Origin is refused (403).
   std::vector<std::string> allowed_origins;

@@ -8,6 +8,7 @@ namespace heard::server {
 
 // Every failure mode has a counter, so an operator can tell what went wrong
 // without any log line carrying content.
+// clang-format off
 #define HEARD_SERVER_COUNTERS(X)                                                                  \
   X(connections_accepted)                                                                         \
   X(connections_refused_capacity)                                                                 \
@@ -44,6 +45,7 @@ namespace heard::server {
   X(ping_floods)                                                                                  \
   X(joins_throttled)                                                                              \
   X(codes_burned)
+// clang-format on
 
 struct server_stats {
 #define HEARD_DECLARE_COUNTER(name) std::atomic<std::uint64_t> name{0};

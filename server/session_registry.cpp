@@ -184,7 +184,8 @@ std::size_t session_registry::save(const std::string& path) const {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error("cannot write the session state file " + tmp);
   const std::string bytes = saved.SerializeAsString();
-  const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  const bool written =
+      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!written || std::rename(tmp.c_str(), path.c_str()) != 0) {
     throw std::runtime_error("cannot write the session state file " + path);
@@ -242,9 +243,7 @@ std::size_t session_registry::live_sessions() const {
   return sessions_.size();
 }
 
-bool session_registry::serves_target(std::string_view target) const {
-  return parse_session_target(target).has_value();
-}
+bool session_registry::serves_target(std::string_view target) const { return parse_session_target(target).has_value(); }
 
 std::shared_ptr<link_handler> session_registry::on_open(std::shared_ptr<link> link, std::string_view target) {
   auto parsed = parse_session_target(target);

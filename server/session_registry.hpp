@@ -11,8 +11,8 @@
 #include <unordered_map>
 
 #include "link.hpp"
-#include "rate_limiter.hpp"
 #include "logger.hpp"
+#include "rate_limiter.hpp"
 #include "relay_session.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
@@ -68,7 +68,6 @@ class session_registry : public link_acceptor {
   // link_acceptor
   bool serves_target(std::string_view target) const override;
   std::shared_ptr<link_handler> on_open(std::shared_ptr<link> link, std::string_view target) override;
-
 
  private:
   struct invite {

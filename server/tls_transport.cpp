@@ -17,8 +17,8 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -55,15 +55,13 @@ void configure_tls(ssl::context& ctx, const server_config& config) {
     ctx.use_certificate_chain_file(config.cert_file);
     ctx.use_private_key_file(config.key_file, ssl::context::pem);
   } catch (const boost::system::system_error& e) {
-    throw std::runtime_error("cannot load the TLS certificate '" + config.cert_file + "' and key '" +
-                             config.key_file + "': " + e.what() +
-                             " (for development, run certs/make-dev-certs.sh)");
+    throw std::runtime_error("cannot load the TLS certificate '" + config.cert_file + "' and key '" + config.key_file +
+                             "': " + e.what() + " (for development, run certs/make-dev-certs.sh)");
   }
   if (SSL_CTX_check_private_key(native) != 1) {
     throw std::runtime_error("the TLS key '" + config.key_file + "' does not match the certificate");
   }
 }
-
 
 // The TCP layer under TLS. It differs from beast::tcp_stream in one thing:
 // how it ends. Closing a socket with unread input makes the kernel send a
@@ -126,14 +124,8 @@ class ws_link;
 }  // namespace
 
 struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
-  impl(net::io_context& ioc, const server_config& config, server_stats& stats, logger& log,
-       link_acceptor& acceptor)
-      : ioc_(ioc),
-        config_(config),
-        stats_(stats),
-        log_(log),
-        app_(acceptor),
-        ssl_ctx_(ssl::context::tls_server) {}
+  impl(net::io_context& ioc, const server_config& config, server_stats& stats, logger& log, link_acceptor& acceptor)
+      : ioc_(ioc), config_(config), stats_(stats), log_(log), app_(acceptor), ssl_ctx_(ssl::context::tls_server) {}
 
   void accept(tcp::socket socket);
   void stop(const std::string& reason);
@@ -179,9 +171,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   const std::string& remote_address() const override { return remote_; }
 
-  void run() {
-    net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_run, shared_from_this()));
-  }
+  void run() { net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_run, shared_from_this())); }
 
   void send(std::shared_ptr<const std::string> message) override {
     net::post(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
@@ -234,8 +224,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       if (req.method() == http::verb::get && target == "/healthz") {
         return respond(http::status::ok, "ok\n", req.version());
       }
-      return respond(http::status::upgrade_required,
-                     "Heard speaks WebSocket over TLS; use the heard client.\n", req.version(), true);
+      return respond(http::status::upgrade_required, "Heard speaks WebSocket over TLS; use the heard client.\n",
+                     req.version(), true);
     }
     if (!owner_->app_.serves_target(target)) {
       ++owner_->stats_.upgrade_rejected;
@@ -316,9 +306,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   // --- Reading ---------------------------------------------------------------
-  void do_read() {
-    ws_.async_read(read_buffer_, beast::bind_front_handler(&ws_link::on_read, shared_from_this()));
-  }
+  void do_read() { ws_.async_read(read_buffer_, beast::bind_front_handler(&ws_link::on_read, shared_from_this())); }
 
   void on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) return finish(ec, "read");
@@ -423,8 +411,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   //   close_notify, which browsers and mobile clients do all the time and
   //   which cannot truncate a WebSocket message undetected.
   void fail(beast::error_code ec, const char* what) {
-    if (ec == net::error::operation_aborted || ec == websocket::error::closed ||
-        ec == ssl::error::stream_truncated || ec == net::error::eof) {
+    if (ec == net::error::operation_aborted || ec == websocket::error::closed || ec == ssl::error::stream_truncated ||
+        ec == net::error::eof) {
       return;
     }
     if (ec == beast::error::timeout) ++owner_->stats_.timeouts;

@@ -44,8 +44,8 @@ class e2e_test : public ::testing::Test {
 
   void start_server(const std::string& port) {
     server_log_ = testing::scratch_dir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
-    server_ = testing::start_heard_server(HEARD_SERVER_BIN, port, {"--log-level", "debug", "--state-file", server_state_},
-                                          server_log_, port_);
+    server_ = testing::start_heard_server(HEARD_SERVER_BIN, port,
+                                          {"--log-level", "debug", "--state-file", server_state_}, server_log_, port_);
     ASSERT_TRUE(server_) << read_file(server_log_);
     url_ = "wss://localhost:" + port_;
   }
@@ -58,7 +58,9 @@ class e2e_test : public ::testing::Test {
   }
 
   /// Each person gets their own state file, as on their own machine.
-  static std::string state_file(const std::string& name) { return testing::scratch_dir() + "heard-e2e-" + name + ".state"; }
+  static std::string state_file(const std::string& name) {
+    return testing::scratch_dir() + "heard-e2e-" + name + ".state";
+  }
 
   std::unique_ptr<child_process> heard(std::vector<std::string> args, const std::string& name,
                                        bool fresh_state = true) {
@@ -86,7 +88,7 @@ std::string all_lines(const child_process& p) {
   return out;
 }
 
-#define EXPECT_LINE(proc, text)                                                                          \
+#define EXPECT_LINE(proc, text)                                                                     \
   ASSERT_TRUE((proc)->wait_line(text)) << "no line starting \"" << (text) << "\" from " #proc ":\n" \
                                        << all_lines(*(proc))
 
@@ -179,15 +181,15 @@ TEST_F(e2e_test, ctrl_c_leaves_cleanly_and_the_partner_is_told) {
 }
 
 // Two people mid-session, both in the speaking phase.
-#define PAIR_UP(alex, sam)                                      \
-  auto alex = heard({"start", "--name", "Alex"}, #alex);        \
-  auto code_line_##alex = alex->wait_line("code ");             \
-  ASSERT_TRUE(code_line_##alex);                                \
+#define PAIR_UP(alex, sam)                                                        \
+  auto alex = heard({"start", "--name", "Alex"}, #alex);                          \
+  auto code_line_##alex = alex->wait_line("code ");                               \
+  ASSERT_TRUE(code_line_##alex);                                                  \
   auto sam = heard({"join", code_line_##alex->substr(5), "--name", "Sam"}, #sam); \
-  EXPECT_LINE(alex, "joined Sam");                              \
-  alex->write_line("/ready");                                   \
-  sam->write_line("/ready");                                    \
-  EXPECT_LINE(sam, "speaking Alex round=1");                    \
+  EXPECT_LINE(alex, "joined Sam");                                                \
+  alex->write_line("/ready");                                                     \
+  sam->write_line("/ready");                                                      \
+  EXPECT_LINE(sam, "speaking Alex round=1");                                      \
   EXPECT_LINE(alex, "speaking you round=1")
 
 TEST_F(e2e_test, a_client_killed_mid_draft_resumes_after_a_restart_and_loses_nothing) {
@@ -332,9 +334,9 @@ double cpu_seconds(pid_t pid) {
 
 TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepting) {
   // A server of its own, allowed only 48 descriptors.
-  std::vector<std::string> argv{"/usr/bin/prlimit", "--nofile=48:48", HEARD_SERVER_BIN, "--port", "0", "--threads",
-                                "2", "--cert", certs("server.crt"), "--key", certs("server.key"),
-                                "--log-level", "debug"};
+  std::vector<std::string> argv{
+      "/usr/bin/prlimit",  "--nofile=48:48", HEARD_SERVER_BIN,    "--port",      "0",    "--threads", "2", "--cert",
+      certs("server.crt"), "--key",          certs("server.key"), "--log-level", "debug"};
   child_process server(argv, testing::scratch_dir() + "heard-emfile.log");
   auto line = server.wait_line("heard-server listening on ");
   ASSERT_TRUE(line);
@@ -364,8 +366,8 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
 
   for (int fd : crowd) ::close(fd);
   // Descriptors are free again: the server accepts and answers.
-  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + port,
-                                    "-servername", "localhost", "-CAfile", certs("ca.crt")};
+  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client",  "-quiet",  "-connect",     "127.0.0.1:" + port,
+                                    "-servername",      "localhost", "-CAfile", certs("ca.crt")};
   bool healthy = false;
   for (int attempt = 0; attempt < 20 && !healthy; ++attempt) {
     child_process probe(s_client, testing::scratch_dir() + "heard-emfile-probe.log");
@@ -382,9 +384,19 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
 // not capped by it: here 300 idle connections against a soft limit of 256,
 // and the server still answers.
 TEST_F(e2e_test, the_server_raises_its_open_file_limit_to_the_hard_limit) {
-  std::vector<std::string> argv{"/usr/bin/prlimit", "--nofile=256:4096", HEARD_SERVER_BIN, "--port", "0",
-                                "--threads", "2", "--cert", certs("server.crt"), "--key", certs("server.key"),
-                                "--max-connections-per-ip", "1000"};
+  std::vector<std::string> argv{"/usr/bin/prlimit",
+                                "--nofile=256:4096",
+                                HEARD_SERVER_BIN,
+                                "--port",
+                                "0",
+                                "--threads",
+                                "2",
+                                "--cert",
+                                certs("server.crt"),
+                                "--key",
+                                certs("server.key"),
+                                "--max-connections-per-ip",
+                                "1000"};
   const std::string log = testing::scratch_dir() + "heard-nofile.log";
   child_process server(argv, log);
   auto line = server.wait_line("heard-server listening on ");
@@ -403,8 +415,8 @@ TEST_F(e2e_test, the_server_raises_its_open_file_limit_to_the_hard_limit) {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   }
-  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + port,
-                                    "-servername", "localhost", "-CAfile", certs("ca.crt")};
+  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client",  "-quiet",  "-connect",     "127.0.0.1:" + port,
+                                    "-servername",      "localhost", "-CAfile", certs("ca.crt")};
   child_process probe(s_client, testing::scratch_dir() + "heard-nofile-probe.log");
   probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
   EXPECT_TRUE(probe.wait_line("HTTP/1.1 200", std::chrono::seconds(5))) << "the 301st connection was not served";
@@ -422,7 +434,7 @@ TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
 }
 
 TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
-  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", url_, "--plain", "--state-file",
+  std::vector<std::string> argv{HEARD_CLIENT_BIN,       "start", "--server", url_, "--plain", "--state-file",
                                 state_file("untrusted")};
   // No --ca: the system store does not know the development CA.
   child_process heard_without_ca(argv, testing::scratch_dir() + "heard-e2e-untrusted.log");
@@ -431,8 +443,8 @@ TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
 }
 
 TEST_F(e2e_test, plain_websocket_is_never_used) {
-  std::vector<std::string> argv{HEARD_CLIENT_BIN, "start", "--server", "ws://localhost:1", "--state-file",
-                                state_file("ws")};
+  std::vector<std::string> argv{HEARD_CLIENT_BIN,   "start",        "--server",
+                                "ws://localhost:1", "--state-file", state_file("ws")};
   child_process heard_plain(argv, testing::scratch_dir() + "heard-e2e-ws.log");
   EXPECT_EQ(heard_plain.wait_exit(), 2);
   EXPECT_NE(read_file(testing::scratch_dir() + "heard-e2e-ws.log").find("wss://"), std::string::npos);

@@ -23,8 +23,8 @@ class tui_test : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(tmux_screen::available()) << "tmux is needed (Debian package tmux)";
-    server_ = testing::start_heard_server(HEARD_SERVER_BIN, "0", {}, testing::scratch_dir() + "heard-tui-server.log",
-                                          port_);
+    server_ =
+        testing::start_heard_server(HEARD_SERVER_BIN, "0", {}, testing::scratch_dir() + "heard-tui-server.log", port_);
     ASSERT_TRUE(server_);
   }
 
@@ -43,10 +43,10 @@ class tui_test : public ::testing::Test {
     std::remove(state.c_str());
     after_ = testing::scratch_dir() + "heard-tui-" + name + ".after";
     std::remove(after_.c_str());
-    const std::string command = environment + " " + std::string(HEARD_CLIENT_BIN) + " " + args + " --server wss://localhost:" + port_ +
-                                " --ca " + shell_quote(std::string(HEARD_TEST_CERT_DIR) + "/ca.crt") +
-                                " --state-file " + shell_quote(state) + "; echo \"exit=$?\" > " +
-                                shell_quote(after_) + "; stty -a >> " + shell_quote(after_);
+    const std::string command =
+        environment + " " + std::string(HEARD_CLIENT_BIN) + " " + args + " --server wss://localhost:" + port_ +
+        " --ca " + shell_quote(std::string(HEARD_TEST_CERT_DIR) + "/ca.crt") + " --state-file " + shell_quote(state) +
+        "; echo \"exit=$?\" > " + shell_quote(after_) + "; stty -a >> " + shell_quote(after_);
     return std::make_unique<tmux_screen>(name, "sh -c " + shell_quote(command));
   }
 
@@ -188,7 +188,8 @@ TEST_F(tui_test, a_counselor_guides_from_the_full_screen_and_partners_always_see
   EXPECT_SCREEN(rivera, "Waiting for the partners. Codes:");
   std::smatch m;
   const std::string waiting = rivera->screen();
-  ASSERT_TRUE(std::regex_search(waiting, m, std::regex("A ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}) B ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")))
+  ASSERT_TRUE(std::regex_search(
+      waiting, m, std::regex("A ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}) B ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")))
       << waiting;
   const std::string code_a = m[1], code_b = m[2];
   auto alex = heard("alex-g", "join " + code_a + " --name Alex");
@@ -266,8 +267,8 @@ TEST_F(tui_test, sigterm_and_a_lost_server_give_the_terminal_back) {
   server_->wait_exit();
   EXPECT_SCREEN(alex, "reconnecting");
   std::string port;
-  server_ = testing::start_heard_server(HEARD_SERVER_BIN, port_, {}, testing::scratch_dir() + "heard-tui-server2.log",
-                                        port);
+  server_ =
+      testing::start_heard_server(HEARD_SERVER_BIN, port_, {}, testing::scratch_dir() + "heard-tui-server2.log", port);
   ASSERT_TRUE(server_);
   expect_clean_exit(alex_after, 1);
 }

@@ -86,13 +86,13 @@ TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
 
   // Who speaks first is the counselor's choice.
   rivera->counsel(control([](auto& c) { c.mutable_next_speaker()->set_seat(v1::SEAT_B); }));
-  ASSERT_TRUE(alex.wait_for([](auto& m) {
-    return m.has_state_changed() && m.state_changed().snapshot().speaker() == v1::SEAT_B;
-  }));
+  ASSERT_TRUE(alex.wait_for(
+      [](auto& m) { return m.has_state_changed() && m.state_changed().snapshot().speaker() == v1::SEAT_B; }));
   begin(rivera, alex, sam);
 
   sam->set_draft("I have been");
-  ASSERT_TRUE(rivera.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "I have been"; }));
+  ASSERT_TRUE(
+      rivera.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "I have been"; }));
 
   // A note both partners see.
   rivera->counsel(control([](auto& c) { c.mutable_note()->set_text("Try to say how it felt."); }));

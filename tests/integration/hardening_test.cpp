@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "fault_proxy.hpp"
 #include "codec.hpp"
+#include "fault_proxy.hpp"
 #include "invite_code.hpp"
 #include "relay_fixture.hpp"
 
@@ -75,7 +75,8 @@ class hardening_test : public relay_test {
   }
 
   static std::string upgrade_request(const std::string& target, const std::string& extra_headers = {}) {
-    return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    return "GET " + target +
+           " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
            extra_headers + "\r\n";
   }
@@ -509,8 +510,9 @@ TEST_F(hardening_test, only_tls_1_3_is_spoken) {
       {{"-tls1_3", "-groups", "ffdhe2048"}, false},
   };
   for (const auto& a : attempts) {
-    std::vector<std::string> argv{"/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port_),
-                                  "-servername", "localhost", "-CAfile", ca_file(), "-verify_return_error"};
+    std::vector<std::string> argv{"/usr/bin/openssl",    "s_client",  "-connect", "127.0.0.1:" + std::to_string(port_),
+                                  "-servername",         "localhost", "-CAfile",  ca_file(),
+                                  "-verify_return_error"};
     argv.insert(argv.end(), a.args.begin(), a.args.end());
     child_process s_client(argv, testing::scratch_dir() + "heard-s_client-tls.log");
     s_client.close_stdin();

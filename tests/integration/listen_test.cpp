@@ -39,8 +39,7 @@ TEST_F(relay_test, by_default_the_server_answers_on_both_loopback_addresses) {
 
 TEST_F(relay_test, a_second_address_takes_the_port_the_first_one_got) {
   serve([](server::server_config& c) { c.listen_addresses = {"127.0.0.1", "127.0.0.2"}; });
-  EXPECT_EQ(server_->listening_on(),
-            "127.0.0.1:" + std::to_string(port_) + ", 127.0.0.2:" + std::to_string(port_));
+  EXPECT_EQ(server_->listening_on(), "127.0.0.1:" + std::to_string(port_) + ", 127.0.0.2:" + std::to_string(port_));
   // The certificate names 127.0.0.1 and not 127.0.0.2, so a bare TCP
   // connection shows that the second address is served.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -14,7 +14,6 @@ using testing::raw_client;
 using testing::relay_test;
 using testing::test_client;
 
-
 bool is_turn(const v1::ServerMessage& m, v1::TurnKind kind, const std::string& text) {
   return m.has_turn() && m.turn().kind() == kind && m.turn().text() == text;
 }
@@ -51,7 +50,8 @@ TEST_F(relay_test, words_typed_the_moment_the_speaker_finishes_count_for_the_par
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
   EXPECT_EQ(sam.my_draft(), "You need more time with me.");
   sam->end_turn(sam.my_draft());
-  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_PARAPHRASE, "You need more time with me."); }));
+  ASSERT_TRUE(
+      alex.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_PARAPHRASE, "You need more time with me."); }));
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
 }
 
@@ -87,9 +87,8 @@ TEST_F(relay_test, two_rounds_with_a_retry_and_more_then_the_check_in) {
   ASSERT_TRUE(sam.wait_for(
       [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "I have felt far from you"; }));
   alex->end_turn("I have felt far from you this month.");
-  ASSERT_TRUE(sam.wait_for([](auto& m) {
-    return is_turn(m, v1::TURN_KIND_STATEMENT, "I have felt far from you this month.");
-  }));
+  ASSERT_TRUE(sam.wait_for(
+      [](auto& m) { return is_turn(m, v1::TURN_KIND_STATEMENT, "I have felt far from you this month."); }));
   auto s = sam.wait_phase(v1::PHASE_PARAPHRASING);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->floor_holder(), v1::SEAT_B);
@@ -333,7 +332,6 @@ TEST_F(relay_test, bad_text_is_refused_with_a_clear_error_and_the_session_goes_o
 
 // --- Raw protocol abuse, below the client library -----------------------------
 
-
 TEST_F(relay_test, a_version_mismatch_gets_a_clear_error_and_a_policy_close) {
   serve();
   raw_client raw(port_, "/v1/sessions/new");
@@ -388,7 +386,8 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   EXPECT_NE(unknown->error().message().find("newer"), std::string::npos) << unknown->error().message();
 
   sam->ready();
-  ASSERT_TRUE(sam.wait_for([](auto& msg) { return msg.has_state_changed() && msg.state_changed().snapshot().b_ready(); }));
+  ASSERT_TRUE(
+      sam.wait_for([](auto& msg) { return msg.has_state_changed() && msg.state_changed().snapshot().b_ready(); }));
 }
 
 TEST_F(relay_test, stopping_the_server_closes_every_client_with_going_away) {

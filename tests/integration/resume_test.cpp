@@ -51,7 +51,10 @@ TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
   serve();
   fault_proxy proxy(port_);
   auto& alex = client("Alex");
-  auto& sam = client("Sam", proxy.port(), [](auto& o) { o.reconnect_initial = 300ms; o.reconnect_max = 300ms; });
+  auto& sam = client("Sam", proxy.port(), [](auto& o) {
+    o.reconnect_initial = 300ms;
+    o.reconnect_max = 300ms;
+  });
   pair(alex, sam);
   both_ready(alex, sam);
 
@@ -69,8 +72,8 @@ TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->b_link(), v1::LINK_CONNECTED);
   // What Alex wrote while Sam was away was held, and goes through now.
-  ASSERT_TRUE(sam.wait_for(
-      [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "while you were gone"; }));
+  ASSERT_TRUE(
+      sam.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "while you were gone"; }));
 }
 
 TEST_F(resume_test, after_the_grace_window_the_partner_is_told_and_may_end_alone) {
@@ -81,9 +84,8 @@ TEST_F(resume_test, after_the_grace_window_the_partner_is_told_and_may_end_alone
   both_ready(alex, *sam);
   sam.reset();  // closes without leaving: a dropped connection
 
-  ASSERT_TRUE(alex.wait_for([](auto& m) {
-    return m.has_state_changed() && m.state_changed().snapshot().b_link() == v1::LINK_OVERDUE;
-  }));
+  ASSERT_TRUE(alex.wait_for(
+      [](auto& m) { return m.has_state_changed() && m.state_changed().snapshot().b_link() == v1::LINK_OVERDUE; }));
   alex->end_session();
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
   alex->check_in(2, 3, 2);
@@ -152,7 +154,8 @@ TEST_F(resume_test, a_thousand_messages_with_a_fault_around_every_step_lose_noth
     sent.push_back(statement);
     if (!l.wait_phase(v1::PHASE_PARAPHRASING, round, 10s)) {
       for (test_client* c : {&alex, &sam}) {
-        std::printf("--- %s drops=%d closed=%s\n", c == &alex ? "alex" : "sam", c->drops(), c->wait_closed(1ms).value_or("-").c_str());
+        std::printf("--- %s drops=%d closed=%s\n", c == &alex ? "alex" : "sam", c->drops(),
+                    c->wait_closed(1ms).value_or("-").c_str());
         for (auto& m : c->history()) std::printf("%s\n", m.ShortDebugString().c_str());
       }
       std::printf("%s\n", server_log().c_str());
@@ -187,10 +190,11 @@ TEST_F(resume_test, a_thousand_messages_with_a_fault_around_every_step_lose_noth
     }
     for (std::size_t i = 1; i < seqs.size(); ++i) reordered += seqs[i] <= seqs[i - 1];
     const bool identical = received == sent;
-    std::printf("[ figures  ] %s: %zu turns sent, %zu received, %d verdicts; lost=%zu duplicated=%zu reordered=%zu "
-                "identical=%s\n",
-                c == &alex ? "alex" : "sam", sent.size(), received.size(), judged, lost, duplicated, reordered,
-                identical ? "yes" : "no");
+    std::printf(
+        "[ figures  ] %s: %zu turns sent, %zu received, %d verdicts; lost=%zu duplicated=%zu reordered=%zu "
+        "identical=%s\n",
+        c == &alex ? "alex" : "sam", sent.size(), received.size(), judged, lost, duplicated, reordered,
+        identical ? "yes" : "no");
     EXPECT_EQ(lost, 0u);
     EXPECT_EQ(duplicated, 0u);
     EXPECT_EQ(reordered, 0u);
@@ -208,8 +212,14 @@ TEST_F(resume_test, after_a_graceful_restart_the_pair_continues_where_it_was) {
   const auto state = std::filesystem::temp_directory_path() / "heard-resume-test-2.state";
   std::filesystem::remove(state);
   serve([&](auto& c) { c.state_file = state.string(); });
-  auto& alex = client("Alex", 0, [](auto& o) { o.reconnect_initial = 50ms; o.reconnect_max = 200ms; });
-  auto& sam = client("Sam", 0, [](auto& o) { o.reconnect_initial = 50ms; o.reconnect_max = 200ms; });
+  auto& alex = client("Alex", 0, [](auto& o) {
+    o.reconnect_initial = 50ms;
+    o.reconnect_max = 200ms;
+  });
+  auto& sam = client("Sam", 0, [](auto& o) {
+    o.reconnect_initial = 50ms;
+    o.reconnect_max = 200ms;
+  });
   pair(alex, sam);
   both_ready(alex, sam);
   alex->end_turn("Before the restart.");

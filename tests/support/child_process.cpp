@@ -12,8 +12,8 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <system_error>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 extern char** environ;
@@ -143,7 +143,8 @@ struct scratch_directory {
   std::string path;
   scratch_directory() {
     std::string name = ::testing::TempDir() + "heard-test-XXXXXX";
-    if (!::mkdtemp(name.data())) throw std::runtime_error("cannot create a scratch directory in " + ::testing::TempDir());
+    if (!::mkdtemp(name.data()))
+      throw std::runtime_error("cannot create a scratch directory in " + ::testing::TempDir());
     path = name + "/";
   }
   ~scratch_directory() {
@@ -165,8 +166,8 @@ std::unique_ptr<child_process> start_heard_server(const std::string& server_bin,
                                                   const std::vector<std::string>& extra_args,
                                                   const std::string& stderr_file, std::string& bound_port) {
   const std::string certs = HEARD_TEST_CERT_DIR;
-  std::vector<std::string> argv{server_bin, "--port", port, "--threads", "2", "--cert", certs + "/server.crt",
-                                "--key", certs + "/server.key"};
+  std::vector<std::string> argv{
+      server_bin, "--port", port, "--threads", "2", "--cert", certs + "/server.crt", "--key", certs + "/server.key"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   auto server = std::make_unique<child_process>(argv, stderr_file);
   auto line = server->wait_line("heard-server listening on ");

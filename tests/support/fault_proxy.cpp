@@ -135,8 +135,7 @@ void fault_proxy::run() {
       }
       if (cut_requested_) {
         for (auto& p : pairs_) {
-          (cut_requested_->second == direction::to_server ? p.cut_to_server : p.cut_to_client) =
-              cut_requested_->first;
+          (cut_requested_->second == direction::to_server ? p.cut_to_server : p.cut_to_client) = cut_requested_->first;
         }
         cut_requested_.reset();
       }

@@ -153,7 +153,9 @@ class raw_client {
     ioc_.stop();
     thread_.join();
   }
-  bool wait_open() { return wait([&] { return open_ || closed_; }) && open_; }
+  bool wait_open() {
+    return wait([&] { return open_ || closed_; }) && open_;
+  }
   void send(std::string bytes) {
     boost::asio::post(ioc_, [this, bytes = std::move(bytes)] { transport_->send(bytes); });
   }
@@ -191,7 +193,6 @@ class raw_client {
   std::vector<v1::ServerMessage> messages_;
   std::optional<std::string> closed_;
 };
-
 
 inline std::string hello_bytes(std::uint32_t version);
 

@@ -43,8 +43,7 @@ std::string tmux_screen::tmux(const std::string& args) const {
   return run("tmux -L " + socket_name() + " " + args + " 2>&1");
 }
 
-tmux_screen::tmux_screen(const std::string& name, const std::string& command, int width, int height)
-    : name_(name) {
+tmux_screen::tmux_screen(const std::string& name, const std::string& command, int width, int height) : name_(name) {
   tmux("-f /dev/null new-session -d -s " + name_ + " -x " + std::to_string(width) + " -y " + std::to_string(height) +
        " " + shell_quote(command));
   // Keep the pane's last screen after the program exits, to read it.

@@ -14,8 +14,8 @@ TEST(codec, round_trips_a_client_message) {
 }
 
 TEST(codec, garbage_is_malformed_not_an_exception) {
-  for (std::string bytes : {std::string("\xFF\xFF\xFF\xFF", 4), std::string("\x0A\x05\x01", 3),
-                            std::string("not protobuf at all")}) {
+  for (std::string bytes :
+       {std::string("\xFF\xFF\xFF\xFF", 4), std::string("\x0A\x05\x01", 3), std::string("not protobuf at all")}) {
     auto decoded = decode_client(bytes);
     ASSERT_TRUE(std::holds_alternative<v1::Error>(decoded)) << bytes;
     EXPECT_EQ(std::get<v1::Error>(decoded).code(), v1::ERROR_MALFORMED);

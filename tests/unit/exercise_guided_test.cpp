@@ -16,10 +16,18 @@ v1::ClientMessage counsel(const std::function<void(v1::Counsel&)>& set) {
   set(*m.mutable_counsel());
   return m;
 }
-v1::ClientMessage start() { return counsel([](auto& c) { c.mutable_start(); }); }
-v1::ClientMessage hold() { return counsel([](auto& c) { c.mutable_hold(); }); }
-v1::ClientMessage release() { return counsel([](auto& c) { c.mutable_release(); }); }
-v1::ClientMessage skip() { return counsel([](auto& c) { c.mutable_skip_timer(); }); }
+v1::ClientMessage start() {
+  return counsel([](auto& c) { c.mutable_start(); });
+}
+v1::ClientMessage hold() {
+  return counsel([](auto& c) { c.mutable_hold(); });
+}
+v1::ClientMessage release() {
+  return counsel([](auto& c) { c.mutable_release(); });
+}
+v1::ClientMessage skip() {
+  return counsel([](auto& c) { c.mutable_skip_timer(); });
+}
 v1::ClientMessage note(const std::string& text) {
   return counsel([&](auto& c) { c.mutable_note()->set_text(text); });
 }
@@ -38,9 +46,15 @@ const auto ready = simple([](auto& m) { m.mutable_ready(); });
 const auto time_out = simple([](auto& m) { m.mutable_time_out(); });
 const auto resume = simple([](auto& m) { m.mutable_resume(); });
 const auto end_session = simple([](auto& m) { m.mutable_end_session(); });
-v1::ClientMessage draft(const std::string& t) { return simple([&](auto& m) { m.mutable_draft()->set_text(t); }); }
-v1::ClientMessage end_turn(const std::string& t) { return simple([&](auto& m) { m.mutable_end_turn()->set_text(t); }); }
-v1::ClientMessage judge(v1::Verdict v) { return simple([&](auto& m) { m.mutable_judge()->set_verdict(v); }); }
+v1::ClientMessage draft(const std::string& t) {
+  return simple([&](auto& m) { m.mutable_draft()->set_text(t); });
+}
+v1::ClientMessage end_turn(const std::string& t) {
+  return simple([&](auto& m) { m.mutable_end_turn()->set_text(t); });
+}
+v1::ClientMessage judge(v1::Verdict v) {
+  return simple([&](auto& m) { m.mutable_judge()->set_verdict(v); });
+}
 v1::ClientMessage check_in(unsigned v) {
   return simple([&](auto& m) {
     m.mutable_check_in()->set_felt_safe(v);

@@ -110,8 +110,8 @@ exercise in_phase(v1::Phase phase, v1::Mode mode = v1::MODE_TEXT) {
 enum class input { ready, draft, end_turn, judge, time_out, resume, end_session, check_in, hello };
 
 const char* input_name(input i) {
-  static const char* names[] = {"ready", "draft", "end_turn", "judge", "time_out", "resume", "end_session",
-                                "check_in", "hello"};
+  static const char* names[] = {"ready",  "draft",       "end_turn", "judge", "time_out",
+                                "resume", "end_session", "check_in", "hello"};
   return names[static_cast<int>(i)];
 }
 
@@ -134,8 +134,8 @@ struct row {
   v1::Phase phase;
   v1::Seat from;  // in the phases below, A is the speaker
   input what;
-  v1::ErrorCode error;     // ERROR_CODE_UNSPECIFIED: accepted
-  v1::Phase phase_after;   // when accepted
+  v1::ErrorCode error;    // ERROR_CODE_UNSPECIFIED: accepted
+  v1::Phase phase_after;  // when accepted
 };
 
 constexpr auto OK = v1::ERROR_CODE_UNSPECIFIED;

@@ -49,9 +49,9 @@ TEST(invite_code, normalizing_forgives_case_dashes_spaces_and_confusables) {
 
 TEST(invite_code, normalizing_refuses_what_cannot_be_a_code) {
   EXPECT_FALSE(normalize_invite_code(""));
-  EXPECT_FALSE(normalize_invite_code("7KQ2-M9XD-4TR"));     // too short
-  EXPECT_FALSE(normalize_invite_code("7KQ2-M9XD-4TRBX"));   // too long
-  EXPECT_FALSE(normalize_invite_code("7KQ2-M9XD-4TRU"));    // U is not a digit
+  EXPECT_FALSE(normalize_invite_code("7KQ2-M9XD-4TR"));    // too short
+  EXPECT_FALSE(normalize_invite_code("7KQ2-M9XD-4TRBX"));  // too long
+  EXPECT_FALSE(normalize_invite_code("7KQ2-M9XD-4TRU"));   // U is not a digit
   EXPECT_FALSE(normalize_invite_code("../../etc/passwd"));
 }
 

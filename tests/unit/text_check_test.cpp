@@ -8,21 +8,21 @@ namespace {
 TEST(text_check, accepts_well_formed_utf8_of_every_length) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
-  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9"));              // 2 bytes
-  EXPECT_TRUE(is_valid_utf8("\xE6\x84\x9B"));             // 3 bytes (CJK)
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x92\x9B"));         // 4 bytes (emoji)
-  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));         // U+10FFFF
+  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9"));       // 2 bytes
+  EXPECT_TRUE(is_valid_utf8("\xE6\x84\x9B"));      // 3 bytes (CJK)
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x92\x9B"));  // 4 bytes (emoji)
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
 }
 
 TEST(text_check, rejects_malformed_utf8) {
-  EXPECT_FALSE(is_valid_utf8("\x80"));                    // lone continuation
-  EXPECT_FALSE(is_valid_utf8("\xC3"));                    // truncated
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));                // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));            // overlong, 3 bytes
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));            // surrogate U+D800
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));        // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\x80"));              // lone continuation
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong, 3 bytes
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xFF"));
-  EXPECT_FALSE(is_valid_utf8("ok\xE6\x84"));              // truncated at the end
+  EXPECT_FALSE(is_valid_utf8("ok\xE6\x84"));  // truncated at the end
 }
 
 TEST(text_check, counts_code_points_not_bytes) {
@@ -47,7 +47,10 @@ TEST(text_check, allows_newline_and_tab_in_text_but_not_other_controls) {
 }
 
 TEST(text_check, names_allow_no_layout_characters) {
-  EXPECT_FALSE(check_name("Ana Mar\xC3\xAD" "a", 64));
+  EXPECT_FALSE(
+      check_name("Ana Mar\xC3\xAD"
+                 "a",
+                 64));
   ASSERT_TRUE(check_name("two\nlines", 64));
   EXPECT_EQ(check_name("two\nlines", 64)->code, v1::ERROR_INVALID_TEXT);
   EXPECT_EQ(check_name(std::string(65, 'x'), 64)->code, v1::ERROR_TEXT_TOO_LONG);

@@ -42,10 +42,10 @@ TEST(tui_wrap, splits_a_word_longer_than_the_line) {
 }
 
 TEST(tui_wrap, counts_wide_characters_as_two_columns) {
-  EXPECT_EQ(display_width("caf\xC3\xA9"), 4u);                 // é is one column
-  EXPECT_EQ(display_width("\xE6\x84\x9B"), 2u);                // 愛
-  EXPECT_EQ(display_width("\xF0\x9F\x92\x9B"), 2u);            // 💛
-  EXPECT_EQ(display_width("e\xCC\x81"), 1u);                   // e + combining acute
+  EXPECT_EQ(display_width("caf\xC3\xA9"), 4u);       // é is one column
+  EXPECT_EQ(display_width("\xE6\x84\x9B"), 2u);      // 愛
+  EXPECT_EQ(display_width("\xF0\x9F\x92\x9B"), 2u);  // 💛
+  EXPECT_EQ(display_width("e\xCC\x81"), 1u);         // e + combining acute
   // Four CJK characters need 8 columns: at 5 they wrap two by two.
   EXPECT_EQ(wrap("\xE6\x84\x9B\xE6\x84\x9B\xE6\x84\x9B\xE6\x84\x9B", 5).size(), 2u);
   for (const auto& line : wrap("\xE6\x84\x9B \xE6\x84\x9B \xE6\x84\x9B caf\xC3\xA9 \xF0\x9F\x92\x9B", 6)) {
@@ -76,11 +76,11 @@ TEST(tui_wrap, ranges_cover_every_character_once_in_order_within_the_width) {
 TEST(tui_cursor, places_a_position_on_the_wrapped_lines) {
   const std::string text = "one two three\nfour";  // at 9: "one two" / "three" / "four"
   EXPECT_EQ(place_cursor(text, 9, 0).line, 0u);
-  EXPECT_EQ(place_cursor(text, 9, 4).col, 4u);         // before "two"
-  EXPECT_EQ(place_cursor(text, 9, 8).line, 1u);        // "three" starts a line
+  EXPECT_EQ(place_cursor(text, 9, 4).col, 4u);   // before "two"
+  EXPECT_EQ(place_cursor(text, 9, 8).line, 1u);  // "three" starts a line
   EXPECT_EQ(place_cursor(text, 9, 8).col, 0u);
-  EXPECT_EQ(place_cursor(text, 9, 13).col, 5u);        // the end of "three", before the line break
-  EXPECT_EQ(place_cursor(text, 9, 14).line, 2u);       // after the line break
+  EXPECT_EQ(place_cursor(text, 9, 13).col, 5u);   // the end of "three", before the line break
+  EXPECT_EQ(place_cursor(text, 9, 14).line, 2u);  // after the line break
   EXPECT_EQ(place_cursor(text, 9, text.size()).col, 4u);
   EXPECT_EQ(place_cursor("hello ", 20, 6).col, 6u) << "after a space just typed";
   EXPECT_EQ(place_cursor("\xE6\x84\x9Bx", 20, 3).col, 2u) << "a wide character is two columns";
@@ -247,8 +247,8 @@ TEST(tui_layout, aids_open_only_when_asked_and_replace_the_conversation) {
 
 TEST(tui_layout, the_footer_shows_the_keys_of_the_moment_within_80_columns) {
   ui_state ui;
-  for (auto phase : {v1::PHASE_READY, v1::PHASE_SPEAKING, v1::PHASE_PARAPHRASING, v1::PHASE_CONFIRMING,
-                     v1::PHASE_CHECK_IN}) {
+  for (auto phase :
+       {v1::PHASE_READY, v1::PHASE_SPEAKING, v1::PHASE_PARAPHRASING, v1::PHASE_CONFIRMING, v1::PHASE_CHECK_IN}) {
     for (auto me : {v1::SEAT_A, v1::SEAT_B}) {
       EXPECT_LE(display_width(footer_keys(view_in(phase, me), ui)), 80u);
     }
