@@ -120,6 +120,10 @@ TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
 
   // Swap who speaks next.
   rivera->counsel(control([](auto& c) { c.mutable_next_speaker()->set_seat(v1::SEAT_B); }));
+  // The choice travels on the counselor's connection, the paraphrase and the
+  // verdict on the partners': wait until the server has it.
+  ASSERT_TRUE(rivera.wait_for(
+      [](auto& m) { return m.has_state_changed() && m.state_changed().snapshot().next_speaker() == v1::SEAT_B; }));
   alex->end_turn("You have been lonely.");
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_CONFIRMING));
   sam->judge(v1::VERDICT_ACCURATE_DONE);
