@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "process_limits.hpp"
+#include "tls_context.hpp"
 
 namespace heard::server {
 namespace net = boost::asio;
@@ -10,9 +11,12 @@ namespace net = boost::asio;
 heard_server::heard_server(server_config config, std::ostream& log_out)
     : config_(std::move(config)),
       log_(config_.level, log_out),
+      accounting_(stats_, log_),
+      admission_(config_.max_connections, config_.max_connections_per_ip),
       ioc_(static_cast<int>(config_.effective_io_threads())),
       registry_(ioc_, config_, stats_, log_),
-      transport_(ioc_, config_, stats_, log_, registry_),
+      upgrade_policy_(config_.allowed_origins, registry_),
+      transport_(ioc_, {ws_link_options::from(config_), upgrade_policy_, admission_, accounting_, registry_}),
       listener_(ioc_, stats_, log_,
                 [this](boost::asio::ip::tcp::socket socket) { transport_.accept(std::move(socket)); }),
       control_(net::make_strand(ioc_)),
@@ -35,7 +39,7 @@ std::uint16_t heard_server::start() {
                " note=\"past about ", files.now > own_descriptors ? files.now - own_descriptors : 0,
                " connections, new ones wait until a descriptor frees up; raise the hard limit (LimitNOFILE)\"");
   }
-  transport_.start();
+  configure_server_tls(transport_.tls_context(), config_.cert_file, config_.key_file);
   const auto port = listener_.start(config_.listen_addresses, config_.port);
   net::post(control_, [this] { schedule_sweep(); });
   log_.write(log_level::info, "event=listening endpoints=\"", listener_.describe(),

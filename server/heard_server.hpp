@@ -10,12 +10,15 @@
 #include <thread>
 #include <vector>
 
+#include "admission.hpp"
 #include "listener.hpp"
 #include "logger.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
 #include "session_registry.hpp"
 #include "tls_transport.hpp"
+#include "transport_accounting.hpp"
+#include "upgrade_policy.hpp"
 
 namespace heard::server {
 
@@ -56,10 +59,16 @@ class heard_server {
   static constexpr std::chrono::milliseconds shutdown_poll_interval{10};
 
   const server_config config_;
+  // Declared before ioc_, so they outlive it: handlers still queued are
+  // destroyed inside ~io_context, and the links and sessions they release
+  // count, log and give back their admission on the way out.
   server_stats stats_;
   logger log_;
+  transport_accounting accounting_;
+  admission admission_;
   boost::asio::io_context ioc_;
   session_registry registry_;
+  upgrade_policy upgrade_policy_;
   tls_transport transport_;
   listener listener_;
   // The sweep, the shutdown and their timers share one strand: with several

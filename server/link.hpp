@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,10 +24,13 @@ class link {
  public:
   virtual ~link() = default;
 
-  /// Queues one binary message. Safe from any thread. A link whose queue
-  /// would pass max_outbound_queue_bytes is closed: a reader that slow must
-  /// not grow the server's memory, and its partner is not held up.
-  virtual void send(std::shared_ptr<const std::string> message) = 0;
+  /// Queues one binary message and returns the bytes queued on this link and
+  /// not yet written, this message included, so a sender can pace itself
+  /// (link_handler::on_drained says when the queue has emptied). Safe from
+  /// any thread. A link whose queue would pass max_outbound_queue_bytes is
+  /// cut: a reader that slow must not grow the server's memory, and its
+  /// partner is not held up.
+  virtual std::size_t send(std::shared_ptr<const std::string> message) = 0;
 
   /// Sends everything already queued, then closes with `code`. Safe from any
   /// thread; later sends are dropped.
@@ -44,6 +48,8 @@ class link_handler {
   virtual void on_message(std::string_view message) = 0;
   /// Called exactly once, after which the link sends nothing more.
   virtual void on_close() = 0;
+  /// Everything queued has been written (the queue was not empty before).
+  virtual void on_drained() {}
 };
 
 /// The application as the transport sees it.

@@ -1,5 +1,7 @@
 #include "server_config.hpp"
 
+#include "ws_link_options.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <iostream>
@@ -12,6 +14,21 @@ unsigned server_config::effective_io_threads() const {
   if (io_threads > 0) return io_threads;
   const unsigned cores = std::thread::hardware_concurrency();
   return cores > 0 ? cores : 1;
+}
+
+ws_link_options ws_link_options::from(const server_config& c) {
+  ws_link_options o;
+  o.tls_handshake_timeout = c.tls_handshake_timeout;
+  o.upgrade_timeout = c.upgrade_timeout;
+  o.idle_timeout = c.idle_timeout;
+  o.app_idle_timeout = c.app_idle_timeout;
+  o.close_timeout = c.close_timeout;
+  o.close_linger = c.close_linger;
+  o.max_upgrade_request_bytes = c.max_upgrade_request_bytes;
+  o.max_message_bytes = c.max_message_bytes;
+  o.max_outbound_queue_bytes = c.max_outbound_queue_bytes;
+  o.max_pings_per_minute = c.max_pings_per_minute;
+  return o;
 }
 
 namespace {

@@ -35,34 +35,6 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
-// Mozilla's "modern" profile: TLS 1.3 only, its three AEAD suites, and
-// X25519/P-256/P-384 for key exchange. The certificate is ECDSA P-256.
-constexpr const char* tls13_suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
-constexpr const char* tls_groups = "X25519:P-256:P-384";
-
-void configure_tls(ssl::context& ctx, const server_config& config) {
-  SSL_CTX* native = ctx.native_handle();
-  SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION);
-  SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION);
-  if (SSL_CTX_set_ciphersuites(native, tls13_suites) != 1 || SSL_CTX_set1_groups_list(native, tls_groups) != 1) {
-    throw std::runtime_error("OpenSSL refused the TLS 1.3 suites or groups");
-  }
-  // No resumption is used, so no tickets: each one would be state to protect.
-  SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-  SSL_CTX_set_num_tickets(native, 0);
-  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
-  try {
-    ctx.use_certificate_chain_file(config.cert_file);
-    ctx.use_private_key_file(config.key_file, ssl::context::pem);
-  } catch (const boost::system::system_error& e) {
-    throw std::runtime_error("cannot load the TLS certificate '" + config.cert_file + "' and key '" + config.key_file +
-                             "': " + e.what() + " (for development, run certs/make-dev-certs.sh)");
-  }
-  if (SSL_CTX_check_private_key(native) != 1) {
-    throw std::runtime_error("the TLS key '" + config.key_file + "' does not match the certificate");
-  }
-}
-
 // The TCP layer under TLS. It differs from beast::tcp_stream in one thing:
 // how it ends. Closing a socket with unread input makes the kernel send a
 // reset, and the peer may then lose what we sent last - the close frame that
@@ -124,28 +96,35 @@ class ws_link;
 }  // namespace
 
 struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
-  impl(net::io_context& ioc, const server_config& config, server_stats& stats, logger& log, link_acceptor& acceptor)
-      : ioc_(ioc), config_(config), stats_(stats), log_(log), app_(acceptor), ssl_ctx_(ssl::context::tls_server) {}
+  impl(net::io_context& ioc, tls_transport::parts with)
+      : ioc_(ioc),
+        options_(with.options),
+        policy_(with.policy),
+        admission_(with.admit),
+        observer_(with.observer),
+        app_(with.app),
+        ssl_ctx_(ssl::context::tls_server) {}
 
   void accept(tcp::socket socket);
   void stop(const std::string& reason);
 
-  /// Registers a new link; false (and nothing registered) when its address
-  /// already has max_connections_per_ip open.
-  bool track(const std::shared_ptr<ws_link>& link, const std::string& remote);
-  void untrack(const ws_link* link, const std::string& remote);
+  /// Registers an admitted link for stop(); false once stopping, checked
+  /// under the lock stop() takes so that no link slips in after stop() has
+  /// collected the ones to close.
+  bool track(const std::shared_ptr<ws_link>& link);
+  void untrack(const ws_link* link);
 
   net::io_context& ioc_;
-  const server_config& config_;
-  server_stats& stats_;
-  logger& log_;
+  const ws_link_options options_;
+  const upgrade_policy& policy_;
+  admission& admission_;
+  transport_observer& observer_;
   link_acceptor& app_;
   ssl::context ssl_ctx_;
-  std::atomic<bool> stopping_{false};
 
   std::mutex links_mutex_;
+  bool stopping_ = false;
   std::unordered_map<const ws_link*, std::weak_ptr<ws_link>> links_;
-  std::unordered_map<std::string, std::size_t> per_ip_;
 };
 
 namespace {
@@ -156,25 +135,28 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
  public:
   ws_link(tcp::socket&& socket, std::string remote, std::shared_ptr<transport_impl> owner)
       : owner_(std::move(owner)),
-        config_(owner_->config_),
+        options_(owner_->options_),
         remote_(std::move(remote)),
-        ws_(lingering_tcp_stream(std::move(socket), config_.close_linger), owner_->ssl_ctx_),
-        request_buffer_(config_.max_upgrade_request_bytes + 1024),
+        ws_(lingering_tcp_stream(std::move(socket), options_.close_linger), owner_->ssl_ctx_),
+        request_buffer_(options_.max_upgrade_request_bytes + 1024),
         idle_timer_(ws_.get_executor()) {
-    ++owner_->stats_.connections_open;
+    owner_->observer_.on_event(transport_event::link_created);
   }
 
   ~ws_link() override {
-    --owner_->stats_.connections_open;
-    owner_->untrack(this, remote_);
+    owner_->untrack(this);
+    owner_->admission_.release(remote_);
+    owner_->observer_.on_event(transport_event::link_destroyed);
   }
 
   const std::string& remote_address() const override { return remote_; }
 
   void run() { net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_run, shared_from_this())); }
 
-  void send(std::shared_ptr<const std::string> message) override {
+  std::size_t send(std::shared_ptr<const std::string> message) override {
+    const std::size_t queued = unsent_bytes_.fetch_add(message->size(), std::memory_order_relaxed) + message->size();
     net::post(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
+    return queued;
   }
 
   void close(close_code code, std::string reason) override {
@@ -185,19 +167,19 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
  private:
   // --- TLS handshake ---------------------------------------------------------
   void on_run() {
-    beast::get_lowest_layer(ws_).expires_after(config_.tls_handshake_timeout);
+    beast::get_lowest_layer(ws_).expires_after(options_.tls_handshake_timeout);
     ws_.next_layer().async_handshake(ssl::stream_base::server,
                                      beast::bind_front_handler(&ws_link::on_tls_handshake, shared_from_this()));
   }
 
   void on_tls_handshake(beast::error_code ec) {
     if (ec) {
-      ++owner_->stats_.tls_handshake_failures;
+      count(transport_event::tls_handshake_failure);
       return fail(ec, "tls_handshake");
     }
-    beast::get_lowest_layer(ws_).expires_after(config_.upgrade_timeout);
+    beast::get_lowest_layer(ws_).expires_after(options_.upgrade_timeout);
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(config_.max_upgrade_request_bytes));
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_upgrade_request_bytes));
     parser_->body_limit(0);
     http::async_read(ws_.next_layer(), request_buffer_, *parser_,
                      beast::bind_front_handler(&ws_link::on_upgrade_request, shared_from_this()));
@@ -208,49 +190,31 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   // into a ~1.5 KB buffer and resets larger (legitimate) requests.
   void on_upgrade_request(beast::error_code ec, std::size_t) {
     if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-      ++owner_->stats_.upgrade_too_large;
-      return respond(http::status::request_header_fields_too_large, "Request headers too large.\n", 11);
+      return respond(upgrade_policy::too_large(), 11);
     }
-    if (ec == http::error::body_limit) {
-      ++owner_->stats_.upgrade_rejected;
-      return respond(http::status::bad_request, "An upgrade request has no body.\n", 11);
-    }
+    if (ec == http::error::body_limit) return respond(upgrade_policy::has_body(), 11);
     if (ec) return fail(ec, "upgrade_read");
 
     const auto& req = parser_->get();
-    const std::string target(req.target());
-    if (!websocket::is_upgrade(req)) {
-      ++owner_->stats_.plain_http_requests;
-      if (req.method() == http::verb::get && target == "/healthz") {
-        return respond(http::status::ok, "ok\n", req.version());
-      }
-      return respond(http::status::upgrade_required, "Heard speaks WebSocket over TLS; use the heard client.\n",
-                     req.version(), true);
-    }
-    if (!owner_->app_.serves_target(target)) {
-      ++owner_->stats_.upgrade_rejected;
-      return respond(http::status::not_found, "No such Heard endpoint.\n", req.version());
-    }
-    // Browsers always send Origin; a page on another site must not be able to
-    // open a session in someone's name. The native client sends none.
+    request_head head;
+    head.is_get = req.method() == http::verb::get;
+    head.is_websocket_upgrade = websocket::is_upgrade(req);
+    head.target = std::string_view(req.target().data(), req.target().size());
     if (const auto origin = req.find(http::field::origin); origin != req.end()) {
-      const auto& allowed = config_.allowed_origins;
-      if (std::find(allowed.begin(), allowed.end(), std::string(origin->value())) == allowed.end()) {
-        ++owner_->stats_.origins_refused;
-        return respond(http::status::forbidden, "This origin may not connect.\n", req.version());
-      }
+      head.origin = std::string_view(origin->value().data(), origin->value().size());
     }
+    if (const auto answer = owner_->policy_.decide(head)) return respond(*answer, req.version());
 
     // From here Beast's own WebSocket timeouts take over, pings included.
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = config_.upgrade_timeout;
-    timeouts.idle_timeout = config_.idle_timeout;
+    timeouts.handshake_timeout = options_.upgrade_timeout;
+    timeouts.idle_timeout = options_.idle_timeout;
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "heard"); }));
-    ws_.read_message_max(config_.max_message_bytes);
+    ws_.read_message_max(options_.max_message_bytes);
     ws_.auto_fragment(false);
     // Beast answers pings itself; counting them stops a ping flood (#1363).
     ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
@@ -260,26 +224,27 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         ping_window_start_ = now;
         pings_in_window_ = 0;
       }
-      if (++pings_in_window_ > config_.max_pings_per_minute && !pending_close_) {
-        ++owner_->stats_.ping_floods;
+      if (++pings_in_window_ > options_.max_pings_per_minute && !pending_close_) {
+        count(transport_event::ping_flood);
         on_close_request(close_code::policy_violation, "too many pings");
       }
     });
     ws_.binary(true);
-    target_ = target;
+    target_ = std::string(head.target);
     ws_.async_accept(req, beast::bind_front_handler(&ws_link::on_accept, shared_from_this()));
   }
 
-  void respond(http::status status, std::string body, unsigned version, bool upgrade_required = false) {
-    auto res = std::make_shared<http::response<http::string_body>>(status, version);
+  void respond(const http_answer& answer, unsigned version) {
+    if (answer.counted) count(*answer.counted);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), version);
     res->set(http::field::server, "heard");
     res->set(http::field::content_type, "text/plain; charset=utf-8");
-    if (upgrade_required) {
+    if (answer.upgrade_required) {
       res->set(http::field::upgrade, "websocket");
       res->set(http::field::connection, "Upgrade");
     }
     res->keep_alive(false);
-    res->body() = std::move(body);
+    res->body() = std::string(answer.body);
     res->prepare_payload();
     http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec, "http_response");
@@ -291,7 +256,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   void on_accept(beast::error_code ec) {
     if (ec) {
-      ++owner_->stats_.upgrade_rejected;
+      count(transport_event::upgrade_rejected);
       return fail(ec, "ws_accept");
     }
     parser_.reset();
@@ -310,7 +275,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   void on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) return finish(ec, "read");
-    ++owner_->stats_.messages_in;
+    count(transport_event::message_in);
     last_message_ = std::chrono::steady_clock::now();
     const auto data = read_buffer_.cdata();
     if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), bytes));
@@ -322,23 +287,25 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   // is stuck but whose TCP stack still answers pings would stay forever.
   // Clients send at least a heartbeat every heartbeat_interval.
   void arm_idle_timer() {
-    idle_timer_.expires_at(last_message_ + config_.app_idle_timeout);
+    idle_timer_.expires_at(last_message_ + options_.app_idle_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_ || self->pending_close_) return;
-      if (std::chrono::steady_clock::now() - self->last_message_ < self->config_.app_idle_timeout) {
+      if (std::chrono::steady_clock::now() - self->last_message_ < self->options_.app_idle_timeout) {
         return self->arm_idle_timer();
       }
-      ++self->owner_->stats_.app_idle_closes;
+      self->count(transport_event::app_idle_close);
       self->on_close_request(close_code::policy_violation, "idle");
     });
   }
 
   // --- Writing: one writer, a queue bounded in bytes ---------------------------
   void on_send(std::shared_ptr<const std::string> message) {
-    if (pending_close_ || finished_) return;
-    if (queued_bytes_ + message->size() > config_.max_outbound_queue_bytes) {
-      ++owner_->stats_.slow_reader_closes;
-      owner_->log_.write(log_level::warn, "event=slow_reader_closed queued_bytes=", queued_bytes_);
+    if (pending_close_ || finished_ || cut_) return drop_unsent(message->size());
+    if (queued_bytes_ + message->size() > options_.max_outbound_queue_bytes) {
+      cut_ = true;  // once: the sends already posted behind this one are dropped quietly
+      count(transport_event::slow_reader_close);
+      owner_->observer_.on_slow_reader(queued_bytes_);
+      drop_unsent(message->size());
       // A reader this far behind will not read a close frame in time either.
       beast::error_code ignored;
       beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -350,17 +317,22 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (queue_.size() == 1 && upgraded_) do_write();
   }
 
+  // A message send() counted that will never be written, or has been.
+  void drop_unsent(std::size_t bytes) { unsent_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
+
   void do_write() {
     ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&ws_link::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return finish(ec, "write");
-    ++owner_->stats_.messages_out;
+    count(transport_event::message_out);
     queued_bytes_ -= queue_.front()->size();
+    drop_unsent(queue_.front()->size());
     queue_.pop_front();
     if (!queue_.empty()) return do_write();
-    if (pending_close_) do_close();
+    if (pending_close_) return do_close();
+    if (handler_) handler_->on_drained();
   }
 
   // --- Closing ---------------------------------------------------------------
@@ -374,10 +346,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     }
     // A peer that stopped reading would keep a polite close waiting behind
     // its full queue for ever: after close_timeout the connection is cut.
-    idle_timer_.expires_after(config_.close_timeout);
+    idle_timer_.expires_after(options_.close_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
-      ++self->owner_->stats_.timeouts;
+      self->count(transport_event::timeout);
       beast::error_code ignored;
       beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
       beast::get_lowest_layer(self->ws_).close();
@@ -415,12 +387,14 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         ec == net::error::eof) {
       return;
     }
-    if (ec == beast::error::timeout) ++owner_->stats_.timeouts;
-    owner_->log_.write(log_level::debug, "event=connection_error phase=", what, " error=\"", ec.message(), "\"");
+    if (ec == beast::error::timeout) count(transport_event::timeout);
+    owner_->observer_.on_connection_error(what, ec.message());
   }
 
+  void count(transport_event event) { owner_->observer_.on_event(event); }
+
   std::shared_ptr<transport_impl> owner_;
-  const server_config& config_;
+  const ws_link_options& options_;
   const std::string remote_;
   std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
   std::size_t pings_in_window_ = 0;
@@ -431,7 +405,9 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::string target_;
   std::shared_ptr<link_handler> handler_;
   std::deque<std::shared_ptr<const std::string>> queue_;
-  std::size_t queued_bytes_ = 0;
+  std::size_t queued_bytes_ = 0;              // on the strand: what the cap checks
+  std::atomic<std::size_t> unsent_bytes_{0};  // any thread: what send() reports
+  bool cut_ = false;
   std::optional<websocket::close_reason> pending_close_;
   net::steady_timer idle_timer_;
   std::chrono::steady_clock::time_point last_message_;
@@ -442,12 +418,6 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 }  // namespace
 
 void transport_impl::accept(tcp::socket socket) {
-  if (stopping_) {
-    // Accepted in the instant the listener was told to stop.
-    beast::error_code ignored;
-    socket.close(ignored);
-    return;
-  }
   // Drafts, acks and close frames are small and go out back to back: with
   // Nagle's algorithm each would wait for the peer's delayed ACK (40 ms).
   beast::error_code nodelay_ec;
@@ -455,41 +425,32 @@ void transport_impl::accept(tcp::socket socket) {
   beast::error_code peer_ec;
   const auto peer = socket.remote_endpoint(peer_ec);
   std::string remote = peer_ec ? std::string("unknown") : peer.address().to_string();
-  if (static_cast<std::size_t>(stats_.connections_open.load()) >= config_.max_connections) {
-    ++stats_.connections_refused_capacity;
-    beast::error_code ignored;
-    socket.close(ignored);
-  } else {
-    auto link = std::make_shared<ws_link>(std::move(socket), remote, shared_from_this());
-    if (track(link, remote)) {
-      link->run();
-    } else if (!stopping_) {
-      // One address may not crowd out everyone else. The link object goes
-      // with its socket at once.
-      ++stats_.connections_refused_per_ip;
-    }
+  switch (admission_.admit(remote)) {
+    case admission::verdict::admitted: break;
+    case admission::verdict::over_total: observer_.on_event(transport_event::refused_capacity); return;
+    case admission::verdict::over_per_address: observer_.on_event(transport_event::refused_per_address); return;
+    case admission::verdict::stopping: return;  // accepted in the instant the server began to stop
   }
+  // The socket closes with `socket` when refused; once admitted, the link
+  // gives its place back when it goes.
+  auto link = std::make_shared<ws_link>(std::move(socket), std::move(remote), shared_from_this());
+  if (track(link)) link->run();
 }
 
-bool transport_impl::track(const std::shared_ptr<ws_link>& link, const std::string& remote) {
+bool transport_impl::track(const std::shared_ptr<ws_link>& link) {
   std::lock_guard lock(links_mutex_);
-  // Checked under the lock that stop() takes, so no link slips in after
-  // stop() has collected the ones to close.
   if (stopping_) return false;
-  auto& count = per_ip_[remote];
-  if (count >= config_.max_connections_per_ip) return false;
-  ++count;
   links_.emplace(link.get(), link);
   return true;
 }
 
-void transport_impl::untrack(const ws_link* link, const std::string& remote) {
+void transport_impl::untrack(const ws_link* link) {
   std::lock_guard lock(links_mutex_);
-  if (links_.erase(link) == 0) return;  // never tracked: refused per address
-  if (auto it = per_ip_.find(remote); it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
+  links_.erase(link);
 }
 
 void transport_impl::stop(const std::string& reason) {
+  admission_.stop();
   std::vector<std::shared_ptr<ws_link>> open;
   {
     std::lock_guard lock(links_mutex_);
@@ -501,13 +462,11 @@ void transport_impl::stop(const std::string& reason) {
   for (auto& l : open) l->close(close_code::going_away, reason);
 }
 
-tls_transport::tls_transport(net::io_context& ioc, const server_config& config, server_stats& stats, logger& log,
-                             link_acceptor& acceptor)
-    : impl_(std::make_shared<impl>(ioc, config, stats, log, acceptor)) {}
+tls_transport::tls_transport(net::io_context& ioc, parts with) : impl_(std::make_shared<impl>(ioc, with)) {}
 
 tls_transport::~tls_transport() = default;
 
-void tls_transport::start() { configure_tls(impl_->ssl_ctx_, impl_->config_); }
+ssl::context& tls_transport::tls_context() { return impl_->ssl_ctx_; }
 
 void tls_transport::accept(tcp::socket socket) { impl_->accept(std::move(socket)); }
 

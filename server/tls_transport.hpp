@@ -3,34 +3,49 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include <cstdint>
 #include <memory>
+#include <string>
 
+#include "admission.hpp"
 #include "link.hpp"
-#include "logger.hpp"
-#include "server_config.hpp"
-#include "server_stats.hpp"
+#include "transport_observer.hpp"
+#include "upgrade_policy.hpp"
+#include "ws_link_options.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace heard::server {
 
-/// Takes accepted TCP connections, reads the HTTP upgrade request itself (capped),
-/// upgrades to WebSocket and hands each link to the application. All of
-/// Beast's and OpenSSL's stream templates live behind this class.
+/// Takes accepted TCP connections, reads the HTTP upgrade request itself
+/// (capped), upgrades to WebSocket and hands each link to the application.
+/// All of Beast's and OpenSSL's stream templates live behind this class, in
+/// the one translation unit that costs over a minute to compile; it depends
+/// only on the small, stable headers included here, never on the server's
+/// config, counters or logger.
 class tls_transport {
  public:
-  tls_transport(boost::asio::io_context& ioc, const server_config& config, server_stats& stats, logger& log,
-                link_acceptor& acceptor);
+  /// Everything the transport uses; each must outlive it.
+  struct parts {
+    ws_link_options options;
+    const upgrade_policy& policy;
+    admission& admit;
+    transport_observer& observer;
+    link_acceptor& app;
+  };
+
+  tls_transport(boost::asio::io_context& ioc, parts with);
   ~tls_transport();
   tls_transport(const tls_transport&) = delete;
   tls_transport& operator=(const tls_transport&) = delete;
 
-  /// Loads the certificate. Throws std::runtime_error saying what to do
-  /// when it or its key cannot be used.
-  void start();
+  /// The TLS context that every connection's handshake uses (configure it
+  /// before accepting).
+  boost::asio::ssl::context& tls_context();
 
-  /// Takes one accepted connection (on a strand of its own): the capacity
-  /// and per-address limits, then TLS, the upgrade and a link. Safe from
-  /// any thread.
+  /// Takes one accepted connection (on a strand of its own): admission,
+  /// then TLS, the upgrade and a link. Safe from any thread.
   void accept(boost::asio::ip::tcp::socket socket);
 
   /// Refuses further connections and closes every open link with 1001

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "logger.hpp"
+#include "server_stats.hpp"
+#include "transport_observer.hpp"
+
+namespace heard::server {
+
+/// The transport's events as counters and log lines (never content).
+class transport_accounting : public transport_observer {
+ public:
+  transport_accounting(server_stats& stats, logger& log) : stats_(stats), log_(log) {}
+
+  void on_event(transport_event event) override;
+  void on_slow_reader(std::size_t queued_bytes) override;
+  void on_connection_error(std::string_view phase, std::string_view error) override;
+
+ private:
+  server_stats& stats_;
+  logger& log_;
+};
+
+}  // namespace heard::server

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace heard::server {
+
+/// What the transport reports. Each is counted; none carries content.
+enum class transport_event : unsigned char {
+  link_created,    // a TCP connection became a link (TLS handshake next)
+  link_destroyed,  // ...and is gone
+  refused_capacity,
+  refused_per_address,
+  tls_handshake_failure,
+  upgrade_rejected,
+  upgrade_too_large,
+  plain_http_request,
+  origin_refused,
+  ping_flood,
+  timeout,
+  message_in,
+  message_out,
+  slow_reader_close,
+  app_idle_close,
+};
+
+/// How the transport's Beast file tells the rest of the server what
+/// happened, without including the counters or the logger: a new counter
+/// or log field then recompiles a cheap file, not the Beast one. Called
+/// from any I/O thread; implementations must be thread-safe and cheap.
+class transport_observer {
+ public:
+  virtual ~transport_observer() = default;
+  virtual void on_event(transport_event event) = 0;
+  /// A reader too slow for the outbound queue was cut with this much queued.
+  virtual void on_slow_reader(std::size_t queued_bytes) = 0;
+  /// A connection failed for a reason that is not part of normal operation.
+  virtual void on_connection_error(std::string_view phase, std::string_view error) = 0;
+};
+
+}  // namespace heard::server

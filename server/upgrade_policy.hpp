@@ -1,0 +1,49 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "transport_observer.hpp"
+
+namespace heard::server {
+
+class link_acceptor;
+
+/// The parts of an HTTP request head that decide what it gets.
+struct request_head {
+  bool is_get = false;
+  bool is_websocket_upgrade = false;
+  std::string_view target;
+  std::optional<std::string_view> origin;  // absent: no Origin header (the native client)
+};
+
+/// An HTTP answer instead of an upgrade.
+struct http_answer {
+  int status = 0;
+  std::string_view body;
+  bool upgrade_required = false;  // also send "Upgrade: websocket"
+  std::optional<transport_event> counted;
+};
+
+/// What to do with a request head, before any WebSocket exists: answer it
+/// over plain HTTP (health check, 426, 404, 403) or upgrade. Pure: no I/O,
+/// unit-tested directly, and kept out of the Beast file.
+class upgrade_policy {
+ public:
+  upgrade_policy(std::vector<std::string> allowed_origins, const link_acceptor& app);
+
+  /// nullopt: upgrade.
+  std::optional<http_answer> decide(const request_head& head) const;
+
+  /// The answers to request heads that could not be read whole.
+  static http_answer too_large();
+  static http_answer has_body();
+
+ private:
+  std::vector<std::string> allowed_origins_;
+  const link_acceptor& app_;
+};
+
+}  // namespace heard::server

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "admission.hpp"
+
+namespace heard::server {
+namespace {
+
+using verdict = admission::verdict;
+
+TEST(admission, one_address_gets_its_share_and_no_more) {
+  admission a(10, 2);
+  EXPECT_EQ(a.admit("192.0.2.1"), verdict::admitted);
+  EXPECT_EQ(a.admit("192.0.2.1"), verdict::admitted);
+  EXPECT_EQ(a.admit("192.0.2.1"), verdict::over_per_address);
+  EXPECT_EQ(a.admit("192.0.2.2"), verdict::admitted) << "another address is not affected";
+  a.release("192.0.2.1");
+  EXPECT_EQ(a.admit("192.0.2.1"), verdict::admitted) << "a place given back can be taken again";
+  EXPECT_EQ(a.open(), 3u);
+}
+
+TEST(admission, the_total_caps_every_address_together) {
+  admission a(3, 10);
+  EXPECT_EQ(a.admit("a"), verdict::admitted);
+  EXPECT_EQ(a.admit("b"), verdict::admitted);
+  EXPECT_EQ(a.admit("c"), verdict::admitted);
+  EXPECT_EQ(a.admit("d"), verdict::over_total);
+  a.release("b");
+  EXPECT_EQ(a.admit("d"), verdict::admitted);
+}
+
+TEST(admission, a_refusal_or_a_stray_release_changes_nothing) {
+  admission a(1, 1);
+  EXPECT_EQ(a.admit("a"), verdict::admitted);
+  EXPECT_EQ(a.admit("b"), verdict::over_total);
+  a.release("b");  // never admitted
+  EXPECT_EQ(a.open(), 1u);
+  a.release("a");
+  a.release("a");  // twice
+  EXPECT_EQ(a.open(), 0u);
+  EXPECT_EQ(a.admit("a"), verdict::admitted);
+}
+
+TEST(admission, nobody_is_admitted_once_stopping) {
+  admission a(10, 10);
+  EXPECT_EQ(a.admit("a"), verdict::admitted);
+  a.stop();
+  EXPECT_EQ(a.admit("b"), verdict::stopping);
+  a.release("a");
+  EXPECT_EQ(a.open(), 0u);
+}
+
+}  // namespace
+}  // namespace heard::server
