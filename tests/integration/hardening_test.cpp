@@ -281,9 +281,11 @@ TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_an
 
 // Wrong, malformed, used (the session is full), expired and near-miss codes
 // (a live code's handle with wrong digits) all get the same bytes and the
-// same close; the time from Hello to the answer is printed per kind, the
-// kinds interleaved so that load on the machine falls on all of them alike.
-TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_in_about_the_same_time) {
+// same close. The time from Hello to the answer is printed per kind, the
+// kinds interleaved so that load on the machine falls on all of them alike:
+// a figure to read, not a timed assertion (on a shared 2-core machine a
+// bound tight enough to mean something would fail for reasons of its own).
+TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_and_close_with_its_time_printed) {
   constexpr int samples = 20;
   struct answer {
     std::string bytes;
@@ -440,9 +442,12 @@ TEST_F(hardening_test, an_upgrade_request_that_never_ends_is_closed_at_the_deadl
   expect_pair_unharmed();
 }
 
+// The outbound queue's cap, and only it: the unacknowledged-events cap is
+// raised far out of reach, so this fails if the queue cap stops working.
 TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go_on) {
   serve([](auto& c) {
     c.max_outbound_queue_bytes = 64 * 1024;
+    c.max_unacked_bytes = 1024 * 1024 * 1024;
     c.max_messages_per_s = 10'000;
     c.max_message_burst = 10'000;
     c.draft_interval = 1ms;
@@ -474,21 +479,22 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   std::string big;
   for (int i = 0; i < 3900; ++i) big += "\xF0\x9F\x98\x80";  // 4 bytes each: ~16 KB a draft
   const auto& stats = server_->stats();
-  for (int i = 0; i < 2000 && stats.slow_reader_closes.load() + stats.unacked_overflows.load() == 0; ++i) {
+  for (int i = 0; i < 2000 && stats.slow_reader_closes.load() == 0; ++i) {
     v1::ClientMessage draft;
     draft.mutable_draft()->set_text(big + std::to_string(i));
     send(draft);
     if (i % 100 == 99) expect_pair_unharmed();  // meanwhile, others are not held up
   }
   // The server stops keeping a backlog for a reader that does not read: its
-  // queue or its unacknowledged events pass their limit, and the link is cut.
+  // outbound queue passes its limit, and the link is cut.
   std::optional<v1::ServerMessage> m;
   for (std::size_t i = 1; (m = writer.wait_message(i)) &&
                           !(m->has_state_changed() && m->state_changed().snapshot().b_link() == v1::LINK_DROPPED);
        ++i) {
   }
   ASSERT_TRUE(m) << "the writer is told its partner dropped";
-  EXPECT_GE(stats.slow_reader_closes.load() + stats.unacked_overflows.load(), 1u);
+  EXPECT_EQ(stats.slow_reader_closes.load(), 1u) << "one cut, counted once: " << stats.describe();
+  EXPECT_EQ(stats.unacked_overflows.load(), 0u) << stats.describe();
   expect_pair_unharmed();
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <random>
 
+#include "child_process.hpp"
 #include "codec.hpp"
 #include "fault_proxy.hpp"
 #include "relay_fixture.hpp"
@@ -209,7 +210,7 @@ TEST_F(resume_test, a_thousand_messages_with_a_fault_around_every_step_lose_noth
 // SIGTERM-style stop with a state file, then a new server on the same port:
 // the clients come back by themselves and the pair goes on where it was.
 TEST_F(resume_test, after_a_graceful_restart_the_pair_continues_where_it_was) {
-  const auto state = std::filesystem::temp_directory_path() / "heard-resume-test-2.state";
+  const std::filesystem::path state = testing::scratch_dir() + "heard-resume-test-restart.state";
   std::filesystem::remove(state);
   serve([&](auto& c) { c.state_file = state.string(); });
   auto& alex = client("Alex", 0, [](auto& o) {
