@@ -363,8 +363,7 @@ bool full_screen_ui::on_counselor_key(unsigned key, bool function_key) {
 }
 
 void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
-  const auto& s = client_.view().snapshot;
-  if (client_.view().my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in()) return;
+  if (!client_.view().i_check_in()) return;
   if (function_key && key == KEY_UP && ui_.check_in_field > 0) return void(--ui_.check_in_field);
   if (function_key && key == KEY_DOWN && ui_.check_in_field < 3) return void(++ui_.check_in_field);
   const bool enter = (function_key && key == KEY_ENTER) || (!function_key && (key == '\n' || key == '\r'));

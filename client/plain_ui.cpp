@@ -40,12 +40,7 @@ std::string plain_ui::one_line(const std::string& text) {
 
 std::string plain_ui::who(v1::Seat seat) const {
   const auto& view = client_.view();
-  if (seat == view.my_seat) return "you";
-  const std::string name = view.name_of(seat);
-  if (!name.empty()) return one_line(name);
-  if (seat == v1::SEAT_COUNSELOR) return "counselor";
-  if (view.counselor()) return seat == v1::SEAT_A ? "A" : "B";
-  return "partner";
+  return one_line(seat_name(view.snapshot, view.my_seat, seat, seat_naming::line));
 }
 
 void plain_ui::on_event(const client_event& event) {
@@ -159,35 +154,25 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   const auto& view = client_.view();
   last_ = s;
   // Everyone else in the session: partners, and a counselor (never hidden).
-  struct presence {
-    v1::Seat seat;
-    bool was, is;
-    v1::LinkState link_was, link;
-  };
-  const presence others[] = {
-      {v1::SEAT_A, before.a_present(), s.a_present(), before.a_link(), s.a_link()},
-      {v1::SEAT_B, before.b_present(), s.b_present(), before.b_link(), s.b_link()},
-      {v1::SEAT_COUNSELOR, before.counselor_present(), s.counselor_present(), before.counselor_link(),
-       s.counselor_link()},
-  };
-  for (const auto& o : others) {
-    if (o.seat == view.my_seat) continue;
-    const std::string name = who(o.seat);
-    if (!o.was && o.is) {
-      out_ << (o.seat == v1::SEAT_COUNSELOR ? "counselor " : "joined ") << name << std::endl;
-      if (o.seat == v1::SEAT_COUNSELOR) out_ << "hint " << name << " is guiding this session." << std::endl;
+  for (const v1::Seat seat : all_seats) {
+    if (seat == view.my_seat) continue;
+    const member_view was = member_of(before, seat), is = member_of(s, seat);
+    const std::string name = who(seat);
+    if (!was.present && is.present) {
+      out_ << (seat == v1::SEAT_COUNSELOR ? "counselor " : "joined ") << name << std::endl;
+      if (seat == v1::SEAT_COUNSELOR) out_ << "hint " << name << " is guiding this session." << std::endl;
     }
-    if (!o.was || !o.is || o.link == o.link_was) continue;
-    switch (o.link) {
+    if (!was.present || !is.present || is.link == was.link) continue;
+    switch (is.link) {
       case v1::LINK_DROPPED:
         out_ << "away " << name << std::endl;
-        if (o.seat != v1::SEAT_COUNSELOR) {
+        if (seat != v1::SEAT_COUNSELOR) {
           out_ << "hint " << name << "'s connection dropped - waiting for them to come back." << std::endl;
         }
         break;
       case v1::LINK_OVERDUE:
         out_ << "overdue " << name << std::endl;
-        if (o.seat != v1::SEAT_COUNSELOR) {
+        if (seat != v1::SEAT_COUNSELOR) {
           out_ << "hint " << name << " has been away a long time. Keep waiting, or /end the session." << std::endl;
         }
         break;
@@ -197,8 +182,9 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   }
   if (!s.topic().empty() && before.topic().empty()) out_ << "topic " << one_line(s.topic()) << std::endl;
 
-  if (!before.a_ready() && s.a_ready()) out_ << "ready " << who(v1::SEAT_A) << std::endl;
-  if (!before.b_ready() && s.b_ready()) out_ << "ready " << who(v1::SEAT_B) << std::endl;
+  for (const v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    if (!member_of(before, seat).ready && member_of(s, seat).ready) out_ << "ready " << who(seat) << std::endl;
+  }
   if (!before.held() && s.held()) out_ << "held" << std::endl;
   if (before.held() && !s.held()) out_ << "released" << std::endl;
   if (s.timer().limit_ms() != before.timer().limit_ms() && s.phase() == before.phase() &&
@@ -206,8 +192,11 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
     out_ << "timer left=" << (s.timer().left_ms() + 999) / 1000 << "s" << std::endl;
   }
 
-  if (!before.a_checked_in() && s.a_checked_in()) out_ << "checked-in " << who(v1::SEAT_A) << std::endl;
-  if (!before.b_checked_in() && s.b_checked_in()) out_ << "checked-in " << who(v1::SEAT_B) << std::endl;
+  for (const v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+    if (!member_of(before, seat).checked_in && member_of(s, seat).checked_in) {
+      out_ << "checked-in " << who(seat) << std::endl;
+    }
+  }
 
   const bool floor_moved =
       s.phase() != before.phase() || s.round() != before.round() || s.attempt() != before.attempt();

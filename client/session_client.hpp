@@ -15,6 +15,7 @@
 #include "client_transport.hpp"
 #include "heard/v1/client_state.pb.h"
 #include "heard/v1/heard.pb.h"
+#include "seat.hpp"
 
 namespace heard::client {
 
@@ -64,7 +65,7 @@ struct session_view {
   std::string my_draft;  // what I have written for the current floor so far
 
   bool counselor() const { return my_seat == v1::SEAT_COUNSELOR; }
-  v1::Seat partner_seat() const { return my_seat == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A; }
+  v1::Seat partner_seat() const { return other_partner(my_seat); }
   bool i_hold_floor() const { return my_seat != v1::SEAT_UNSPECIFIED && snapshot.floor_holder() == my_seat; }
   /// Whether the text being written now is mine: I hold the floor to write,
   /// or will again when the current pause ends.
@@ -75,10 +76,11 @@ struct session_view {
     if (phase == v1::PHASE_PARAPHRASING) return snapshot.speaker() != my_seat;
     return false;
   }
-  std::string name_of(v1::Seat seat) const {
-    if (seat == v1::SEAT_COUNSELOR) return snapshot.counselor_name();
-    return seat == v1::SEAT_A ? snapshot.a_name() : snapshot.b_name();
+  /// A partner whose check-in is still to give (never the counselor).
+  bool i_check_in() const {
+    return snapshot.phase() == v1::PHASE_CHECK_IN && is_partner(my_seat) && !member_of(snapshot, my_seat).checked_in;
   }
+  std::string name_of(v1::Seat seat) const { return member_of(snapshot, seat).name; }
 };
 
 /// An asynchronous Heard client on one io_context (run it on one thread).

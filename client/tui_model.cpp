@@ -59,7 +59,7 @@ bool is_my_action(const session_view& view) {
     case v1::PHASE_SPEAKING:
     case v1::PHASE_PARAPHRASING:
     case v1::PHASE_CONFIRMING: return s.floor_holder() == view.my_seat;
-    case v1::PHASE_CHECK_IN: return !(view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in());
+    case v1::PHASE_CHECK_IN: return view.i_check_in();
     case v1::PHASE_PAUSED: return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat;
     default: return false;
   }
@@ -250,12 +250,7 @@ std::vector<std::string> feelings_flat() {
 }
 
 std::string name_of(const session_view& view, v1::Seat seat) {
-  if (seat == view.my_seat) return "you";
-  const auto name = view.name_of(seat);
-  if (!name.empty()) return name;
-  if (seat == v1::SEAT_COUNSELOR) return "your counselor";
-  if (view.counselor()) return seat == v1::SEAT_A ? "partner A" : "partner B";
-  return "your partner";
+  return seat_name(view.snapshot, view.my_seat, seat, seat_naming::sentence);
 }
 
 std::string time_left(const session_view& view, const ui_state& ui) {
@@ -276,7 +271,7 @@ std::string counselor_sentence(const session_view& view, const ui_state& ui) {
   const auto& s = view.snapshot;
   const std::string a = name_of(view, v1::SEAT_A), b = name_of(view, v1::SEAT_B);
   const std::string speaker = name_of(view, s.speaker());
-  const std::string listener = name_of(view, s.speaker() == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A);
+  const std::string listener = name_of(view, other_partner(s.speaker()));
   if (ui.typing_note) return "Write a note both partners will see, then Enter.";
   if (s.held() && (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING ||
                    s.phase() == v1::PHASE_CONFIRMING || s.phase() == v1::PHASE_READY)) {
@@ -320,7 +315,7 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
     case v1::PHASE_WAITING_FOR_PARTNER:
       return "Waiting for your partner to join - give them this code: " + view.invite_code;
     case v1::PHASE_READY: {
-      const bool me_ready = view.my_seat == v1::SEAT_A ? s.a_ready() : s.b_ready();
+      const bool me_ready = member_of(s, view.my_seat).ready;
       return me_ready ? "Waiting for " + partner + " to say now is a good time."
                       : "Is now a good time for you? Press Enter when you are ready.";
     }
@@ -338,7 +333,7 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
       return "Waiting for " + partner + " to confirm.";
     case v1::PHASE_PAUSED:
       if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
-        const auto link = view.partner_seat() == v1::SEAT_A ? s.a_link() : s.b_link();
+        const auto link = member_of(s, view.partner_seat()).link;
         if (link == v1::LINK_OVERDUE) {
           return Partner + " has been away a long time. Keep waiting, or end the session.";
         }
@@ -347,9 +342,8 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
       if (s.paused_by() == view.my_seat) return "Paused by you - resume when you're ready.";
       return "Paused by " + partner + " - they will resume when they are ready.";
     case v1::PHASE_CHECK_IN:
-      return (view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in())
-                 ? "Thank you. Waiting for " + partner + "'s check-in."
-                 : "The session has ended. A short check-in, for the two of you:";
+      return view.i_check_in() ? "The session has ended. A short check-in, for the two of you:"
+                               : "Thank you. Waiting for " + partner + "'s check-in.";
     case v1::PHASE_ENDED: return "The session is over. Thank you for listening to each other.";
     default: return "Connecting...";
   }
@@ -612,7 +606,7 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
     content = panel_rows(ui, width);
   } else {
     content = conversation_rows(view, ui, width);
-    if (s.phase() == v1::PHASE_CHECK_IN && !(view.my_seat == v1::SEAT_A ? s.a_checked_in() : s.b_checked_in())) {
+    if (s.phase() == v1::PHASE_CHECK_IN && view.i_check_in()) {
       content = check_in_rows(ui, width);
     }
   }

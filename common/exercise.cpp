@@ -31,22 +31,7 @@ bool is_exercise_phase(v1::Phase phase) {
 // Phases a time-out or a dropped connection can pause.
 bool is_pausable(v1::Phase phase) { return phase == v1::PHASE_READY || is_exercise_phase(phase); }
 
-bool is_partner(v1::Seat seat) { return seat == v1::SEAT_A || seat == v1::SEAT_B; }
-
 }  // namespace
-
-unsigned audience_of(v1::Seat seat) {
-  switch (seat) {
-    case v1::SEAT_A: return to_a;
-    case v1::SEAT_B: return to_b;
-    case v1::SEAT_COUNSELOR: return to_counselor;
-    default: return 0;
-  }
-}
-
-bool addresses(unsigned to, v1::Seat seat) { return (to & audience_of(seat)) != 0; }
-
-v1::Seat other_seat(v1::Seat seat) { return seat == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A; }
 
 exercise::exercise(exercise_settings settings) : settings_(std::move(settings)), speaker_(settings_.first_speaker) {
   if (settings_.mode == v1::MODE_UNSPECIFIED) settings_.mode = v1::MODE_TEXT;
@@ -127,7 +112,7 @@ exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limit
   if (state.started()) e.started_ = -std::chrono::milliseconds(state.elapsed_ms());
   for (int i = 0; i < state.partners_size() && i < 3; ++i) {
     const auto& saved = state.partners(i);
-    auto& p = e.members_[static_cast<std::size_t>(i)];
+    auto& p = e.members_[all_seats[static_cast<std::size_t>(i)]];
     p.present = saved.present();
     p.ready = saved.ready();
     p.left = saved.left();
@@ -136,7 +121,7 @@ exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limit
     p.link =
         p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED) : v1::LINK_UNSPECIFIED;
   }
-  if (auto away = e.someone_away(); away && e.member(other_seat(*away)).present) e.pause_for_absence(*away);
+  if (auto away = e.someone_away(); away && e.member(other_partner(*away)).present) e.pause_for_absence(*away);
   return e;
 }
 
@@ -223,7 +208,7 @@ v1::Snapshot exercise::snapshot() const {
   s.set_held(held_);
   s.set_topic(settings_.topic);
   s.set_rounds_limit(settings_.rounds);
-  s.set_next_speaker(next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_seat(speaker_));
+  s.set_next_speaker(next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_partner(speaker_));
   if (const auto limit = floor_limit();
       limit.count() > 0 && is_exercise_phase(phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_)) {
     auto* t = s.mutable_timer();
@@ -283,7 +268,7 @@ exercise::result exercise::leave(v1::Seat seat) {
     push_state(r);
     return r;
   }
-  const v1::Seat other = other_seat(seat);
+  const v1::Seat other = other_partner(seat);
   v1::ServerMessage m;
   m.mutable_partner_left()->set_seat(seat);
   r.out.push_back({audience_of(other) | to_counselor, std::move(m)});
@@ -344,7 +329,7 @@ exercise::result exercise::disconnect(v1::Seat seat) {
   }
   p.link = v1::LINK_DROPPED;
   // A counselor who drops does not disturb the pair.
-  if (is_partner(seat) && member(other_seat(seat)).present) pause_for_absence(seat);
+  if (is_partner(seat) && member(other_partner(seat)).present) pause_for_absence(seat);
   result r;
   push_state(r);
   return r;
@@ -429,7 +414,7 @@ exercise::result exercise::on_ready(v1::Seat from) {
   if (p.ready) return refused(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
   p.ready = true;
   // Self-guided, the pair begins when both are ready; guided, the counselor starts.
-  if (!settings_.guided && member(other_seat(from)).ready) start_round(1, speaker_);
+  if (!settings_.guided && member(other_partner(from)).ready) start_round(1, speaker_);
   result r;
   push_state(r);
   return r;
@@ -488,7 +473,7 @@ exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
   update->set_round(round_);
   update->set_attempt(attempt_);
   // The partner sees it grow, and so does a counselor.
-  r.out.push_back({audience_of(other_seat(from)) | to_counselor, std::move(m)});
+  r.out.push_back({audience_of(other_partner(from)) | to_counselor, std::move(m)});
   return r;
 }
 
@@ -562,7 +547,7 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
         go_to_check_in();  // the rounds the session was made for are done
         break;
       }
-      start_round(round_ + 1, next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_seat(speaker_));
+      start_round(round_ + 1, next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_partner(speaker_));
       break;
     case v1::VERDICT_ACCURATE_MORE:
       attempt_ = 1;
@@ -586,7 +571,7 @@ exercise::result exercise::on_time_out(v1::Seat from) {
   paused_by_ = from;
   pause_reason_ = v1::PAUSE_REASON_TIME_OUT;
   phase_ = v1::PHASE_PAUSED;
-  ++time_outs_[index(from)];
+  ++time_outs_[seat_index(from)];
   result r;
   push_state(r);
   return r;

@@ -10,24 +10,9 @@
 
 #include "heard/v1/heard.pb.h"
 #include "heard/v1/server_state.pb.h"
+#include "seat.hpp"
 
 namespace heard {
-
-/// Who an outbound message is for: a set of seats. Content only ever goes to
-/// the session's own members; the state machine cannot name anyone else.
-enum audience : unsigned {
-  to_a = 1,
-  to_b = 2,
-  to_counselor = 4,
-  everyone = to_a | to_b | to_counselor,
-};
-
-/// The audience bit of one seat.
-unsigned audience_of(v1::Seat seat);
-/// Whether `to` includes `seat`.
-bool addresses(unsigned to, v1::Seat seat);
-/// The other partner's seat (A <-> B).
-v1::Seat other_seat(v1::Seat seat);
 
 struct outbound {
   unsigned to;  // audience bits
@@ -143,11 +128,10 @@ class exercise {
   std::chrono::milliseconds floor_limit() const;
   bool timer_running() const;
 
-  v1::Seat listener() const { return other_seat(speaker_); }
+  v1::Seat listener() const { return other_partner(speaker_); }
   v1::Seat floor_holder() const;
-  member_state& member(v1::Seat seat) { return members_[index(seat)]; }
-  const member_state& member(v1::Seat seat) const { return members_[index(seat)]; }
-  static std::size_t index(v1::Seat seat) { return seat == v1::SEAT_B ? 1 : seat == v1::SEAT_COUNSELOR ? 2 : 0; }
+  member_state& member(v1::Seat seat) { return members_[seat]; }
+  const member_state& member(v1::Seat seat) const { return members_[seat]; }
 
   void push_state(result& r) const;
   void go_to_check_in();
@@ -170,7 +154,7 @@ class exercise {
   std::uint32_t round_ = 0;
   std::uint32_t attempt_ = 0;
   bool held_ = false;
-  std::array<member_state, 3> members_;  // A, B, counselor
+  seat_table<member_state> members_;
 
   // Time: the clock, the current floor's use of its limit, and totals.
   clock_ms now_{0};

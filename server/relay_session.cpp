@@ -54,7 +54,7 @@ relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved
   ++stats_.sessions_live;
   for (int i = 0; i < saved.members_size() && i < 3; ++i) {
     const auto& m = saved.members(i);
-    auto& member = members_[static_cast<std::size_t>(i)];
+    auto& member = members_[all_seats[static_cast<std::size_t>(i)]];
     member.resume_token = m.resume_token();
     member.last_input_id = m.last_input_id();
     member.last_seq = m.last_seq();
@@ -138,7 +138,7 @@ void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::strin
     if (!invite_code.empty()) self->invite_code_ = invite_code;
     if (!invite_code_b.empty()) self->invite_code_b_ = invite_code_b;
     self->welcome(seat, false);
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=joined seat=", self->seat_label(seat));
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=joined seat=", seat_label(seat));
     self->deliver(std::move(result));
   });
 }
@@ -211,7 +211,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     m.resume_token = new_resume_token();
     m.confirmed = false;
     ++self->stats_.resumes;
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", self->seat_label(*seat),
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
                      " replay=", m.unacked.size());
     self->acknowledge(*seat, rejoin.last_seq());
     self->welcome(*seat, true);
@@ -268,7 +268,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
     m.last_input_id = message.input_id();
 
     if (message.has_leave()) {
-      self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", self->seat_label(*seat));
+      self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", seat_label(*seat));
       self->advance_clock();
       auto result = self->exercise_.leave(*seat);
       v1::ServerMessage ack;
@@ -321,7 +321,7 @@ void relay_session::drop(std::shared_ptr<link> gone) {
     self->member(*seat).current_link.reset();
     if (self->finished_) return;
     ++self->stats_.drops;
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=dropped seat=", self->seat_label(*seat));
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=dropped seat=", seat_label(*seat));
     self->advance_clock();
     self->deliver(self->exercise_.disconnect(*seat));
     self->start_grace(*seat);

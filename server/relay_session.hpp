@@ -103,13 +103,8 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   void finish_if_ended();
   void finish();
   std::optional<v1::Seat> seat_of(const std::shared_ptr<link>& l) const;
-  static std::size_t index(v1::Seat seat) { return seat == v1::SEAT_B ? 1 : seat == v1::SEAT_COUNSELOR ? 2 : 0; }
-  member_state& member(v1::Seat seat) { return members_[index(seat)]; }
-  const member_state& member(v1::Seat seat) const { return members_[index(seat)]; }
-  static const char* seat_label(v1::Seat seat) {
-    return seat == v1::SEAT_B ? "B" : seat == v1::SEAT_COUNSELOR ? "counselor" : "A";
-  }
-  static constexpr std::array<v1::Seat, 3> all_seats{v1::SEAT_A, v1::SEAT_B, v1::SEAT_COUNSELOR};
+  member_state& member(v1::Seat seat) { return members_[seat]; }
+  const member_state& member(v1::Seat seat) const { return members_[seat]; }
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   const std::string id_;
@@ -119,7 +114,7 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   logger& log_;
   ended_callback on_ended_;
   exercise exercise_;
-  std::array<member_state, 3> members_;  // A, B, counselor
+  seat_table<member_state> members_;
   std::uint64_t next_seq_ = 1;
   std::string invite_code_;  // display forms, for the creator's Welcome after a resume
   std::string invite_code_b_;

@@ -267,5 +267,22 @@ TEST(tui_layout, the_check_in_is_a_small_form) {
   EXPECT_NE(text.find("> My partner was invested in what I said."), std::string::npos);
 }
 
+// The counselor answers no check-in: their screen keeps the session in view
+// while the partners answer (it once showed the partners' form, because
+// "not A" was taken to mean "B").
+TEST(tui_layout, the_counselor_never_gets_the_check_in_form) {
+  ui_state ui;
+  auto view = view_in(v1::PHASE_CHECK_IN, v1::SEAT_COUNSELOR);
+  view.snapshot.set_guided(true);
+  view.snapshot.set_counselor_present(true);
+  view.snapshot.set_a_checked_in(true);  // B has not answered yet
+  const auto text = screen_text(layout(view, ui, 80, 24));
+  EXPECT_EQ(text.find("I felt safe and supported."), std::string::npos) << text;
+  EXPECT_FALSE(view.i_check_in());
+  view.my_seat = v1::SEAT_B;
+  EXPECT_TRUE(view.i_check_in()) << "B still has to answer";
+  EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("I felt safe and supported."), std::string::npos);
+}
+
 }  // namespace
 }  // namespace heard::client::tui
