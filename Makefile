@@ -43,7 +43,7 @@ test: build
 
 # Every C++ file against .clang-format, with the clang-format CI has (14).
 format-check: deps
-	find common server client tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format-14 --dry-run -Werror
+	find common server client tests third_party -name '*.cpp' -o -name '*.hpp' | xargs clang-format-14 --dry-run -Werror
 	@echo "format-check: every C++ file matches .clang-format"
 
 # The suite once more as a stock, minimal Debian 12 runs it: localhost is ::1

@@ -1,7 +1,5 @@
 #include "invite_code.hpp"
 
-#include "secure_random.hpp"
-
 namespace heard {
 namespace {
 
@@ -26,11 +24,10 @@ std::string_view invite_code_handle(std::string_view canonical) {
   return canonical.substr(0, invite_code_handle_digits);
 }
 
-std::string generate_invite_code() {
+std::string invite_code_from_random(std::string_view random) {
   // 12 digits x 5 bits = 60 bits; 8 random bytes give 64, of which we use 60.
-  const std::string bytes = secure_random_bytes(8);
   unsigned long long bits = 0;
-  for (unsigned char b : bytes) bits = (bits << 8) | b;
+  for (unsigned char b : random.substr(0, invite_code_random_bytes)) bits = (bits << 8) | b;
   std::string canonical;
   for (std::size_t i = 0; i < invite_code_digits; ++i) {
     canonical.push_back(alphabet[bits & 31U]);

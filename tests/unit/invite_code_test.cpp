@@ -39,6 +39,14 @@ TEST(invite_code, every_digit_position_varies) {
   }
 }
 
+TEST(invite_code, is_made_from_the_random_bytes_it_is_given) {
+  EXPECT_EQ(invite_code_from_random(std::string(8, '\0')), "0000-0000-0000");
+  // 60 bits, least significant five first: 0x...01 gives a leading 1.
+  EXPECT_EQ(invite_code_from_random(std::string(7, '\0') + '\x01'), "1000-0000-0000");
+  EXPECT_EQ(invite_code_from_random(std::string(8, '\xFF')), "ZZZZ-ZZZZ-ZZZZ");
+  EXPECT_EQ(invite_code_from_random(std::string(8, '\xFF') + "ignored"), "ZZZZ-ZZZZ-ZZZZ");
+}
+
 TEST(invite_code, normalizing_forgives_case_dashes_spaces_and_confusables) {
   EXPECT_EQ(normalize_invite_code("7kq2-m9xd-4trb"), "7KQ2M9XD4TRB");
   EXPECT_EQ(normalize_invite_code("7KQ2 M9XD 4TRB"), "7KQ2M9XD4TRB");

@@ -6,6 +6,9 @@
 
 namespace heard {
 
+// The server's randomness (OpenSSL's CSPRNG) and its one-way labels. Kept
+// out of common/, which stays pure: it takes random bytes as arguments.
+
 /// Bytes from OpenSSL's CSPRNG. Throws std::runtime_error if the generator
 /// cannot be seeded: a session must never get a guessable code.
 std::string secure_random_bytes(std::size_t count);
@@ -19,5 +22,8 @@ std::string to_hex(const std::string& bytes);
 /// A short, non-reversible label for a secret id, for logs: the first
 /// 12 hex digits of its SHA-256.
 std::string log_label(const std::string& secret_id);
+
+/// A fresh invite code in its display form.
+std::string generate_invite_code();
 
 }  // namespace heard
