@@ -14,6 +14,7 @@
 
 #include "codec.hpp"
 #include "invite_code.hpp"
+#include "private_file.hpp"
 
 namespace heard::client {
 namespace net = boost::asio;
@@ -36,19 +37,11 @@ bool is_final_error(v1::ErrorCode code) {
   }
 }
 
+// The state file and the saved words: private, atomic, in folders made as
+// needed. A failure leaves the previous file; the person is told elsewhere.
 bool write_private_file(const std::string& path, const std::string& bytes) {
-  std::error_code ec;
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty()) {
-    std::filesystem::create_directories(dir, ec);
-    ::chmod(dir.c_str(), 0700);
-  }
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  const bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-  ::close(fd);
-  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+  std::string error;
+  return heard::write_private_file(path, bytes, error, true);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "codec.hpp"
+#include "private_file.hpp"
 
 namespace heard::client {
 namespace {
@@ -131,9 +132,9 @@ std::pair<std::string, std::string> write_summary(const v1::SessionSummary& summ
   const std::pair<std::string, std::string> paths{base + ".json", base + ".md"};
   for (const auto& [file, text] :
        {std::pair{paths.first, summary_json(summary)}, std::pair{paths.second, summary_markdown(summary)}}) {
-    std::ofstream out(file);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write the summary to " + file);
+    // Names, the topic and check-in words: the counselor's eyes only.
+    std::string error;
+    if (!write_private_file(file, text, error)) throw std::runtime_error("cannot write the summary: " + error);
   }
   return paths;
 }

@@ -10,6 +10,7 @@
 
 #include "client_connection.hpp"
 #include "invite_code.hpp"
+#include "private_file.hpp"
 #include "secure_random.hpp"
 #include "session_target.hpp"
 
@@ -180,15 +181,9 @@ std::size_t session_registry::save(const std::string& path) const {
     }
   }
   // Content at rest: readable by the server's user only, replaced atomically.
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot write the session state file " + tmp);
-  const std::string bytes = saved.SerializeAsString();
-  const bool written =
-      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw std::runtime_error("cannot write the session state file " + path);
+  std::string error;
+  if (!write_private_file(path, saved.SerializeAsString(), error)) {
+    throw std::runtime_error("cannot write the session state file: " + error);
   }
   return static_cast<std::size_t>(saved.sessions_size());
 }
