@@ -10,6 +10,7 @@
 
 #include "codec.hpp"
 #include "summary_format.hpp"
+#include "utf8.hpp"
 
 namespace heard::client {
 namespace net = boost::asio;
@@ -27,26 +28,6 @@ int attributes(tui::style look) {
     case tui::style::reverse: return A_REVERSE;
     default: return A_NORMAL;
   }
-}
-
-std::string utf8_of(unsigned cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-  return out;
 }
 
 std::string results_text(const session_view& view, const v1::CheckInResults& results) {
@@ -317,7 +298,7 @@ void full_screen_ui::on_text_key(unsigned key) {
   } else if (erase_forward) {
     cursor.erase_forward(text);
   } else {
-    cursor.insert(text, enter ? std::string("\n") : utf8_of(code));
+    cursor.insert(text, enter ? std::string("\n") : utf8_encode(code));
   }
   set_current_text(std::move(text));
 }

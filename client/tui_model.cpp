@@ -2,20 +2,10 @@
 
 #include <algorithm>
 
+#include "utf8.hpp"
+
 namespace heard::client::tui {
 namespace {
-
-// Decodes one UTF-8 code point at text[i]; advances i. Invalid bytes count
-// as one column each (the server only relays valid UTF-8 anyway).
-char32_t next_code_point(std::string_view text, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 1;
-  if (i + len > text.size()) len = 1;
-  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
 
 std::size_t code_point_width(char32_t cp) {
   if (cp == 0) return 0;
@@ -38,7 +28,7 @@ std::string fit(std::string_view text, std::size_t width) {
   std::size_t used = 0, i = 0, end = 0;
   while (i < text.size()) {
     std::size_t j = i;
-    const auto w = code_point_width(next_code_point(text, j));
+    const auto w = code_point_width(utf8_next(text, j));
     if (used + w > width) break;
     used += w;
     i = j;
@@ -81,7 +71,7 @@ const char* const check_in_statements[3] = {"I felt safe and supported.", "I cou
 
 std::size_t display_width(std::string_view utf8) {
   std::size_t width = 0;
-  for (std::size_t i = 0; i < utf8.size();) width += code_point_width(next_code_point(utf8, i));
+  for (std::size_t i = 0; i < utf8.size();) width += code_point_width(utf8_next(utf8, i));
   return width;
 }
 
@@ -134,7 +124,7 @@ std::vector<line_range> wrap_ranges(std::string_view text, std::size_t width) {
         if (head == 0) {
           // Not even one character fits (a wide one in one column): take it anyway.
           std::size_t k = i;
-          next_code_point(text, k);
+          utf8_next(text, k);
           head = k - i;
         }
         lines.push_back({line_begin, i + head});
