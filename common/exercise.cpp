@@ -40,91 +40,6 @@ exercise::exercise(exercise_settings settings) : settings_(std::move(settings)),
 
 // --- Saving and restoring -------------------------------------------------------------
 
-v1::ExerciseState exercise::save() const {
-  v1::ExerciseState out;
-  out.set_mode(settings_.mode);
-  out.set_phase(phase_);
-  out.set_paused_phase(paused_phase_);
-  out.set_paused_by(paused_by_);
-  out.set_pause_reason(pause_reason_);
-  out.set_speaker(speaker_);
-  out.set_round(round_);
-  out.set_attempt(attempt_);
-  for (const auto& p : members_) {
-    auto* saved = out.add_partners();
-    saved->set_present(p.present);
-    saved->set_ready(p.ready);
-    saved->set_left(p.left);
-    saved->set_link(p.link);
-    saved->set_name(p.name);
-    if (p.check_in) *saved->mutable_check_in() = *p.check_in;
-  }
-  out.set_guided(settings_.guided);
-  out.set_rounds(settings_.rounds);
-  out.set_speak_limit_ms(static_cast<std::uint32_t>(settings_.speak_limit.count()));
-  out.set_reflect_limit_ms(static_cast<std::uint32_t>(settings_.reflect_limit.count()));
-  out.set_topic(settings_.topic);
-  out.set_held(held_);
-  out.set_next_speaker(next_speaker_);
-  out.set_floor_used_ms(static_cast<std::uint64_t>(floor_used_.count()));
-  out.set_floor_extension_ms(static_cast<std::uint64_t>(floor_extension_.count()));
-  out.set_floor_draft(floor_draft_);
-  for (const auto& s : statements_) *out.add_statements() = s;
-  out.set_time_outs_a(time_outs_[0]);
-  out.set_time_outs_b(time_outs_[1]);
-  out.set_holds(holds_);
-  for (const auto& [phase, ms] : phase_ms_) {
-    auto* t = out.add_phase_times();
-    t->set_phase(phase);
-    t->set_ms(ms);
-  }
-  out.set_started(started_.count() >= 0);
-  out.set_elapsed_ms(started_.count() >= 0 ? static_cast<std::uint64_t>((now_ - started_).count()) : 0);
-  return out;
-}
-
-exercise exercise::restore(const v1::ExerciseState& state, exercise_limits limits) {
-  exercise_settings settings;
-  settings.mode = state.mode();
-  settings.first_speaker = state.speaker();
-  settings.limits = limits;
-  settings.guided = state.guided();
-  settings.rounds = state.rounds();
-  settings.speak_limit = std::chrono::milliseconds(state.speak_limit_ms());
-  settings.reflect_limit = std::chrono::milliseconds(state.reflect_limit_ms());
-  settings.topic = state.topic();
-  exercise e(settings);
-  e.phase_ = state.phase();
-  e.paused_phase_ = state.paused_phase();
-  e.paused_by_ = state.paused_by();
-  e.pause_reason_ = state.pause_reason();
-  e.round_ = state.round();
-  e.attempt_ = state.attempt();
-  e.held_ = state.held();
-  e.next_speaker_ = state.next_speaker();
-  e.floor_used_ = std::chrono::milliseconds(state.floor_used_ms());
-  e.floor_extension_ = std::chrono::milliseconds(state.floor_extension_ms());
-  e.floor_draft_ = state.floor_draft();
-  e.statements_.assign(state.statements().begin(), state.statements().end());
-  e.time_outs_ = {state.time_outs_a(), state.time_outs_b()};
-  e.holds_ = state.holds();
-  for (const auto& t : state.phase_times()) e.phase_ms_[t.phase()] = t.ms();
-  if (state.started()) e.started_ = -std::chrono::milliseconds(state.elapsed_ms());
-  for (int i = 0; i < state.partners_size() && i < 3; ++i) {
-    const auto& saved = state.partners(i);
-    auto& p = e.members_[all_seats[static_cast<std::size_t>(i)]];
-    p.present = saved.present();
-    p.ready = saved.ready();
-    p.left = saved.left();
-    p.name = saved.name();
-    if (saved.has_check_in()) p.check_in = saved.check_in();
-    p.link =
-        p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED) : v1::LINK_UNSPECIFIED;
-  }
-  if (auto away = e.someone_away(); away && e.member(other_partner(*away)).present) e.pause_for_absence(*away);
-  return e;
-}
-
 // --- Time ---------------------------------------------------------------------------
 
 std::chrono::milliseconds exercise::floor_limit() const {
@@ -149,10 +64,9 @@ exercise::result exercise::advance_to(clock_ms now) {
   result r;
   if (now < now_) return r;  // never backwards
   const auto step = now - now_;
-  if (started_.count() >= 0 && !ended()) phase_ms_[phase_] += static_cast<std::uint64_t>(step.count());
+  if (started_ && !ended()) phase_ms_[phase_] += static_cast<std::uint64_t>(step.count());
   if (timer_running()) floor_used_ += step;
   now_ = now;
-  last_ = now;
   if (timer_running() && floor_used_ >= floor_limit()) {
     // Time is up: the floor moves on with whatever was written so far.
     commit_floor(r, floor_draft_, true);
@@ -395,7 +309,7 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
 }
 
 void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
-  if (started_.count() < 0) started_ = now_;
+  if (!started_) started_ = now_;
   round_ = round;
   speaker_ = speaker;
   attempt_ = 1;
@@ -756,7 +670,7 @@ v1::SessionSummary exercise::summary() const {
   const auto& b = member(v1::SEAT_B);
   *s.mutable_check_ins() =
       check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
-  s.set_duration_ms(started_.count() >= 0 ? static_cast<std::uint64_t>((now_ - started_).count()) : 0);
+  s.set_duration_ms(started_ ? static_cast<std::uint64_t>((now_ - *started_).count()) : 0);
   s.set_topic(settings_.topic);
   s.set_a_name(a.name);
   s.set_b_name(b.name);

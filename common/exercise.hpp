@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "heard/v1/heard.pb.h"
-#include "heard/v1/server_state.pb.h"
 #include "seat.hpp"
 
 namespace heard {
+namespace v1 {
+class ExerciseState;  // the server's at-rest format, server/exercise_persistence
+}
 
 struct outbound {
   unsigned to;  // audience bits
@@ -54,12 +56,6 @@ class exercise {
   };
 
   explicit exercise(exercise_settings settings);
-
-  /// Everything needed to carry the exercise across a server restart.
-  v1::ExerciseState save() const;
-  /// The inverse of save(). Every seated member comes back as away (their
-  /// links are gone), which pauses an exercise in progress.
-  static exercise restore(const v1::ExerciseState& state, exercise_limits limits);
 
   /// Moves the exercise's clock forward (monotonic milliseconds). If the
   /// floor's time limit has passed, the floor moves on, and the result says so.
@@ -158,8 +154,7 @@ class exercise {
 
   // Time: the clock, the current floor's use of its limit, and totals.
   clock_ms now_{0};
-  clock_ms last_{0};      // when the totals below were last brought up to date
-  clock_ms started_{-1};  // when round 1 began
+  std::optional<clock_ms> started_;  // when round 1 began (before a restore: may lie before 0)
   clock_ms floor_used_{0};
   clock_ms floor_extension_{0};
   std::string floor_draft_;  // the floor holder's latest draft, committed at time-up
@@ -169,6 +164,11 @@ class exercise {
   std::vector<v1::SessionSummary::Statement> statements_;
   std::array<std::uint32_t, 2> time_outs_{0, 0};
   std::uint32_t holds_ = 0;
+
+  // Carrying the exercise across a server restart is the server's business
+  // (its state file's format lives in server/); these two see everything.
+  friend v1::ExerciseState save_exercise(const exercise& e);
+  friend exercise restore_exercise(const v1::ExerciseState& state, exercise_limits limits);
 };
 
 }  // namespace heard

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "codec.hpp"
+#include "exercise_persistence.hpp"
 #include "secure_random.hpp"
 
 namespace heard::server {
@@ -46,7 +47,7 @@ relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved
       stats_(stats),
       log_(log),
       on_ended_(std::move(on_ended)),
-      exercise_(exercise::restore(saved.exercise(), limits_of(config))),
+      exercise_(restore_exercise(saved.exercise(), limits_of(config))),
       next_seq_(saved.next_seq()),
       invite_code_(saved.invite_code()),
       invite_code_b_(saved.invite_code_b()),
@@ -70,7 +71,7 @@ relay_session::~relay_session() { --stats_.sessions_live; }
 void relay_session::save(v1::SessionState& out) const {
   out.set_id(id_);
   out.set_next_seq(next_seq_);
-  *out.mutable_exercise() = exercise_.save();
+  *out.mutable_exercise() = save_exercise(exercise_);
   out.set_invite_code(invite_code_);
   out.set_invite_code_b(invite_code_b_);
   for (const auto& m : members_) {
