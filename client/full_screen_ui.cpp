@@ -179,12 +179,10 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
     return;
   }
   if (!function_key && key == ctrl('T')) {
-    if (s.phase() == v1::PHASE_PAUSED) {
-      client_.resume();
-    } else {
-      client_.time_out();
-    }
-    return;
+    // One key pauses and resumes: whichever the rules allow me now, or why not.
+    const act wanted = s.phase() == v1::PHASE_PAUSED ? act::resume : act::time_out;
+    if (auto refused = view.refusal_of(wanted)) return void(ui_.notice = refused->message());
+    return wanted == act::resume ? client_.resume() : client_.time_out();
   }
   if (function_key) {
     switch (key) {
@@ -232,9 +230,12 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
     return on_text_key(function_key ? 0x110000u + key : key);
   }
   if (s.phase() == v1::PHASE_CHECK_IN) return on_check_in_key(key, function_key);
-  if (s.phase() == v1::PHASE_READY && !function_key && (key == '\n' || key == '\r')) return client_.ready();
+  if (s.phase() == v1::PHASE_READY && !function_key && (key == '\n' || key == '\r')) {
+    if (auto refused = view.refusal_of(act::ready)) return void(ui_.notice = refused->message());
+    return client_.ready();
+  }
 
-  if (s.phase() == v1::PHASE_CONFIRMING && s.speaker() == view.my_seat && !ui_.typing_missed && !function_key) {
+  if (view.moment().may(act::judge) && !ui_.typing_missed && !function_key) {
     if (key == '1') return client_.judge(v1::VERDICT_ACCURATE_DONE);
     if (key == '2') return client_.judge(v1::VERDICT_ACCURATE_MORE);
     if (key == '3') {
@@ -258,7 +259,7 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
       ui_.cursor = {};
       return;
     }
-    if (s.floor_holder() == view.my_seat && s.phase() != v1::PHASE_CONFIRMING) {
+    if (view.moment().may(act::write)) {
       return client_.end_turn(s.mode() == v1::MODE_SPOKEN ? std::string() : view.my_draft);
     }
     std::string why;

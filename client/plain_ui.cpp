@@ -239,7 +239,9 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
 
 void plain_ui::print_floor(const v1::Snapshot& s) {
   const auto& view = client_.view();
-  const bool mine = s.floor_holder() == view.my_seat;
+  // My move, by the turn rules: writing on the floor, or judging it.
+  const moment now = moment_of(s, view.my_seat);
+  const bool mine = now.may(act::write) || now.may(act::judge);
   // The counselor watches: the same floor lines, none of the partners' hints.
   const bool hints = !view.counselor();
   const bool spoken = s.mode() == v1::MODE_SPOKEN;

@@ -16,6 +16,7 @@
 #include "heard/v1/client_state.pb.h"
 #include "heard/v1/heard.pb.h"
 #include "seat.hpp"
+#include "turn_rules.hpp"
 
 namespace heard::client {
 
@@ -66,16 +67,12 @@ struct session_view {
 
   bool counselor() const { return my_seat == v1::SEAT_COUNSELOR; }
   v1::Seat partner_seat() const { return other_partner(my_seat); }
-  bool i_hold_floor() const { return my_seat != v1::SEAT_UNSPECIFIED && snapshot.floor_holder() == my_seat; }
-  /// Whether the text being written now is mine: I hold the floor to write,
-  /// or will again when the current pause ends.
-  bool i_write_now() const {
-    if (my_seat == v1::SEAT_UNSPECIFIED) return false;
-    const v1::Phase phase = snapshot.phase() == v1::PHASE_PAUSED ? snapshot.paused_phase() : snapshot.phase();
-    if (phase == v1::PHASE_SPEAKING) return snapshot.speaker() == my_seat;
-    if (phase == v1::PHASE_PARAPHRASING) return snapshot.speaker() != my_seat;
-    return false;
-  }
+  /// What I may do now and whether the words being written are mine: the
+  /// server's own turn rules (common/turn_rules) read on its last snapshot.
+  heard::moment moment() const { return moment_of(snapshot, my_seat); }
+  /// Why the server would refuse `what` from me now (nullopt: it would not).
+  std::optional<v1::Error> refusal_of(act what) const { return refusal(snapshot, my_seat, what); }
+  bool i_write_now() const { return moment().writes; }
   /// A partner whose check-in is still to give (never the counselor).
   bool i_check_in() const {
     return snapshot.phase() == v1::PHASE_CHECK_IN && is_partner(my_seat) && !member_of(snapshot, my_seat).checked_in;

@@ -43,16 +43,10 @@ std::string repeat(std::string_view unit, std::size_t n) {
   return out;
 }
 
+// The header is marked when the next move is mine.
 bool is_my_action(const session_view& view) {
-  const auto& s = view.snapshot;
-  switch (s.phase()) {
-    case v1::PHASE_SPEAKING:
-    case v1::PHASE_PARAPHRASING:
-    case v1::PHASE_CONFIRMING: return s.floor_holder() == view.my_seat;
-    case v1::PHASE_CHECK_IN: return view.i_check_in();
-    case v1::PHASE_PAUSED: return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat;
-    default: return false;
-  }
+  const moment m = view.moment();
+  return m.may(act::write) || m.may(act::judge) || m.may(act::check_in) || m.may(act::resume);
 }
 
 std::string verdict_words(v1::Verdict v) {
@@ -350,7 +344,7 @@ bool input_active(const session_view& view, const ui_state& ui, std::string* why
   if (s.phase() == v1::PHASE_CHECK_IN) return ui.check_in_field == 3;
   if (s.held() && s.phase() != v1::PHASE_PAUSED) return say("Your counselor has paused the exercise for a moment.");
   if (s.phase() == v1::PHASE_PAUSED) return say("Paused - the floor is frozen until the session resumes.");
-  if ((s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING) && s.floor_holder() == view.my_seat) {
+  if (view.moment().may(act::write)) {
     if (s.mode() == v1::MODE_SPOKEN) return say("A spoken session: talk to each other, then press Ctrl-D.");
     return true;
   }

@@ -1,6 +1,7 @@
 #include "exercise.hpp"
 
 #include "text_check.hpp"
+#include "turn_rules.hpp"
 
 namespace heard {
 namespace {
@@ -22,10 +23,6 @@ exercise::result refused(v1::Error error) {
   exercise::result r;
   r.error = std::move(error);
   return r;
-}
-
-bool is_exercise_phase(v1::Phase phase) {
-  return phase == v1::PHASE_SPEAKING || phase == v1::PHASE_PARAPHRASING || phase == v1::PHASE_CONFIRMING;
 }
 
 // Phases a time-out or a dropped connection can pause.
@@ -276,23 +273,10 @@ exercise::result exercise::overdue(v1::Seat seat) {
 // --- Inputs -----------------------------------------------------------------------------
 
 exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& message) {
-  if (!member(from).present) return refused(v1::ERROR_WRONG_PHASE, "You are not in this session.");
-  const auto body = message.body_case();
-  if (body == v1::ClientMessage::kHello) {
-    return refused(v1::ERROR_HELLO_REQUIRED, "Hello is only the first message of a connection.");
-  }
-  if (from == v1::SEAT_COUNSELOR) {
-    switch (body) {
-      case v1::ClientMessage::kCounsel: return on_counsel(message.counsel());
-      case v1::ClientMessage::kEndSession: return on_end_session(from);
-      case v1::ClientMessage::BODY_NOT_SET: break;
-      default:
-        return refused(v1::ERROR_PARTNERS_ONLY,
-                       "The counselor guides; only the partners speak, say back, judge, pause or check in.");
-    }
-    return refused(v1::ERROR_MALFORMED, "The message has no known body.");
-  }
-  switch (body) {
+  if (!member(from).present) return refused(*rule(from, act::end_session));  // "not in this session"
+  switch (message.body_case()) {
+    case v1::ClientMessage::kHello:
+      return refused(v1::ERROR_HELLO_REQUIRED, "Hello is only the first message of a connection.");
     case v1::ClientMessage::kReady: return on_ready(from);
     case v1::ClientMessage::kDraft: return on_draft(from, message.draft());
     case v1::ClientMessage::kEndTurn: return on_end_turn(from, message.end_turn());
@@ -301,12 +285,13 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
     case v1::ClientMessage::kResume: return on_resume(from);
     case v1::ClientMessage::kEndSession: return on_end_session(from);
     case v1::ClientMessage::kCheckIn: return on_check_in(from, message.check_in());
-    case v1::ClientMessage::kCounsel:
-      return refused(v1::ERROR_COUNSELOR_ONLY, "Only the counselor guiding this session can do that.");
+    case v1::ClientMessage::kCounsel: return on_counsel(from, message.counsel());
     default: break;
   }
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
 }
+
+std::optional<v1::Error> exercise::rule(v1::Seat from, act what) const { return refusal(snapshot(), from, what); }
 
 void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
   if (!started_) started_ = now_;
@@ -319,48 +304,14 @@ void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
 }
 
 exercise::result exercise::on_ready(v1::Seat from) {
-  if (phase_ == v1::PHASE_WAITING_FOR_PARTNER) {
-    return refused(v1::ERROR_WRONG_PHASE, "Your partner has not joined yet.");
-  }
-  if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
-  if (phase_ != v1::PHASE_READY) return refused(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
+  if (auto e = rule(from, act::ready)) return refused(std::move(*e));
   auto& p = member(from);
-  if (p.ready) return refused(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
   p.ready = true;
   // Self-guided, the pair begins when both are ready; guided, the counselor starts.
   if (!settings_.guided && member(other_partner(from)).ready) start_round(1, speaker_);
   result r;
   push_state(r);
   return r;
-}
-
-v1::Error exercise::paused_refusal() const {
-  if (phase_ == v1::PHASE_PAUSED && pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) {
-    return make_refusal(v1::ERROR_PARTNER_AWAY,
-                        "A connection dropped, so the session is paused; this goes through once you are both back.");
-  }
-  if (held_ && phase_ != v1::PHASE_PAUSED) {
-    return make_refusal(v1::ERROR_SESSION_PAUSED, "The counselor has paused the exercise for a moment.");
-  }
-  return make_refusal(v1::ERROR_SESSION_PAUSED, "The session is paused; nobody holds the floor until it resumes.");
-}
-
-std::optional<v1::Error> exercise::check_floor(v1::Seat from) const {
-  if (phase_ == v1::PHASE_PAUSED || (held_ && is_exercise_phase(phase_))) return paused_refusal();
-  if (phase_ != v1::PHASE_SPEAKING && phase_ != v1::PHASE_PARAPHRASING) {
-    if (phase_ == v1::PHASE_CONFIRMING && from != speaker_) {
-      return make_refusal(v1::ERROR_NOT_YOUR_TURN, "Your partner is deciding whether you heard them.");
-    }
-    return make_refusal(v1::ERROR_WRONG_PHASE, "Nobody is speaking or paraphrasing right now.");
-  }
-  if (from != floor_holder()) {
-    return make_refusal(v1::ERROR_NOT_YOUR_TURN, phase_ == v1::PHASE_SPEAKING
-                                                     ? "Your partner has the floor. Listen; you will say it back "
-                                                       "when they are done."
-                                                     : "Your partner is saying back what they heard. Wait for "
-                                                       "them to finish, then tell them if it was accurate.");
-  }
-  return std::nullopt;
 }
 
 std::optional<v1::Error> exercise::check_turn_text(const std::string& text, bool final) const {
@@ -376,7 +327,7 @@ std::optional<v1::Error> exercise::check_turn_text(const std::string& text, bool
 }
 
 exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
-  if (auto e = check_floor(from)) return refused(std::move(*e));
+  if (auto e = rule(from, act::write)) return refused(std::move(*e));
   if (auto e = check_turn_text(draft.text(), false)) return refused(std::move(*e));
   floor_draft_ = draft.text();
   result r;
@@ -392,7 +343,7 @@ exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
 }
 
 exercise::result exercise::on_end_turn(v1::Seat from, const v1::EndTurn& end) {
-  if (auto e = check_floor(from)) return refused(std::move(*e));
+  if (auto e = rule(from, act::write)) return refused(std::move(*e));
   if (auto e = check_turn_text(end.text(), true)) return refused(std::move(*e));
   result r;
   commit_floor(r, end.text(), false);
@@ -426,13 +377,7 @@ void exercise::commit_floor(result& r, std::string text, bool timed_out) {
 }
 
 exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
-  if (phase_ == v1::PHASE_PAUSED || (held_ && is_exercise_phase(phase_))) return refused(paused_refusal());
-  if (phase_ != v1::PHASE_CONFIRMING) {
-    return refused(v1::ERROR_WRONG_PHASE, "There is no paraphrase to confirm right now.");
-  }
-  if (from != speaker_) {
-    return refused(v1::ERROR_NOT_YOUR_TURN, "Only the speaker says whether the paraphrase was accurate.");
-  }
+  if (auto e = rule(from, act::judge)) return refused(std::move(*e));
   const v1::Verdict verdict = judge.verdict();
   if (verdict != v1::VERDICT_ACCURATE_DONE && verdict != v1::VERDICT_ACCURATE_MORE &&
       verdict != v1::VERDICT_NOT_QUITE) {
@@ -479,8 +424,7 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
 }
 
 exercise::result exercise::on_time_out(v1::Seat from) {
-  if (phase_ == v1::PHASE_PAUSED) return refused(v1::ERROR_ALREADY_DONE, "The session is already paused.");
-  if (!is_pausable(phase_)) return refused(v1::ERROR_WRONG_PHASE, "There is nothing to pause right now.");
+  if (auto e = rule(from, act::time_out)) return refused(std::move(*e));
   paused_phase_ = phase_;
   paused_by_ = from;
   pause_reason_ = v1::PAUSE_REASON_TIME_OUT;
@@ -492,21 +436,15 @@ exercise::result exercise::on_time_out(v1::Seat from) {
 }
 
 exercise::result exercise::on_resume(v1::Seat from) {
-  if (phase_ != v1::PHASE_PAUSED) return refused(v1::ERROR_WRONG_PHASE, "The session is not paused.");
-  if (pause_reason_ == v1::PAUSE_REASON_PARTNER_AWAY) return refused(paused_refusal());
-  if (from != paused_by_) {
-    return refused(v1::ERROR_NOT_PAUSED_BY_YOU, "Your partner called this time-out; they resume when they are ready.");
-  }
+  if (auto e = rule(from, act::resume)) return refused(std::move(*e));
   end_pause(true);
   result r;
   push_state(r);
   return r;
 }
 
-exercise::result exercise::on_end_session(v1::Seat /*from: any member may end*/) {
-  if (phase_ == v1::PHASE_CHECK_IN || phase_ == v1::PHASE_ENDED) {
-    return refused(v1::ERROR_ALREADY_DONE, "The session has already ended.");
-  }
+exercise::result exercise::on_end_session(v1::Seat from) {
+  if (auto e = rule(from, act::end_session)) return refused(std::move(*e));
   result r;
   if (phase_ == v1::PHASE_WAITING_FOR_PARTNER) {
     phase_ = v1::PHASE_ENDED;  // nobody to check in with
@@ -531,11 +469,8 @@ void exercise::go_to_check_in() {
 }
 
 exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_in) {
-  if (phase_ != v1::PHASE_CHECK_IN) {
-    return refused(v1::ERROR_WRONG_PHASE, "The check-in comes once the session has ended.");
-  }
+  if (auto e = rule(from, act::check_in)) return refused(std::move(*e));
   auto& p = member(from);
-  if (p.check_in) return refused(v1::ERROR_ALREADY_DONE, "You already answered the check-in.");
   for (std::uint32_t v : {check_in.felt_safe(), check_in.could_say_anything(), check_in.partner_invested()}) {
     if (v < 1 || v > 5) {
       return refused(v1::ERROR_INVALID_CHECK_IN, "Each check-in answer is a number from 1 to 5.");
@@ -585,28 +520,22 @@ void exercise::finish_check_in_if_complete(result& r) {
 
 // --- The counselor ------------------------------------------------------------------------
 
-exercise::result exercise::on_counsel(const v1::Counsel& counsel) {
+exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel) {
+  // A partner's control is refused for who they are, whatever it says.
+  if (from != v1::SEAT_COUNSELOR) return refused(*rule(from, act::start));
   result r;
   switch (counsel.action_case()) {
     case v1::Counsel::kStart:
-      if (phase_ == v1::PHASE_PAUSED) return refused(paused_refusal());
-      if (phase_ != v1::PHASE_READY) {
-        return refused(v1::ERROR_WRONG_PHASE, phase_ == v1::PHASE_WAITING_FOR_PARTNER
-                                                  ? "Both partners need to join first."
-                                                  : "The exercise has already begun.");
-      }
+      if (auto e = rule(from, act::start)) return refused(std::move(*e));
       start_round(1, next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : speaker_);
       break;
     case v1::Counsel::kHold:
-      if (held_) return refused(v1::ERROR_ALREADY_DONE, "The exercise is already paused.");
-      if (!is_exercise_phase(phase_) && phase_ != v1::PHASE_PAUSED && phase_ != v1::PHASE_READY) {
-        return refused(v1::ERROR_WRONG_PHASE, "There is nothing to pause right now.");
-      }
+      if (auto e = rule(from, act::hold)) return refused(std::move(*e));
       held_ = true;
       ++holds_;
       break;
     case v1::Counsel::kRelease:
-      if (!held_) return refused(v1::ERROR_WRONG_PHASE, "The exercise is not paused by you.");
+      if (auto e = rule(from, act::release)) return refused(std::move(*e));
       held_ = false;
       break;
     case v1::Counsel::kNote: {
@@ -614,7 +543,7 @@ exercise::result exercise::on_counsel(const v1::Counsel& counsel) {
       if (auto problem = check_text(counsel.note().text(), settings_.limits.max_check_in_chars)) {
         return refused(problem->code, problem->message);
       }
-      if (phase_ == v1::PHASE_ENDED) return refused(v1::ERROR_WRONG_PHASE, "The session is over.");
+      if (auto e = rule(from, act::note)) return refused(std::move(*e));
       v1::ServerMessage m;
       m.mutable_guidance()->set_text(counsel.note().text());
       r.out.push_back({everyone, std::move(m)});
@@ -623,9 +552,7 @@ exercise::result exercise::on_counsel(const v1::Counsel& counsel) {
     case v1::Counsel::kNextSpeaker: {
       const v1::Seat seat = counsel.next_speaker().seat();
       if (!is_partner(seat)) return refused(v1::ERROR_INVALID_VERDICT, "Choose partner A or partner B.");
-      if (phase_ == v1::PHASE_CHECK_IN || phase_ == v1::PHASE_ENDED) {
-        return refused(v1::ERROR_WRONG_PHASE, "The exercise is over.");
-      }
+      if (auto e = rule(from, act::choose_next)) return refused(std::move(*e));
       if (phase_ == v1::PHASE_WAITING_FOR_PARTNER || phase_ == v1::PHASE_READY) {
         speaker_ = seat;  // before the first round: who speaks first
       } else {
@@ -636,16 +563,12 @@ exercise::result exercise::on_counsel(const v1::Counsel& counsel) {
     case v1::Counsel::kExtendTimer: {
       const auto seconds = counsel.extend_timer().seconds();
       if (seconds == 0 || seconds > 3600) return refused(v1::ERROR_INVALID_VERDICT, "Extend by 1 to 3600 seconds.");
-      if (floor_limit().count() == 0 || !is_exercise_phase(phase_ == v1::PHASE_PAUSED ? paused_phase_ : phase_)) {
-        return refused(v1::ERROR_WRONG_PHASE, "No timer is running for this part of the exercise.");
-      }
+      if (auto e = rule(from, act::extend)) return refused(std::move(*e));
       floor_extension_ += std::chrono::seconds(seconds);
       break;
     }
     case v1::Counsel::kSkipTimer:
-      if (phase_ != v1::PHASE_SPEAKING && phase_ != v1::PHASE_PARAPHRASING) {
-        return refused(v1::ERROR_WRONG_PHASE, "The floor can only move on while someone speaks or says back.");
-      }
+      if (auto e = rule(from, act::skip)) return refused(std::move(*e));
       commit_floor(r, floor_draft_, true);
       return r;
     case v1::Counsel::ACTION_NOT_SET: return refused(v1::ERROR_MALFORMED, "The control has no action.");

@@ -10,6 +10,7 @@
 
 #include "heard/v1/heard.pb.h"
 #include "seat.hpp"
+#include "turn_rules.hpp"
 
 namespace heard {
 namespace v1 {
@@ -108,13 +109,13 @@ class exercise {
   result on_resume(v1::Seat from);
   result on_end_session(v1::Seat from);
   result on_check_in(v1::Seat from, const v1::CheckIn& check_in);
-  result on_counsel(const v1::Counsel& counsel);
+  result on_counsel(v1::Seat from, const v1::Counsel& counsel);
 
-  /// Refuses `from` unless they hold the floor for text now.
-  std::optional<v1::Error> check_floor(v1::Seat from) const;
+  /// Whether `from` may do `what` now: the turn rules (common/turn_rules)
+  /// applied to this exercise's own snapshot, the same rules every client
+  /// reads. nullopt, or the refusal.
+  std::optional<v1::Error> rule(v1::Seat from, act what) const;
   std::optional<v1::Error> check_turn_text(const std::string& text, bool final) const;
-  /// The refusal for anything the floor needs while paused or held.
-  v1::Error paused_refusal() const;
 
   /// Commits `text` as the floor holder's turn and moves the floor on.
   void commit_floor(result& r, std::string text, bool timed_out);
