@@ -21,22 +21,6 @@ namespace net = boost::asio;
 
 namespace {
 
-// Refusals after which trying again cannot help.
-bool is_final_error(v1::ErrorCode code) {
-  switch (code) {
-    case v1::ERROR_INVALID_CODE:
-    case v1::ERROR_VERSION_MISMATCH:
-    case v1::ERROR_HELLO_REQUIRED:
-    case v1::ERROR_SERVER_BUSY:
-    case v1::ERROR_SESSION_EXPIRED:
-    case v1::ERROR_BAD_ACK:
-    case v1::ERROR_REPLACED:
-    case v1::ERROR_INVITE_EXPIRED:
-    case v1::ERROR_RATE_LIMITED: return true;
-    default: return false;
-  }
-}
-
 // The state file and the saved words: private, atomic, in folders made as
 // needed. A failure leaves the previous file; the person is told elsewhere.
 bool write_private_file(const std::string& path, const std::string& bytes) {
@@ -111,6 +95,8 @@ bool session_client::resume_saved() {
 
 void session_client::connect(std::string target, v1::Hello hello) {
   hello.set_protocol_version(protocol_version);
+  hello.set_min_version(min_protocol_version);
+  hello.set_max_version(protocol_version);
   hello.set_display_name(options_.name);
   net::dispatch(ioc_, [self = shared_from_this(), target = std::move(target), hello = std::move(hello)] {
     if (self->final_) return;
@@ -226,7 +212,8 @@ void session_client::on_message(std::string_view bytes) {
       if (message.error().code() == v1::ERROR_NOT_YOUR_TURN || message.error().code() == v1::ERROR_WRONG_PHASE) {
         forget_refused_draft(message.error().input_id());
       }
-      if (is_final_error(message.error().code())) {
+      // The server says when it closes after an error: trying again would not help.
+      if (message.error().closes()) {
         final_ = true;
         session_gone_ = message.error().code() == v1::ERROR_SESSION_EXPIRED;
         final_reason_ = message.error().message();
@@ -235,6 +222,8 @@ void session_client::on_message(std::string_view bytes) {
     default: break;
   }
   if (message.seq() != 0 || message.has_welcome()) save_state();
+  // A body from a newer server: its seq and ack counted above; nothing to show.
+  if (message.body_case() == v1::ServerMessage::BODY_NOT_SET) return;
   if (on_event_) on_event_(message);
 }
 

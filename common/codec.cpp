@@ -1,5 +1,7 @@
 #include "codec.hpp"
 
+#include <algorithm>
+
 namespace heard {
 namespace {
 
@@ -11,8 +13,8 @@ std::string_view strip_prefix(const std::string& name, std::string_view prefix) 
   return view;
 }
 
-template <typename Envelope, typename CaseEnum>
-std::variant<Envelope, v1::Error> decode(std::string_view bytes, CaseEnum not_set) {
+template <typename Envelope>
+std::variant<Envelope, v1::Error> decode(std::string_view bytes) {
   Envelope message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     v1::Error error;
@@ -20,42 +22,50 @@ std::variant<Envelope, v1::Error> decode(std::string_view bytes, CaseEnum not_se
     error.set_message("The message could not be decoded.");
     return error;
   }
-  if (message.body_case() == not_set) {
-    v1::Error error;
-    error.set_code(v1::ERROR_MALFORMED);
-    error.set_message("The message has no known body; the peer may speak a newer protocol.");
-    return error;
-  }
   return message;
 }
 
 }  // namespace
 
-v1::ServerMessage make_error(v1::ErrorCode code, std::string message) {
+v1::ServerMessage make_error(v1::ErrorCode code, std::string message, bool closes) {
   v1::ServerMessage out;
   auto* error = out.mutable_error();
   error->set_code(code);
   error->set_message(std::move(message));
+  error->set_closes(closes);
   return out;
 }
 
 std::variant<v1::ClientMessage, v1::Error> decode_client(std::string_view bytes) {
-  return decode<v1::ClientMessage>(bytes, v1::ClientMessage::BODY_NOT_SET);
+  return decode<v1::ClientMessage>(bytes);
 }
 
 std::variant<v1::ServerMessage, v1::Error> decode_server(std::string_view bytes) {
-  return decode<v1::ServerMessage>(bytes, v1::ServerMessage::BODY_NOT_SET);
+  return decode<v1::ServerMessage>(bytes);
+}
+
+v1::Error unknown_body_error() {
+  v1::Error error;
+  error.set_code(v1::ERROR_MALFORMED);
+  error.set_message("The message has no known body; the peer may speak a newer protocol.");
+  return error;
 }
 
 std::string encode(const google::protobuf::MessageLite& message) { return message.SerializeAsString(); }
 
-std::optional<v1::Error> check_version(const v1::Hello& hello) {
-  if (hello.protocol_version() == protocol_version) return std::nullopt;
+std::variant<std::uint32_t, v1::Error> negotiate_version(const v1::Hello& hello) {
+  const std::uint32_t low = hello.min_version() ? hello.min_version() : hello.protocol_version();
+  const std::uint32_t high = hello.max_version() ? hello.max_version() : hello.protocol_version();
+  const std::uint32_t chosen = std::min(high, protocol_version);
+  if (low <= high && chosen >= low && chosen >= min_protocol_version) return chosen;
+  auto range = [](std::uint32_t a, std::uint32_t b) {
+    return a == b ? "version " + std::to_string(a) : "versions " + std::to_string(a) + " to " + std::to_string(b);
+  };
   v1::Error error;
   error.set_code(v1::ERROR_VERSION_MISMATCH);
-  error.set_message("This server speaks Heard protocol version " + std::to_string(protocol_version) +
-                    "; the client sent version " + std::to_string(hello.protocol_version()) +
-                    ". Update the client or the server so both match.");
+  error.set_message("This server speaks Heard protocol " + range(min_protocol_version, protocol_version) +
+                    "; the client speaks " + range(low, high) + ". Update the client or the server.");
+  error.set_closes(true);
   return error;
 }
 

@@ -10,24 +10,31 @@
 
 namespace heard {
 
-/// The protocol version this build speaks. A Hello with another version is
-/// refused with ERROR_VERSION_MISMATCH.
-inline constexpr std::uint32_t protocol_version = 1;
+/// The protocol versions this build speaks (a range, so that a newer build
+/// can still speak to an older peer): today just 1.
+inline constexpr std::uint32_t min_protocol_version = 1;
+inline constexpr std::uint32_t protocol_version = 1;  // the newest
 
-/// Builds an Error envelope.
-v1::ServerMessage make_error(v1::ErrorCode code, std::string message);
+/// Builds an Error envelope; `closes`: the connection closes right after it.
+v1::ServerMessage make_error(v1::ErrorCode code, std::string message, bool closes = false);
 
-/// Parses one client envelope. Anything that is not a ClientMessage with a
-/// body set comes back as an ERROR_MALFORMED Error, never an exception.
+/// Parses one client envelope. Bytes that are not a ClientMessage come back
+/// as an ERROR_MALFORMED Error, never an exception. An envelope whose body
+/// this build does not know (BODY_NOT_SET) comes back whole, so its seq and
+/// acknowledgements still count: a newer peer may have sent it.
 std::variant<v1::ClientMessage, v1::Error> decode_client(std::string_view bytes);
 
 /// Parses one server envelope (the client's side of decode_client).
 std::variant<v1::ServerMessage, v1::Error> decode_server(std::string_view bytes);
 
+/// The refusal of a client envelope with no body this build knows.
+v1::Error unknown_body_error();
+
 std::string encode(const google::protobuf::MessageLite& message);
 
-/// Checks a Hello's version; the Error explains both versions.
-std::optional<v1::Error> check_version(const v1::Hello& hello);
+/// The version to speak with a client that sent `hello`: the newest both
+/// speak, or an Error that names both ranges.
+std::variant<std::uint32_t, v1::Error> negotiate_version(const v1::Hello& hello);
 
 /// Identifies one stretch of floor — a statement, or one paraphrase attempt —
 /// from a snapshot. A pause and its resume keep it; anything else changes it.

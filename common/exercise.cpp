@@ -551,7 +551,7 @@ exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel)
     }
     case v1::Counsel::kNextSpeaker: {
       const v1::Seat seat = counsel.next_speaker().seat();
-      if (!is_partner(seat)) return refused(v1::ERROR_INVALID_VERDICT, "Choose partner A or partner B.");
+      if (!is_partner(seat)) return refused(v1::ERROR_INVALID_ARGUMENT, "Choose partner A or partner B.");
       if (auto e = rule(from, act::choose_next)) return refused(std::move(*e));
       if (phase_ == v1::PHASE_WAITING_FOR_PARTNER || phase_ == v1::PHASE_READY) {
         speaker_ = seat;  // before the first round: who speaks first
@@ -562,7 +562,7 @@ exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel)
     }
     case v1::Counsel::kExtendTimer: {
       const auto seconds = counsel.extend_timer().seconds();
-      if (seconds == 0 || seconds > 3600) return refused(v1::ERROR_INVALID_VERDICT, "Extend by 1 to 3600 seconds.");
+      if (seconds == 0 || seconds > 3600) return refused(v1::ERROR_INVALID_ARGUMENT, "Extend by 1 to 3600 seconds.");
       if (auto e = rule(from, act::extend)) return refused(std::move(*e));
       floor_extension_ += std::chrono::seconds(seconds);
       break;

@@ -23,10 +23,11 @@ void client_connection::send(const v1::ServerMessage& message) {
 }
 
 void client_connection::refuse_and_close(v1::ErrorCode code, std::string message, const char* reason) {
-  refuse_and_close(make_error(code, std::move(message)), reason);
+  refuse_and_close(make_error(code, std::move(message), true), reason);
 }
 
-void client_connection::refuse_and_close(const v1::ServerMessage& refusal, const char* reason) {
+void client_connection::refuse_and_close(v1::ServerMessage refusal, const char* reason) {
+  refusal.mutable_error()->set_closes(true);
   send(refusal);
   if (link_) link_->close(close_code::policy_violation, reason);
   closing_ = true;
@@ -49,6 +50,15 @@ void client_connection::on_message(std::string_view bytes) {
     return;
   }
   auto& message = std::get<v1::ClientMessage>(decoded);
+  if (!session_ && message.body_case() == v1::ClientMessage::BODY_NOT_SET) {
+    // A newer client's first words, perhaps; answered, not closed: a valid
+    // Hello may follow before the transport's hello deadline.
+    ++stats_.malformed_inputs;
+    v1::ServerMessage reply;
+    *reply.mutable_error() = unknown_body_error();
+    send(reply);
+    return;
+  }
   if (!session_) {
     if (!message.has_hello()) {
       ++stats_.inputs_refused;
@@ -61,7 +71,9 @@ void client_connection::on_message(std::string_view bytes) {
 }
 
 void client_connection::on_hello(const v1::Hello& hello) {
-  if (auto mismatch = check_version(hello)) {
+  if (link_) link_->established();
+  const auto version = negotiate_version(hello);
+  if (const auto* mismatch = std::get_if<v1::Error>(&version)) {
     ++stats_.version_mismatches;
     return refuse_and_close(v1::ERROR_VERSION_MISMATCH, mismatch->message(), "version mismatch");
   }

@@ -30,7 +30,7 @@ class client_connection : public link_handler, public std::enable_shared_from_th
   void on_hello(const v1::Hello& hello);
   /// Sends an Error and closes with 1008: the connection cannot go on.
   void refuse_and_close(v1::ErrorCode code, std::string message, const char* reason);
-  void refuse_and_close(const v1::ServerMessage& refusal, const char* reason);
+  void refuse_and_close(v1::ServerMessage refusal, const char* reason);
   void send(const v1::ServerMessage& message);
 
   session_registry& registry_;

@@ -38,6 +38,11 @@ class link {
 
   /// The peer's IP address, for per-address limits (never logged).
   virtual const std::string& remote_address() const = 0;
+
+  /// The peer said a well-formed Hello. A link that has not by the upgrade
+  /// deadline is closed with 1008: answering its garbage must not keep it
+  /// open for ever. Safe from any thread.
+  virtual void established() = 0;
 };
 
 /// What the application does with one open link. The transport calls these on

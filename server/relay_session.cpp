@@ -117,7 +117,7 @@ std::optional<v1::Seat> relay_session::seat_of(const std::shared_ptr<link>& l) c
 
 v1::ServerMessage invalid_code_refusal() {
   return make_error(v1::ERROR_INVALID_CODE,
-                    "That code does not open a session. Check it with your partner, or ask for a new one.");
+                    "That code does not open a session. Check it with your partner, or ask for a new one.", true);
 }
 
 void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::string name, std::string invite_code,
@@ -186,7 +186,8 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
       self->send_direct(joiner,
                         make_error(v1::ERROR_SESSION_EXPIRED,
                                    "This session cannot be resumed: it has ended, expired, or was resumed "
-                                   "from another device."),
+                                   "from another device.",
+                                   true),
                         v1::SEAT_UNSPECIFIED);
       joiner->close(close_code::policy_violation, "session expired");
       return;
@@ -194,7 +195,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     auto& m = self->member(*seat);
     if (rejoin.last_seq() > m.last_seq) {
       ++self->stats_.bad_acks;
-      self->send_direct(joiner, make_error(v1::ERROR_BAD_ACK, "The resume claims events this server never sent."),
+      self->send_direct(joiner, make_error(v1::ERROR_BAD_ACK, "The resume claims events this server never sent.", true),
                         v1::SEAT_UNSPECIFIED);
       joiner->close(close_code::policy_violation, "bad ack");
       return;
@@ -203,7 +204,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
       // The old connection may look alive (a half-open socket); the newest
       // resume is the person's current device.
       self->send_direct(m.current_link,
-                        make_error(v1::ERROR_REPLACED, "This session was resumed on another connection."), *seat);
+                        make_error(v1::ERROR_REPLACED, "This session was resumed on another connection.", true), *seat);
       m.current_link->close(close_code::policy_violation, "replaced");
     }
     if (m.grace_timer) m.grace_timer->cancel();
@@ -245,16 +246,28 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
 
     if (message.ack() > m.last_seq) {
       ++self->stats_.bad_acks;
-      self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent."), *seat);
+      self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent.", true), *seat);
       from->close(close_code::policy_violation, "bad ack");
       return;
     }
     self->acknowledge(*seat, message.ack());
     if (message.has_ack_only()) return;
 
+    if (message.body_case() == v1::ClientMessage::BODY_NOT_SET) {
+      // A newer client's input, perhaps: its acknowledgement counted above
+      // and its id, if it has one, is used up like any refused input's.
+      ++self->stats_.malformed_inputs;
+      v1::ServerMessage refusal;
+      *refusal.mutable_error() = unknown_body_error();
+      refusal.mutable_error()->set_input_id(message.input_id());
+      m.last_input_id = std::max(m.last_input_id, message.input_id());
+      self->send_event(*seat, std::move(refusal), self->next_seq_++);
+      return;
+    }
+
     if (message.input_id() == 0) {
       ++self->stats_.inputs_refused;
-      self->send_direct(from, make_error(v1::ERROR_MALFORMED, "Every input needs an input_id (1, 2, 3, ...)."), *seat);
+      self->send_direct(from, make_error(v1::ERROR_INVALID_ARGUMENT, "Every input needs an input_id (1, 2, 3, ...)."), *seat);
       return;
     }
     if (message.input_id() <= m.last_input_id) {
@@ -362,7 +375,7 @@ void relay_session::expire_invite() {
     self->log_.write(log_level::info, "session=", self->log_id_, " event=invite_expired");
     self->send_event(v1::SEAT_A,
                      make_error(v1::ERROR_INVITE_EXPIRED,
-                                "Nobody joined with your code in time. Start a new session for a fresh code."),
+                                "Nobody joined with your code in time. Start a new session for a fresh code.", true),
                      self->next_seq_++);
     self->deliver(self->exercise_.leave(v1::SEAT_A));
   });

@@ -31,6 +31,7 @@ namespace heard::server {
   X(invites_expired)                                                                              \
   X(slow_reader_closes)                                                                            \
   X(app_idle_closes)                                                                              \
+  X(no_hello_closes)                                                                              \
   X(drops)                                                                                        \
   X(resumes)                                                                                      \
   X(resumes_refused)                                                                              \

@@ -139,7 +139,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         remote_(std::move(remote)),
         ws_(lingering_tcp_stream(std::move(socket), options_.close_linger), owner_->ssl_ctx_),
         request_buffer_(options_.max_upgrade_request_bytes + 1024),
-        idle_timer_(ws_.get_executor()) {
+        idle_timer_(ws_.get_executor()),
+        hello_timer_(ws_.get_executor()) {
     owner_->observer_.on_event(transport_event::link_created);
   }
 
@@ -157,6 +158,13 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     const std::size_t queued = unsent_bytes_.fetch_add(message->size(), std::memory_order_relaxed) + message->size();
     net::post(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
     return queued;
+  }
+
+  void established() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->established_ = true;
+      self->hello_timer_.cancel();
+    });
   }
 
   void close(close_code code, std::string reason) override {
@@ -264,6 +272,14 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     upgraded_ = true;
     last_message_ = std::chrono::steady_clock::now();
     arm_idle_timer();
+    // The upgrade deadline also covers the Hello: until the application
+    // says it came, nothing the peer sends keeps the link open.
+    hello_timer_.expires_after(options_.upgrade_timeout);
+    hello_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (wait_ec || self->established_ || self->finished_ || self->pending_close_) return;
+      self->count(transport_event::no_hello_close);
+      self->on_close_request(close_code::policy_violation, "no hello");
+    });
     handler_ = owner_->app_.on_open(shared_from_this(), target_);
     if (!handler_) return on_close_request(close_code::internal_error, "unavailable");
     if (pending_close_ && queue_.empty()) return do_close();
@@ -368,6 +384,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (!finished_) {
       finished_ = true;
       idle_timer_.cancel();
+      hello_timer_.cancel();
       if (handler_) {
         handler_->on_close();
         handler_.reset();  // the handler holds this link; break the cycle
@@ -410,8 +427,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   bool cut_ = false;
   std::optional<websocket::close_reason> pending_close_;
   net::steady_timer idle_timer_;
+  net::steady_timer hello_timer_;
   std::chrono::steady_clock::time_point last_message_;
   bool upgraded_ = false;
+  bool established_ = false;
   bool finished_ = false;
 };
 

@@ -22,6 +22,7 @@ enum class transport_event : unsigned char {
   message_out,
   slow_reader_close,
   app_idle_close,
+  no_hello_close,  // no Hello by the upgrade deadline
 };
 
 /// How the transport's Beast file tells the rest of the server what

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto decoded = heard::decode_client(bytes);
   if (auto* m = std::get_if<heard::v1::ClientMessage>(&decoded)) {
     (void)heard::body_name(*m);
-    (void)heard::check_version(m->hello());
+    (void)heard::negotiate_version(m->hello());
     (void)heard::check_name(m->hello().display_name(), 64);
     (void)heard::check_text(m->hello().create().topic(), 1000);
     (void)heard::check_text(m->draft().text(), 4000);

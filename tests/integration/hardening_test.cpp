@@ -411,6 +411,30 @@ TEST_F(hardening_test, a_code_burns_after_five_wrong_attempts_and_its_creator_ge
   expect_pair_unharmed();
 }
 
+// Garbage is answered (MALFORMED) but does not keep a connection open: one
+// that has sent no Hello by the upgrade deadline is closed with 1008.
+TEST_F(hardening_test, a_connection_that_only_sends_garbage_is_closed_at_the_upgrade_deadline) {
+  serve([](auto& c) { c.upgrade_timeout = 500ms; });
+  healthy_pair();
+  raw_client garbage(port_, "/v1/sessions/new", "127.0.0.2");
+  ASSERT_TRUE(garbage.wait_open());
+  const auto opened = std::chrono::steady_clock::now();
+  std::optional<std::string> closed;
+  for (int i = 0; i < 100 && !(closed = garbage.wait_closed(50ms)); ++i) {
+    garbage.send(std::string("\xFF\xFF\xFF\xFF garbage", 12));
+  }
+  ASSERT_TRUE(closed) << "still open after 5 s of garbage";
+  const auto open_for = std::chrono::steady_clock::now() - opened;
+  EXPECT_NE(closed->find("1008"), std::string::npos) << *closed;
+  EXPECT_NE(closed->find("no hello"), std::string::npos) << *closed;
+  EXPECT_GE(open_for, 400ms) << "closed before the deadline";
+  auto first = garbage.wait_message(0);
+  ASSERT_TRUE(first && first->has_error()) << "garbage is still answered";
+  EXPECT_EQ(first->error().code(), v1::ERROR_MALFORMED);
+  EXPECT_EQ(server_->stats().no_hello_closes.load(), 1u) << server_->stats().describe();
+  expect_pair_unharmed();
+}
+
 TEST_F(hardening_test, a_connection_that_never_says_hello_in_tls_is_closed_at_the_deadline) {
   serve([](auto& c) { c.tls_handshake_timeout = 300ms; });
   healthy_pair();

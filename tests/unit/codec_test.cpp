@@ -22,29 +22,55 @@ TEST(codec, garbage_is_malformed_not_an_exception) {
   }
 }
 
-TEST(codec, an_empty_envelope_is_malformed) {
+TEST(codec, an_empty_envelope_decodes_with_no_body) {
   auto decoded = decode_client("");
-  ASSERT_TRUE(std::holds_alternative<v1::Error>(decoded));
-  EXPECT_EQ(std::get<v1::Error>(decoded).code(), v1::ERROR_MALFORMED);
+  ASSERT_TRUE(std::holds_alternative<v1::ClientMessage>(decoded));
+  EXPECT_EQ(std::get<v1::ClientMessage>(decoded).body_case(), v1::ClientMessage::BODY_NOT_SET);
 }
 
-TEST(codec, an_unknown_body_from_a_newer_client_is_malformed) {
+// A newer peer's message keeps its envelope: a client still counts its seq
+// and acknowledgement, and ignores the body it does not know.
+TEST(codec, an_unknown_body_from_a_newer_peer_keeps_its_envelope) {
+  v1::ServerMessage envelope;
+  envelope.set_seq(5);
+  envelope.set_ack_input(3);
   // Field 99, varint 1: a body this version does not know.
-  auto decoded = decode_client(std::string("\x98\x06\x01", 3));
-  ASSERT_TRUE(std::holds_alternative<v1::Error>(decoded));
-  EXPECT_NE(std::get<v1::Error>(decoded).message().find("newer"), std::string::npos);
+  const std::string bytes = envelope.SerializeAsString() + std::string("\x98\x06\x01", 3);
+  auto decoded = decode_server(bytes);
+  ASSERT_TRUE(std::holds_alternative<v1::ServerMessage>(decoded));
+  const auto& m = std::get<v1::ServerMessage>(decoded);
+  EXPECT_EQ(m.body_case(), v1::ServerMessage::BODY_NOT_SET);
+  EXPECT_EQ(m.seq(), 5u);
+  EXPECT_EQ(m.ack_input(), 3u);
+  EXPECT_NE(unknown_body_error().message().find("newer"), std::string::npos);
 }
 
-TEST(codec, version_check_explains_both_versions) {
+TEST(codec, the_newest_version_both_speak_is_chosen) {
   v1::Hello hello;
   hello.set_protocol_version(1);
-  EXPECT_FALSE(check_version(hello));
+  EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), 1u) << "an old client: one version";
+  hello.set_min_version(1);
+  hello.set_max_version(4);
+  EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), protocol_version) << "a newer client's range";
+}
+
+TEST(codec, no_version_in_common_is_refused_naming_both) {
+  v1::Hello hello;
   hello.set_protocol_version(7);
-  auto error = check_version(hello);
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->code(), v1::ERROR_VERSION_MISMATCH);
-  EXPECT_NE(error->message().find("version 1"), std::string::npos);
-  EXPECT_NE(error->message().find("version 7"), std::string::npos);
+  auto refused = negotiate_version(hello);
+  ASSERT_TRUE(std::holds_alternative<v1::Error>(refused));
+  const auto& error = std::get<v1::Error>(refused);
+  EXPECT_EQ(error.code(), v1::ERROR_VERSION_MISMATCH);
+  EXPECT_TRUE(error.closes());
+  EXPECT_NE(error.message().find("version 1"), std::string::npos) << error.message();
+  EXPECT_NE(error.message().find("version 7"), std::string::npos) << error.message();
+  hello.set_min_version(5);
+  hello.set_max_version(9);
+  const auto range = std::get<v1::Error>(negotiate_version(hello)).message();
+  EXPECT_NE(range.find("versions 5 to 9"), std::string::npos) << range;
+  hello.set_min_version(3);
+  hello.set_max_version(2);
+  EXPECT_TRUE(std::holds_alternative<v1::Error>(negotiate_version(hello))) << "an empty range";
 }
 
 TEST(codec, names_for_logs_carry_no_content) {

@@ -156,7 +156,7 @@ TEST(guided, the_counselor_chooses_who_speaks_first_and_next) {
   expect_ok(e.handle(SEAT_B, judge(v1::VERDICT_ACCURATE_DONE)));
   EXPECT_EQ(e.snapshot().round(), 2u);
   EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
-  EXPECT_EQ(e.handle(COUNSELOR, next(COUNSELOR)).error->code(), v1::ERROR_INVALID_VERDICT);
+  EXPECT_EQ(e.handle(COUNSELOR, next(COUNSELOR)).error->code(), v1::ERROR_INVALID_ARGUMENT);
 }
 
 TEST(timers, at_the_limit_the_floor_moves_on_with_what_was_written) {
@@ -203,7 +203,7 @@ TEST(timers, the_counselor_extends_or_skips) {
   expect_ok(e.handle(COUNSELOR, extend(30)));
   EXPECT_EQ(*e.deadline(), 90s);
   EXPECT_EQ(e.snapshot().timer().limit_ms(), 90'000u);
-  EXPECT_EQ(e.handle(COUNSELOR, extend(0)).error->code(), v1::ERROR_INVALID_VERDICT);
+  EXPECT_EQ(e.handle(COUNSELOR, extend(0)).error->code(), v1::ERROR_INVALID_ARGUMENT);
   expect_ok(e.handle(COUNSELOR, skip()));
   EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
   EXPECT_EQ(e.handle(COUNSELOR, extend(30)).error->code(), v1::ERROR_WRONG_PHASE) << "no reflect limit set";
