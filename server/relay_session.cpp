@@ -246,7 +246,8 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
 
     if (message.ack() > m.last_seq) {
       ++self->stats_.bad_acks;
-      self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent.", true), *seat);
+      self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent.", true),
+                        *seat);
       from->close(close_code::policy_violation, "bad ack");
       return;
     }
@@ -267,7 +268,8 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
 
     if (message.input_id() == 0) {
       ++self->stats_.inputs_refused;
-      self->send_direct(from, make_error(v1::ERROR_INVALID_ARGUMENT, "Every input needs an input_id (1, 2, 3, ...)."), *seat);
+      self->send_direct(from, make_error(v1::ERROR_INVALID_ARGUMENT, "Every input needs an input_id (1, 2, 3, ...)."),
+                        *seat);
       return;
     }
     if (message.input_id() <= m.last_input_id) {
