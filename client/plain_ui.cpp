@@ -80,12 +80,12 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
                                              : "counselor")
            << " mode=" << (w.snapshot().mode() == v1::MODE_SPOKEN ? "spoken" : "text") << std::endl;
       if (w.your_seat() == v1::SEAT_COUNSELOR) {
-        out_ << "code-a " << w.invite_code() << std::endl;
-        out_ << "code-b " << w.invite_code_b() << std::endl;
+        out_ << "code-a " << invite_code_for(w, v1::SEAT_A) << std::endl;
+        out_ << "code-b " << invite_code_for(w, v1::SEAT_B) << std::endl;
         out_ << "hint Give each partner one code; each runs: heard join CODE" << std::endl;
-      } else if (!w.invite_code().empty()) {
-        out_ << "code " << w.invite_code() << std::endl;
-        out_ << "hint Give your partner this code; they run: heard join " << w.invite_code() << std::endl;
+      } else if (const auto& code = invite_code_for(w, v1::SEAT_B); !code.empty()) {
+        out_ << "code " << code << std::endl;
+        out_ << "hint Give your partner this code; they run: heard join " << code << std::endl;
       }
       v1::Snapshot empty;
       on_state(empty, w.snapshot());
@@ -156,14 +156,15 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   // Everyone else in the session: partners, and a counselor (never hidden).
   for (const v1::Seat seat : all_seats) {
     if (seat == view.my_seat) continue;
-    const member_view was = member_of(before, seat), is = member_of(s, seat);
+    const v1::Member& was = member_of(before, seat);
+    const v1::Member& is = member_of(s, seat);
     const std::string name = who(seat);
-    if (!was.present && is.present) {
+    if (!was.present() && is.present()) {
       out_ << (seat == v1::SEAT_COUNSELOR ? "counselor " : "joined ") << name << std::endl;
       if (seat == v1::SEAT_COUNSELOR) out_ << "hint " << name << " is guiding this session." << std::endl;
     }
-    if (!was.present || !is.present || is.link == was.link) continue;
-    switch (is.link) {
+    if (!was.present() || !is.present() || is.link() == was.link()) continue;
+    switch (is.link()) {
       case v1::LINK_DROPPED:
         out_ << "away " << name << std::endl;
         if (seat != v1::SEAT_COUNSELOR) {
@@ -183,7 +184,7 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   if (!s.topic().empty() && before.topic().empty()) out_ << "topic " << one_line(s.topic()) << std::endl;
 
   for (const v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
-    if (!member_of(before, seat).ready && member_of(s, seat).ready) out_ << "ready " << who(seat) << std::endl;
+    if (!member_of(before, seat).ready() && member_of(s, seat).ready()) out_ << "ready " << who(seat) << std::endl;
   }
   if (!before.held() && s.held()) out_ << "held" << std::endl;
   if (before.held() && !s.held()) out_ << "released" << std::endl;
@@ -193,7 +194,7 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   }
 
   for (const v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
-    if (!member_of(before, seat).checked_in && member_of(s, seat).checked_in) {
+    if (!member_of(before, seat).checked_in() && member_of(s, seat).checked_in()) {
       out_ << "checked-in " << who(seat) << std::endl;
     }
   }

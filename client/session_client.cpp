@@ -144,8 +144,11 @@ void session_client::on_open() {
 void session_client::on_welcome(const v1::Welcome& w) {
   view_.connected = true;
   view_.my_seat = w.your_seat();
-  if (!w.invite_code().empty()) view_.invite_code = w.invite_code();
-  if (!w.invite_code_b().empty()) view_.invite_code_b = w.invite_code_b();
+  for (const auto& invite : w.invites()) {
+    // Guided: seat A's code is invite_code and seat B's invite_code_b; self-guided: the partner's.
+    const bool second = w.your_seat() == v1::SEAT_COUNSELOR && invite.seat() == v1::SEAT_B;
+    (second ? view_.invite_code_b : view_.invite_code) = invite.code();
+  }
   view_.max_turn_chars = w.max_turn_chars();
   view_.snapshot = w.snapshot();
   if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());

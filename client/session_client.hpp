@@ -75,9 +75,9 @@ struct session_view {
   bool i_write_now() const { return moment().writes; }
   /// A partner whose check-in is still to give (never the counselor).
   bool i_check_in() const {
-    return snapshot.phase() == v1::PHASE_CHECK_IN && is_partner(my_seat) && !member_of(snapshot, my_seat).checked_in;
+    return snapshot.phase() == v1::PHASE_CHECK_IN && is_partner(my_seat) && !member_of(snapshot, my_seat).checked_in();
   }
-  std::string name_of(v1::Seat seat) const { return member_of(snapshot, seat).name; }
+  std::string name_of(v1::Seat seat) const { return member_of(snapshot, seat).name(); }
 };
 
 /// An asynchronous Heard client on one io_context (run it on one thread).

@@ -264,8 +264,8 @@ std::string counselor_sentence(const session_view& view, const ui_state& ui) {
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER: {
       std::string out = "Waiting for the partners. Codes:";
-      if (!s.a_present()) out += " A " + view.invite_code;
-      if (!s.b_present()) out += " B " + view.invite_code_b;
+      if (!member_of(s, v1::SEAT_A).present()) out += " A " + view.invite_code;
+      if (!member_of(s, v1::SEAT_B).present()) out += " B " + view.invite_code_b;
       return out;
     }
     case v1::PHASE_READY: return "Both partners are here. " + name_of(view, s.speaker()) + " speaks first. F5 begins.";
@@ -299,7 +299,7 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
     case v1::PHASE_WAITING_FOR_PARTNER:
       return "Waiting for your partner to join - give them this code: " + view.invite_code;
     case v1::PHASE_READY: {
-      const bool me_ready = member_of(s, view.my_seat).ready;
+      const bool me_ready = member_of(s, view.my_seat).ready();
       return me_ready ? "Waiting for " + partner + " to say now is a good time."
                       : "Is now a good time for you? Press Enter when you are ready.";
     }
@@ -317,7 +317,7 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
       return "Waiting for " + partner + " to confirm.";
     case v1::PHASE_PAUSED:
       if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
-        const auto link = member_of(s, view.partner_seat()).link;
+        const auto link = member_of(s, view.partner_seat()).link();
         if (link == v1::LINK_OVERDUE) {
           return Partner + " has been away a long time. Keep waiting, or end the session.";
         }
@@ -540,11 +540,13 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
 
   // Header: two lines, the accent only when it is this person's move.
   std::string title = "Heard";
-  const std::string a = s.a_name().empty() ? "" : s.a_name();
-  const std::string b = s.b_name().empty() ? "" : s.b_name();
+  const std::string a = member_of(s, v1::SEAT_A).name().empty() ? "" : member_of(s, v1::SEAT_A).name();
+  const std::string b = member_of(s, v1::SEAT_B).name().empty() ? "" : member_of(s, v1::SEAT_B).name();
   if (!a.empty() || !b.empty()) title += " - " + (a.empty() ? "?" : a) + " & " + (b.empty() ? "?" : b);
-  if (s.guided() && s.counselor_present()) {
-    title += " - guided by " + (s.counselor_name().empty() ? std::string("a counselor") : s.counselor_name());
+  if (s.guided() && member_of(s, v1::SEAT_COUNSELOR).present()) {
+    title +=
+        " - guided by " + (member_of(s, v1::SEAT_COUNSELOR).name().empty() ? std::string("a counselor")
+                                                                           : member_of(s, v1::SEAT_COUNSELOR).name());
   }
   if (s.round() > 0) title += "   round " + std::to_string(s.round());
   if (const auto left = time_left(view, ui); !left.empty()) title += "   " + left;

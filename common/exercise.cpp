@@ -98,24 +98,18 @@ v1::Snapshot exercise::snapshot() const {
   s.set_floor_holder(held_ ? v1::SEAT_UNSPECIFIED : floor_holder());
   s.set_paused_phase(paused_phase_);
   s.set_paused_by(paused_by_);
-  const auto& a = member(v1::SEAT_A);
-  const auto& b = member(v1::SEAT_B);
-  const auto& c = member(v1::SEAT_COUNSELOR);
-  s.set_a_ready(a.ready);
-  s.set_b_ready(b.ready);
-  s.set_a_present(a.present);
-  s.set_b_present(b.present);
-  s.set_a_name(a.name);
-  s.set_b_name(b.name);
-  s.set_a_checked_in(a.check_in.has_value());
-  s.set_b_checked_in(b.check_in.has_value());
-  s.set_a_link(a.link);
-  s.set_b_link(b.link);
+  for (const v1::Seat seat : all_seats) {
+    if (seat == v1::SEAT_COUNSELOR && !settings_.guided) continue;
+    const auto& from = member(seat);
+    auto& to = member_in(s, seat);
+    to.set_present(from.present);
+    to.set_ready(from.ready);
+    to.set_checked_in(from.check_in.has_value());
+    to.set_link(from.link);
+    to.set_name(from.name);
+  }
   s.set_pause_reason(pause_reason_);
   s.set_guided(settings_.guided);
-  s.set_counselor_present(c.present);
-  s.set_counselor_link(c.link);
-  s.set_counselor_name(c.name);
   s.set_held(held_);
   s.set_topic(settings_.topic);
   s.set_rounds_limit(settings_.rounds);

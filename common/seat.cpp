@@ -2,18 +2,33 @@
 
 namespace heard {
 
-member_view member_of(const v1::Snapshot& s, v1::Seat seat) {
-  switch (seat) {
-    case v1::SEAT_A: return {s.a_present(), s.a_ready(), s.a_checked_in(), s.a_link(), s.a_name()};
-    case v1::SEAT_B: return {s.b_present(), s.b_ready(), s.b_checked_in(), s.b_link(), s.b_name()};
-    case v1::SEAT_COUNSELOR: return {s.counselor_present(), false, false, s.counselor_link(), s.counselor_name()};
-    default: return {};
+const v1::Member& member_of(const v1::Snapshot& s, v1::Seat seat) {
+  for (const auto& m : s.members()) {
+    if (m.seat() == seat) return m;
   }
+  return v1::Member::default_instance();
+}
+
+v1::Member& member_in(v1::Snapshot& s, v1::Seat seat) {
+  for (auto& m : *s.mutable_members()) {
+    if (m.seat() == seat) return m;
+  }
+  auto* added = s.add_members();
+  added->set_seat(seat);
+  return *added;
+}
+
+const std::string& invite_code_for(const v1::Welcome& welcome, v1::Seat seat) {
+  for (const auto& invite : welcome.invites()) {
+    if (invite.seat() == seat) return invite.code();
+  }
+  static const std::string none;
+  return none;
 }
 
 std::string seat_name(const v1::Snapshot& snapshot, v1::Seat me, v1::Seat seat, seat_naming style) {
   if (seat == me) return "you";
-  std::string name = member_of(snapshot, seat).name;
+  std::string name = member_of(snapshot, seat).name();
   if (!name.empty()) return name;
   const bool line = style == seat_naming::line;
   if (seat == v1::SEAT_COUNSELOR) return line ? "counselor" : "your counselor";

@@ -59,16 +59,14 @@ constexpr unsigned audience_of(v1::Seat seat) {
 /// Whether `to` includes `seat`.
 constexpr bool addresses(unsigned to, v1::Seat seat) { return (to & audience_of(seat)) != 0; }
 
-/// One seat's member as a snapshot describes it: the one place that reads
-/// the snapshot's per-seat fields.
-struct member_view {
-  bool present = false;
-  bool ready = false;
-  bool checked_in = false;
-  v1::LinkState link = v1::LINK_UNSPECIFIED;
-  std::string name;
-};
-member_view member_of(const v1::Snapshot& snapshot, v1::Seat seat);
+/// One seat's member as a snapshot describes it (an empty record for a seat
+/// the session does not have).
+const v1::Member& member_of(const v1::Snapshot& snapshot, v1::Seat seat);
+/// The record for `seat`, added if missing: the server's way to fill a snapshot.
+v1::Member& member_in(v1::Snapshot& snapshot, v1::Seat seat);
+
+/// The code a Welcome carries for `seat` ("" when none).
+const std::string& invite_code_for(const v1::Welcome& welcome, v1::Seat seat);
 
 /// How a client names `seat` to the person in seat `me`: "you", the
 /// member's name, or their role when they gave none. `line` words suit the

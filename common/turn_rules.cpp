@@ -53,7 +53,7 @@ std::optional<v1::Error> partner_refusal(const v1::Snapshot& s, v1::Seat seat, a
       }
       if (phase == v1::PHASE_PAUSED) return paused_refusal(s);
       if (phase != v1::PHASE_READY) return refuse(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
-      if (member_of(s, seat).ready) return refuse(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
+      if (member_of(s, seat).ready()) return refuse(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
       return std::nullopt;
     case act::write:
       if (floor_stopped(s)) return paused_refusal(s);
@@ -96,7 +96,7 @@ std::optional<v1::Error> partner_refusal(const v1::Snapshot& s, v1::Seat seat, a
       if (phase != v1::PHASE_CHECK_IN) {
         return refuse(v1::ERROR_WRONG_PHASE, "The check-in comes once the session has ended.");
       }
-      if (member_of(s, seat).checked_in) return refuse(v1::ERROR_ALREADY_DONE, "You already answered the check-in.");
+      if (member_of(s, seat).checked_in()) return refuse(v1::ERROR_ALREADY_DONE, "You already answered the check-in.");
       return std::nullopt;
     default: return std::nullopt;
   }
@@ -152,7 +152,7 @@ bool is_exercise_phase(v1::Phase phase) {
 }
 
 std::optional<v1::Error> refusal(const v1::Snapshot& s, v1::Seat seat, act what) {
-  if (!member_of(s, seat).present) return refuse(v1::ERROR_WRONG_PHASE, "You are not in this session.");
+  if (!member_of(s, seat).present()) return refuse(v1::ERROR_WRONG_PHASE, "You are not in this session.");
   if (what == act::end_session) {
     if (s.phase() == v1::PHASE_CHECK_IN || s.phase() == v1::PHASE_ENDED) {
       return refuse(v1::ERROR_ALREADY_DONE, "The session has already ended.");

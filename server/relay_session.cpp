@@ -153,8 +153,15 @@ void relay_session::welcome(v1::Seat seat, bool resumed) {
   // The codes go to the creator only, and only while someone may still use them.
   const bool creator = exercise_.guided() ? seat == v1::SEAT_COUNSELOR : seat == v1::SEAT_A;
   if (creator) {
-    if (!exercise_.present(exercise_.guided() ? v1::SEAT_A : v1::SEAT_B)) w->set_invite_code(invite_code_);
-    if (exercise_.guided() && !exercise_.present(v1::SEAT_B)) w->set_invite_code_b(invite_code_b_);
+    auto invite = [&](v1::Seat to, const std::string& code) {
+      if (exercise_.present(to)) return;
+      auto* i = w->add_invites();
+      i->set_seat(to);
+      i->set_code(code);
+    };
+    // Self-guided: the one code is B's. Guided: invite_code_ is A's, invite_code_b_ B's.
+    invite(exercise_.guided() ? v1::SEAT_A : v1::SEAT_B, invite_code_);
+    if (exercise_.guided()) invite(v1::SEAT_B, invite_code_b_);
   }
   w->set_invite_ttl_seconds(static_cast<std::uint32_t>(config_.invite_ttl.count()));
   w->set_max_turn_chars(static_cast<std::uint32_t>(config_.max_turn_chars));

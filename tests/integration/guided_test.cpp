@@ -32,12 +32,12 @@ class guided_test : public relay_test {
     auto welcome = counselor.wait_for(v1::ServerMessage::kWelcome);
     ASSERT_TRUE(welcome);
     EXPECT_EQ(welcome->welcome().your_seat(), v1::SEAT_COUNSELOR);
-    ASSERT_FALSE(welcome->welcome().invite_code().empty());
-    ASSERT_FALSE(welcome->welcome().invite_code_b().empty());
-    EXPECT_NE(welcome->welcome().invite_code(), welcome->welcome().invite_code_b());
-    code_a_ = welcome->welcome().invite_code();
+    ASSERT_FALSE(invite_code_for(welcome->welcome(), v1::SEAT_A).empty());
+    ASSERT_FALSE(invite_code_for(welcome->welcome(), v1::SEAT_B).empty());
+    EXPECT_NE(invite_code_for(welcome->welcome(), v1::SEAT_A), invite_code_for(welcome->welcome(), v1::SEAT_B));
+    code_a_ = invite_code_for(welcome->welcome(), v1::SEAT_A);
     alex->join(code_a_);
-    sam->join(welcome->welcome().invite_code_b());
+    sam->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
     ASSERT_TRUE(counselor.wait_phase(v1::PHASE_READY));
     auto ready = alex.wait_phase(v1::PHASE_READY);
     ASSERT_TRUE(ready);
@@ -66,8 +66,8 @@ TEST_F(guided_test, seats_are_bound_to_their_codes_and_everyone_sees_the_counsel
   EXPECT_EQ(sam.seat(), v1::SEAT_B);
   const auto& snapshot = partners_view_;
   EXPECT_TRUE(snapshot.guided());
-  EXPECT_TRUE(snapshot.counselor_present()) << "no hidden observers";
-  EXPECT_EQ(snapshot.counselor_name(), "Rivera");
+  EXPECT_TRUE(member_of(snapshot, v1::SEAT_COUNSELOR).present()) << "no hidden observers";
+  EXPECT_EQ(member_of(snapshot, v1::SEAT_COUNSELOR).name(), "Rivera");
   EXPECT_EQ(snapshot.topic(), "Moving for work");
   // A code is single use: a second person with Alex's code gets the usual answer.
   auto& other = client("Other");
@@ -231,7 +231,8 @@ TEST_F(guided_test, the_counselor_may_drop_and_come_back_without_disturbing_the_
 
   proxy.reset_all();
   ASSERT_TRUE(alex.wait_for([](auto& m) {
-    return m.has_state_changed() && m.state_changed().snapshot().counselor_link() == v1::LINK_DROPPED;
+    return m.has_state_changed() &&
+           member_of(m.state_changed().snapshot(), v1::SEAT_COUNSELOR).link() == v1::LINK_DROPPED;
   }));
   alex->end_turn("We go on.");  // not paused by the counselor's absence
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
@@ -239,7 +240,8 @@ TEST_F(guided_test, the_counselor_may_drop_and_come_back_without_disturbing_the_
   ASSERT_TRUE(rivera.wait_for([](auto& m) { return m.has_turn() && m.turn().text() == "We go on."; }))
       << "the counselor gets what was said while away";
   ASSERT_TRUE(alex.wait_for([](auto& m) {
-    return m.has_state_changed() && m.state_changed().snapshot().counselor_link() == v1::LINK_CONNECTED;
+    return m.has_state_changed() &&
+           member_of(m.state_changed().snapshot(), v1::SEAT_COUNSELOR).link() == v1::LINK_CONNECTED;
   }));
 }
 

@@ -311,7 +311,7 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_and_close_wit
     creator.send(testing::hello_bytes(1));
     auto welcome = creator.wait_message(0);
     EXPECT_TRUE(welcome && welcome->has_welcome());
-    return welcome ? *normalize_invite_code(welcome->welcome().invite_code()) : std::string();
+    return welcome ? *normalize_invite_code(invite_code_for(welcome->welcome(), v1::SEAT_B)) : std::string();
   };
   constexpr std::string_view digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   auto other_digit = [&](char c, std::size_t shift) { return digits[(digits.find(c) + 1 + shift) % digits.size()]; };
@@ -486,7 +486,7 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   auto welcome = writer.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
   auto& slow = client("Slow", proxy.port(), [](auto& o) { o.reconnect_initial = 10s; });
-  slow->join(welcome->welcome().invite_code());
+  slow->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
   ASSERT_TRUE(slow.wait_phase(v1::PHASE_READY));
   std::uint64_t input = 0;
   auto send = [&](v1::ClientMessage m) {
@@ -512,8 +512,9 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   // The server stops keeping a backlog for a reader that does not read: its
   // outbound queue passes its limit, and the link is cut.
   std::optional<v1::ServerMessage> m;
-  for (std::size_t i = 1; (m = writer.wait_message(i)) &&
-                          !(m->has_state_changed() && m->state_changed().snapshot().b_link() == v1::LINK_DROPPED);
+  for (std::size_t i = 1;
+       (m = writer.wait_message(i)) &&
+       !(m->has_state_changed() && member_of(m->state_changed().snapshot(), v1::SEAT_B).link() == v1::LINK_DROPPED);
        ++i) {
   }
   ASSERT_TRUE(m) << "the writer is told its partner dropped";

@@ -29,8 +29,8 @@ TEST_F(relay_test, pairing_seats_both_partners_and_shows_their_names) {
   auto snapshot = sam.wait_phase(v1::PHASE_READY);
   ASSERT_TRUE(snapshot);
   EXPECT_EQ(sam.seat(), v1::SEAT_B);
-  EXPECT_EQ(snapshot->a_name(), "Alex");
-  EXPECT_EQ(snapshot->b_name(), "Sam");
+  EXPECT_EQ(member_of(*snapshot, v1::SEAT_A).name(), "Alex");
+  EXPECT_EQ(member_of(*snapshot, v1::SEAT_B).name(), "Sam");
   EXPECT_TRUE(sam.invite_code().empty()) << "only the creator gets the code";
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_READY));
 }
@@ -386,8 +386,9 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   EXPECT_NE(unknown->error().message().find("newer"), std::string::npos) << unknown->error().message();
 
   sam->ready();
-  ASSERT_TRUE(
-      sam.wait_for([](auto& msg) { return msg.has_state_changed() && msg.state_changed().snapshot().b_ready(); }));
+  ASSERT_TRUE(sam.wait_for([](auto& msg) {
+    return msg.has_state_changed() && member_of(msg.state_changed().snapshot(), v1::SEAT_B).ready();
+  }));
 }
 
 TEST_F(relay_test, stopping_the_server_closes_every_client_with_going_away) {

@@ -62,7 +62,7 @@ TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
   proxy.reset_all();
   auto paused = alex.wait_phase(v1::PHASE_PAUSED);
   ASSERT_TRUE(paused);
-  EXPECT_EQ(paused->b_link(), v1::LINK_DROPPED);
+  EXPECT_EQ(member_of(*paused, v1::SEAT_B).link(), v1::LINK_DROPPED);
   EXPECT_EQ(paused->pause_reason(), v1::PAUSE_REASON_PARTNER_AWAY);
   alex->set_draft("while you were gone");
   auto error = alex.wait_error();
@@ -71,7 +71,7 @@ TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
 
   auto back = alex.wait_phase(v1::PHASE_SPEAKING);
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->b_link(), v1::LINK_CONNECTED);
+  EXPECT_EQ(member_of(*back, v1::SEAT_B).link(), v1::LINK_CONNECTED);
   // What Alex wrote while Sam was away was held, and goes through now.
   ASSERT_TRUE(
       sam.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "while you were gone"; }));
@@ -85,8 +85,9 @@ TEST_F(resume_test, after_the_grace_window_the_partner_is_told_and_may_end_alone
   both_ready(alex, *sam);
   sam.reset();  // closes without leaving: a dropped connection
 
-  ASSERT_TRUE(alex.wait_for(
-      [](auto& m) { return m.has_state_changed() && m.state_changed().snapshot().b_link() == v1::LINK_OVERDUE; }));
+  ASSERT_TRUE(alex.wait_for([](auto& m) {
+    return m.has_state_changed() && member_of(m.state_changed().snapshot(), v1::SEAT_B).link() == v1::LINK_OVERDUE;
+  }));
   alex->end_session();
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
   alex->check_in(2, 3, 2);

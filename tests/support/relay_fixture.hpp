@@ -93,7 +93,7 @@ class relay_test : public ::testing::Test {
     creator->start(options);
     auto welcome = creator.wait_for(v1::ServerMessage::kWelcome);
     EXPECT_TRUE(welcome);
-    return welcome ? welcome->welcome().invite_code() : std::string();
+    return welcome ? invite_code_for(welcome->welcome(), v1::SEAT_B) : std::string();
   }
 
   void pair(test_client& a, test_client& b, v1::FirstSpeaker first = v1::FIRST_SPEAKER_CREATOR,
@@ -201,7 +201,7 @@ inline void relay_test::raw_session_with(raw_client& raw, test_client& partner) 
   raw.send(hello_bytes(1));
   auto welcome = raw.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
-  partner->join(welcome->welcome().invite_code());
+  partner->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
   ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY));
 }
 

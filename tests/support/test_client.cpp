@@ -33,7 +33,9 @@ test_client::test_client(std::uint16_t port, const std::string& ca_file, const s
         break;
       }
       if (m->has_welcome()) {
-        invite_code_ = m->welcome().invite_code();
+        for (const auto& invite : m->welcome().invites()) {
+          if (invite_code_.empty() || invite.seat() == v1::SEAT_A) invite_code_ = invite.code();
+        }
         seat_ = m->welcome().your_seat();
       }
     } else if (const auto* closed = std::get_if<client::connection_closed>(&e)) {

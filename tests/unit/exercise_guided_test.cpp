@@ -89,8 +89,8 @@ TEST(guided, partners_see_the_counselor_and_the_topic_before_the_first_round) {
   const auto s = e.snapshot();
   EXPECT_EQ(s.phase(), v1::PHASE_READY);
   EXPECT_TRUE(s.guided());
-  EXPECT_TRUE(s.counselor_present());
-  EXPECT_EQ(s.counselor_name(), "Dr. Rivera");
+  EXPECT_TRUE(member_of(s, v1::SEAT_COUNSELOR).present());
+  EXPECT_EQ(member_of(s, v1::SEAT_COUNSELOR).name(), "Dr. Rivera");
   EXPECT_EQ(s.topic(), "Moving for work");
 }
 
@@ -240,7 +240,7 @@ TEST(guided, a_counselor_who_drops_does_not_disturb_the_pair) {
   expect_ok(e.handle(COUNSELOR, start()));
   expect_ok(e.disconnect(COUNSELOR));
   EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
-  EXPECT_EQ(e.snapshot().counselor_link(), v1::LINK_DROPPED);
+  EXPECT_EQ(member_of(e.snapshot(), v1::SEAT_COUNSELOR).link(), v1::LINK_DROPPED);
   expect_ok(e.reconnect(COUNSELOR));
 }
 

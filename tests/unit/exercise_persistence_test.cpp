@@ -67,7 +67,7 @@ TEST(exercise_persistence, what_is_saved_comes_back) {
   EXPECT_EQ(again.elapsed_ms(), 90'000u);
   EXPECT_EQ(again.partners(0).name(), "Alex");
   // Links are gone across a restart: both partners come back as away.
-  EXPECT_EQ(after.snapshot().a_link(), v1::LINK_DROPPED);
+  EXPECT_EQ(member_of(after.snapshot(), v1::SEAT_A).link(), v1::LINK_DROPPED);
   EXPECT_EQ(after.phase(), v1::PHASE_PAUSED);
   EXPECT_EQ(after.snapshot().paused_phase(), v1::PHASE_PARAPHRASING);
 }

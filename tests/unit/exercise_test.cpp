@@ -297,8 +297,8 @@ TEST(exercise, pairing_moves_to_ready_and_shows_names) {
   r = e.join(SEAT_B, "Sam");
   expect_ok(r);
   EXPECT_EQ(e.phase(), v1::PHASE_READY);
-  EXPECT_EQ(e.snapshot().a_name(), "Alex");
-  EXPECT_EQ(e.snapshot().b_name(), "Sam");
+  EXPECT_EQ(member_of(e.snapshot(), v1::SEAT_A).name(), "Alex");
+  EXPECT_EQ(member_of(e.snapshot(), v1::SEAT_B).name(), "Sam");
   EXPECT_FALSE(e.join(SEAT_B, "Intruder").ok());
 }
 
@@ -426,7 +426,7 @@ TEST(exercise, check_in_results_go_to_both_once_both_answered) {
   auto r = e.handle(SEAT_A, check_in(5, 4, 5, "Thank you."));
   expect_ok(r);
   EXPECT_TRUE(of_kind(r, v1::ServerMessage::kCheckInResults).empty()) << "no results before both answered";
-  EXPECT_TRUE(e.snapshot().a_checked_in());
+  EXPECT_TRUE(member_of(e.snapshot(), v1::SEAT_A).checked_in());
   EXPECT_EQ(e.handle(SEAT_A, check_in()).error->code(), v1::ERROR_ALREADY_DONE);
 
   r = e.handle(SEAT_B, check_in(3, 3, 4));
@@ -498,14 +498,14 @@ TEST(exercise_links, a_drop_pauses_the_floor_and_the_return_resumes_it) {
   EXPECT_EQ(s.phase(), v1::PHASE_PAUSED);
   EXPECT_EQ(s.pause_reason(), v1::PAUSE_REASON_PARTNER_AWAY);
   EXPECT_EQ(s.paused_by(), SEAT_B);
-  EXPECT_EQ(s.b_link(), v1::LINK_DROPPED);
+  EXPECT_EQ(member_of(s, v1::SEAT_B).link(), v1::LINK_DROPPED);
   // The one still here can neither type into the frozen floor nor lift the pause.
   EXPECT_EQ(e.handle(SEAT_A, resume()).error->code(), v1::ERROR_PARTNER_AWAY);
   EXPECT_EQ(e.handle(SEAT_A, time_out()).error->code(), v1::ERROR_ALREADY_DONE);
   EXPECT_EQ(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)).error->code(), v1::ERROR_PARTNER_AWAY);
   expect_ok(e.reconnect(SEAT_B));
   EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
-  EXPECT_EQ(e.snapshot().b_link(), v1::LINK_CONNECTED);
+  EXPECT_EQ(member_of(e.snapshot(), v1::SEAT_B).link(), v1::LINK_CONNECTED);
   EXPECT_EQ(e.snapshot().floor_holder(), SEAT_B);
 }
 
@@ -559,7 +559,7 @@ TEST(exercise_links, overdue_is_told_and_no_longer_holds_up_the_check_in) {
   exercise e = in_phase(v1::PHASE_SPEAKING);
   expect_ok(e.disconnect(SEAT_B));
   expect_ok(e.overdue(SEAT_B));
-  EXPECT_EQ(e.snapshot().b_link(), v1::LINK_OVERDUE);
+  EXPECT_EQ(member_of(e.snapshot(), v1::SEAT_B).link(), v1::LINK_OVERDUE);
   expect_ok(e.handle(SEAT_A, end_session()));
   EXPECT_EQ(e.phase(), v1::PHASE_CHECK_IN);
   auto r = e.handle(SEAT_A, check_in());

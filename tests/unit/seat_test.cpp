@@ -23,19 +23,19 @@ TEST(seat, a_table_has_one_row_per_seat) {
 
 TEST(seat, a_member_is_read_from_its_own_fields_only) {
   v1::Snapshot s;
-  s.set_b_name("Sam");
-  s.set_b_checked_in(true);
-  s.set_counselor_link(v1::LINK_DROPPED);
-  EXPECT_EQ(member_of(s, v1::SEAT_B).name, "Sam");
-  EXPECT_TRUE(member_of(s, v1::SEAT_B).checked_in);
-  EXPECT_FALSE(member_of(s, v1::SEAT_A).checked_in);
-  EXPECT_FALSE(member_of(s, v1::SEAT_COUNSELOR).checked_in) << "a counselor gives no check-in";
-  EXPECT_EQ(member_of(s, v1::SEAT_COUNSELOR).link, v1::LINK_DROPPED);
+  member_in(s, v1::SEAT_B).set_name("Sam");
+  member_in(s, v1::SEAT_B).set_checked_in(true);
+  member_in(s, v1::SEAT_COUNSELOR).set_link(v1::LINK_DROPPED);
+  EXPECT_EQ(member_of(s, v1::SEAT_B).name(), "Sam");
+  EXPECT_TRUE(member_of(s, v1::SEAT_B).checked_in());
+  EXPECT_FALSE(member_of(s, v1::SEAT_A).checked_in());
+  EXPECT_FALSE(member_of(s, v1::SEAT_COUNSELOR).checked_in()) << "a counselor gives no check-in";
+  EXPECT_EQ(member_of(s, v1::SEAT_COUNSELOR).link(), v1::LINK_DROPPED);
 }
 
 TEST(seat, names_say_you_then_the_name_then_the_role) {
   v1::Snapshot s;
-  s.set_a_name("Alex");
+  member_in(s, v1::SEAT_A).set_name("Alex");
   EXPECT_EQ(seat_name(s, v1::SEAT_A, v1::SEAT_A, seat_naming::sentence), "you");
   EXPECT_EQ(seat_name(s, v1::SEAT_B, v1::SEAT_A, seat_naming::line), "Alex");
   EXPECT_EQ(seat_name(s, v1::SEAT_A, v1::SEAT_B, seat_naming::line), "partner");

@@ -12,10 +12,10 @@ session_view view_in(v1::Phase phase, v1::Seat me, v1::Seat speaker = v1::SEAT_A
   auto& s = v.snapshot;
   s.set_phase(phase);
   s.set_mode(v1::MODE_TEXT);
-  s.set_a_name("Alex");
-  s.set_b_name("Sam");
-  s.set_a_present(true);
-  s.set_b_present(phase != v1::PHASE_WAITING_FOR_PARTNER);
+  member_in(s, v1::SEAT_A).set_name("Alex");
+  member_in(s, v1::SEAT_B).set_name("Sam");
+  member_in(s, v1::SEAT_A).set_present(true);
+  member_in(s, v1::SEAT_B).set_present(phase != v1::PHASE_WAITING_FOR_PARTNER);
   s.set_round(phase >= v1::PHASE_SPEAKING ? 1 : 0);
   s.set_attempt(1);
   s.set_speaker(speaker);
@@ -274,8 +274,8 @@ TEST(tui_layout, the_counselor_never_gets_the_check_in_form) {
   ui_state ui;
   auto view = view_in(v1::PHASE_CHECK_IN, v1::SEAT_COUNSELOR);
   view.snapshot.set_guided(true);
-  view.snapshot.set_counselor_present(true);
-  view.snapshot.set_a_checked_in(true);  // B has not answered yet
+  member_in(view.snapshot, v1::SEAT_COUNSELOR).set_present(true);
+  member_in(view.snapshot, v1::SEAT_A).set_checked_in(true);  // B has not answered yet
   const auto text = screen_text(layout(view, ui, 80, 24));
   EXPECT_EQ(text.find("I felt safe and supported."), std::string::npos) << text;
   EXPECT_FALSE(view.i_check_in());

@@ -19,9 +19,9 @@ v1::Snapshot in(v1::Phase phase, v1::Seat speaker = SEAT_A) {
   v1::Snapshot s;
   s.set_phase(phase);
   s.set_speaker(speaker);
-  s.set_a_present(true);
-  s.set_b_present(true);
-  s.set_counselor_present(true);
+  member_in(s, v1::SEAT_A).set_present(true);
+  member_in(s, v1::SEAT_B).set_present(true);
+  member_in(s, v1::SEAT_COUNSELOR).set_present(true);
   s.set_guided(true);
   if (phase == v1::PHASE_SPEAKING || phase == v1::PHASE_CONFIRMING) s.set_floor_holder(speaker);
   if (phase == v1::PHASE_PARAPHRASING) s.set_floor_holder(other_partner(speaker));
@@ -82,7 +82,7 @@ TEST(turn_rules, each_role_keeps_to_its_own_acts) {
 
 TEST(turn_rules, a_member_not_in_the_session_may_do_nothing) {
   auto s = in(v1::PHASE_SPEAKING);
-  s.set_counselor_present(false);
+  member_in(s, v1::SEAT_COUNSELOR).set_present(false);
   EXPECT_EQ(moment_of(s, COUNSELOR).allowed, 0u);
 }
 
