@@ -75,12 +75,17 @@ bool session_client::resume_saved() {
   net::dispatch(ioc_, [self = shared_from_this(), state = std::move(state)] {
     self->session_key_ = state.session_key();
     self->resume_token_ = state.resume_token();
-    self->last_seq_ = self->last_acked_seq_ = state.last_seq();
-    self->next_input_id_ = state.next_input_id();
+    self->events_.restore(state.last_seq());
+    self->last_acked_seq_ = state.last_seq();
     for (const auto& bytes : state.unacked()) {
       v1::ClientMessage m;
-      if (m.ParseFromString(bytes)) self->unacked_.push_back(std::move(m));
+      if (m.ParseFromString(bytes)) {
+        const auto id = m.input_id();
+        const auto size = m.ByteSizeLong();
+        self->inputs_.push(id, std::move(m), size);
+      }
     }
+    if (state.next_input_id() > 0) self->inputs_.restore_numbering(state.next_input_id() - 1);
     self->view_.my_seat = state.seat();
     self->view_.invite_code = state.invite_code();
     self->view_.snapshot = state.snapshot();
@@ -132,7 +137,7 @@ void session_client::connect(std::string target, v1::Hello hello) {
 void session_client::reconnect() {
   v1::Hello hello;
   hello.mutable_rejoin()->set_resume_token(resume_token_);
-  hello.mutable_rejoin()->set_last_seq(last_seq_);
+  hello.mutable_rejoin()->set_last_seq(events_.last());
   connect("/v1/sessions/" + session_key_ + "/resume", std::move(hello));
 }
 
@@ -167,7 +172,7 @@ void session_client::on_welcome(const v1::Welcome& w) {
     confirm.mutable_ack_only();
     transmit(std::move(confirm));
   }
-  for (const auto& m : unacked_) transmit(m);
+  for (const auto& kept : inputs_.entries()) transmit(kept.item);
   save_state();
 }
 
@@ -184,8 +189,7 @@ void session_client::on_message(std::string_view bytes) {
   }
   auto& message = std::get<v1::ServerMessage>(decoded);
   if (message.seq() != 0) {
-    if (message.seq() <= last_seq_) return;  // already handled before a reconnect
-    last_seq_ = message.seq();
+    if (!events_.take(message.seq())) return;  // already handled before a reconnect
     arm_ack_timer();
   }
   drop_acknowledged(message.ack_input());
@@ -232,18 +236,18 @@ void session_client::on_message(std::string_view bytes) {
 
 void session_client::drop_acknowledged(std::uint64_t ack_input) {
   constexpr std::size_t recent_kept = 64;
-  while (!unacked_.empty() && unacked_.front().input_id() <= ack_input) {
-    recent_.push_back(std::move(unacked_.front()));
-    unacked_.pop_front();
+  inputs_.acknowledge(ack_input, [&](auto&& kept) {
+    recent_.push_back(std::move(kept.item));
     if (recent_.size() > recent_kept) recent_.pop_front();
-  }
+  });
 }
 
 const v1::ClientMessage* session_client::sent_input(std::uint64_t input_id) const {
-  for (const auto* list : {&recent_, &unacked_}) {
-    for (const auto& m : *list) {
-      if (m.input_id() == input_id) return &m;
-    }
+  for (const auto& m : recent_) {
+    if (m.input_id() == input_id) return &m;
+  }
+  for (const auto& kept : inputs_.entries()) {
+    if (kept.id == input_id) return &kept.item;
   }
   return nullptr;
 }
@@ -328,8 +332,8 @@ void session_client::finish(std::string reason) {
 // --- Sending -----------------------------------------------------------------------
 
 void session_client::transmit(v1::ClientMessage message) {
-  message.set_ack(last_seq_);
-  last_acked_seq_ = last_seq_;
+  message.set_ack(events_.last());
+  last_acked_seq_ = events_.last();
   last_transmitted_id_ = std::max(last_transmitted_id_, message.input_id());
   last_sent_ = std::chrono::steady_clock::now();
   transport_->send(encode(message));
@@ -337,14 +341,15 @@ void session_client::transmit(v1::ClientMessage message) {
 
 void session_client::send_input(v1::ClientMessage message, bool first_time) {
   if (final_) return;
-  if (message.has_draft() && !view_.connected && !unacked_.empty() && unacked_.back().has_draft() &&
-      unacked_.back().input_id() > last_transmitted_id_) {
+  if (auto* newest = inputs_.newest(); message.has_draft() && !view_.connected && newest && newest->item.has_draft() &&
+                                       newest->id > last_transmitted_id_) {
     // Offline: the newest draft replaces one that was never sent (one that
     // was may already have been processed, and must keep its id).
-    unacked_.back().mutable_draft()->set_text(message.draft().text());
+    newest->item.mutable_draft()->set_text(message.draft().text());
+    inputs_.resize_newest(newest->item.ByteSizeLong());
     return save_state();
   }
-  message.set_input_id(next_input_id_++);
+  message.set_input_id(inputs_.last_id() + 1);
   if (first_time) {
     if (message.has_end_turn()) my_words_.push_back(message.end_turn().text());
     if (message.has_judge() && !message.judge().missed().empty()) my_words_.push_back(message.judge().missed());
@@ -352,7 +357,7 @@ void session_client::send_input(v1::ClientMessage message, bool first_time) {
       my_words_.push_back(message.check_in().words());
     }
   }
-  unacked_.push_back(message);
+  inputs_.push(message.input_id(), message, message.ByteSizeLong());
   save_state();
   if (view_.connected) transmit(std::move(message));
 }
@@ -365,7 +370,7 @@ void session_client::arm_ack_timer() {
     auto self = weak.lock();
     if (!self) return;
     self->ack_timer_armed_ = false;
-    if (ec || !self->view_.connected || self->last_acked_seq_ >= self->last_seq_) return;
+    if (ec || !self->view_.connected || self->last_acked_seq_ >= self->events_.last()) return;
     v1::ClientMessage ack;
     ack.mutable_ack_only();
     self->transmit(std::move(ack));
@@ -522,9 +527,9 @@ void session_client::save_state() {
   state.set_session_key(session_key_);
   state.set_resume_token(resume_token_);
   state.set_seat(view_.my_seat);
-  state.set_last_seq(last_seq_);
-  state.set_next_input_id(next_input_id_);
-  for (const auto& m : unacked_) state.add_unacked(m.SerializeAsString());
+  state.set_last_seq(events_.last());
+  state.set_next_input_id(inputs_.last_id() + 1);
+  for (const auto& kept : inputs_.entries()) state.add_unacked(kept.item.SerializeAsString());
   state.set_draft(view_.my_draft);
   state.set_draft_key(draft_key_);
   state.set_invite_code(view_.invite_code);

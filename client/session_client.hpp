@@ -15,6 +15,7 @@
 #include "client_transport.hpp"
 #include "heard/v1/client_state.pb.h"
 #include "heard/v1/heard.pb.h"
+#include "outbox.hpp"
 #include "seat.hpp"
 #include "turn_rules.hpp"
 
@@ -169,11 +170,12 @@ class session_client : public std::enable_shared_from_this<session_client> {
   // Resumption.
   std::string session_key_;
   std::string resume_token_;
-  std::uint64_t last_seq_ = 0;
-  std::uint64_t last_acked_seq_ = 0;  // the highest seq we told the server about
-  std::uint64_t next_input_id_ = 1;
+  // The reliability protocol's two ends, shared with the server (common/outbox.hpp):
+  // the events taken once each, the inputs kept until the server acknowledges them.
+  inbox events_;
+  std::uint64_t last_acked_seq_ = 0;       // the highest seq we told the server about
   std::uint64_t last_transmitted_id_ = 0;  // inputs above it were never on the wire
-  std::deque<v1::ClientMessage> unacked_;
+  outbox<v1::ClientMessage> inputs_;
   // Inputs the server processed lately, to find one it refused by id.
   std::deque<v1::ClientMessage> recent_;
   // Inputs refused only because a connection dropped (ERROR_PARTNER_AWAY):

@@ -2,8 +2,6 @@
 
 #include <boost/asio/post.hpp>
 
-#include <openssl/crypto.h>
-
 #include "codec.hpp"
 #include "exercise_persistence.hpp"
 #include "secure_random.hpp"
@@ -14,11 +12,6 @@ namespace net = boost::asio;
 namespace {
 
 std::string new_resume_token() { return secure_random_bytes(16); }  // 128 bits
-
-bool same_token(const std::string& a, const std::string& b) {
-  // Constant time: the comparison must not tell an attacker how close a guess was.
-  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 exercise_limits limits_of(const server_config& config) { return {config.max_turn_chars, config.max_check_in_chars}; }
 
@@ -56,13 +49,12 @@ relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved
   for (int i = 0; i < saved.members_size() && i < 3; ++i) {
     const auto& m = saved.members(i);
     auto& member = members_[all_seats[static_cast<std::size_t>(i)]];
-    member.resume_token = m.resume_token();
-    member.last_input_id = m.last_input_id();
-    member.last_seq = m.last_seq();
+    if (!m.resume_token().empty()) member.token.issue(m.resume_token());
+    member.inputs.restore(m.last_input_id());
     for (const auto& e : m.unacked()) {
-      member.unacked.emplace_back(e.seq(), std::make_shared<const std::string>(e.message()));
-      member.unacked_bytes += e.message().size();
+      member.events.push(e.seq(), std::make_shared<const std::string>(e.message()), e.message().size());
     }
+    member.events.restore_numbering(m.last_seq());
   }
 }
 
@@ -76,13 +68,13 @@ void relay_session::save(v1::SessionState& out) const {
   out.set_invite_code_b(invite_code_b_);
   for (const auto& m : members_) {
     auto* saved = out.add_members();
-    saved->set_resume_token(m.resume_token);
-    saved->set_last_input_id(m.last_input_id);
-    saved->set_last_seq(m.last_seq);
-    for (const auto& [seq, bytes] : m.unacked) {
+    saved->set_resume_token(m.token.current());
+    saved->set_last_input_id(m.inputs.last());
+    saved->set_last_seq(m.events.last_id());
+    for (const auto& kept : m.events.entries()) {
       auto* e = saved->add_unacked();
-      e->set_seq(seq);
-      e->set_message(*bytes);
+      e->set_seq(kept.id);
+      e->set_message(*kept.item);
     }
   }
 }
@@ -135,7 +127,7 @@ void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::strin
     }
     auto& m = self->member(seat);
     m.current_link = std::move(joiner);
-    m.resume_token = new_resume_token();
+    m.token.issue(new_resume_token());
     if (!invite_code.empty()) self->invite_code_ = invite_code;
     if (!invite_code_b.empty()) self->invite_code_b_ = invite_code_b;
     self->welcome(seat, false);
@@ -168,9 +160,9 @@ void relay_session::welcome(v1::Seat seat, bool resumed) {
   w->set_draft_interval_ms(static_cast<std::uint32_t>(config_.draft_interval.count()));
   w->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count()));
   *w->mutable_snapshot() = exercise_.snapshot();
-  w->set_resume_token(m.resume_token);
+  w->set_resume_token(m.token.current());
   w->set_session_key(id_);
-  w->set_last_input_id(m.last_input_id);
+  w->set_last_input_id(m.inputs.last());
   w->set_resumed(resumed);
   send_direct(m.current_link, std::move(message), seat);
 }
@@ -178,13 +170,11 @@ void relay_session::welcome(v1::Seat seat, bool resumed) {
 void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
   net::post(strand_, [self = shared_from_this(), joiner = std::move(joiner), rejoin = std::move(rejoin)] {
     std::optional<v1::Seat> seat;
-    bool with_previous = false;
+    credentials::match used = credentials::match::none;
     for (v1::Seat s : all_seats) {
-      const auto& candidate = self->member(s);
-      if (same_token(candidate.resume_token, rejoin.resume_token())) seat = s;
-      if (!candidate.confirmed && same_token(candidate.previous_token, rejoin.resume_token())) {
+      if (const auto match = self->member(s).token.check(rejoin.resume_token()); match != credentials::match::none) {
         seat = s;
-        with_previous = true;
+        used = match;
       }
     }
     if (!seat) {
@@ -200,7 +190,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
       return;
     }
     auto& m = self->member(*seat);
-    if (rejoin.last_seq() > m.last_seq) {
+    if (!m.events.can_acknowledge(rejoin.last_seq())) {
       ++self->stats_.bad_acks;
       self->send_direct(joiner, make_error(v1::ERROR_BAD_ACK, "The resume claims events this server never sent.", true),
                         v1::SEAT_UNSPECIFIED);
@@ -216,15 +206,13 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     }
     if (m.grace_timer) m.grace_timer->cancel();
     m.current_link = joiner;
-    if (!with_previous) m.previous_token = m.resume_token;
-    m.resume_token = new_resume_token();
-    m.confirmed = false;
+    m.token.rotate(new_resume_token(), used);
     ++self->stats_.resumes;
     self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
-                     " replay=", m.unacked.size());
+                     " replay=", m.events.size());
     self->acknowledge(*seat, rejoin.last_seq());
     self->welcome(*seat, true);
-    for (const auto& [seq, bytes] : m.unacked) m.current_link->send(bytes);
+    for (const auto& kept : m.events.entries()) m.current_link->send(kept.item);
     if (self->finished_) {
       // A late resume of an ended session still gets what it missed, then the goodbye.
       m.current_link->close(close_code::normal, "session ended");
@@ -245,13 +233,10 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
     auto seat = self->seat_of(from);
     if (!seat) return;  // a replaced or departed link; it is being closed
     auto& m = self->member(*seat);
-    if (!m.confirmed) {
-      // The client got its new token: the one it resumed with is dead now.
-      m.confirmed = true;
-      m.previous_token.clear();
-    }
+    // The client got its new token: the one it resumed with is dead now.
+    m.token.confirm();
 
-    if (message.ack() > m.last_seq) {
+    if (!m.events.can_acknowledge(message.ack())) {
       ++self->stats_.bad_acks;
       self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent.", true),
                         *seat);
@@ -268,7 +253,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
       v1::ServerMessage refusal;
       *refusal.mutable_error() = unknown_body_error();
       refusal.mutable_error()->set_input_id(message.input_id());
-      m.last_input_id = std::max(m.last_input_id, message.input_id());
+      m.inputs.take(message.input_id());
       self->send_event(*seat, std::move(refusal), self->next_seq_++);
       return;
     }
@@ -279,7 +264,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
                         *seat);
       return;
     }
-    if (message.input_id() <= m.last_input_id) {
+    if (!m.inputs.take(message.input_id())) {
       // Sent again after a reconnect; its effect (and any answer) already
       // happened. Only the acknowledgement is repeated.
       ++self->stats_.duplicate_inputs;
@@ -288,7 +273,6 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
       self->send_direct(from, std::move(ack), *seat);
       return;
     }
-    m.last_input_id = message.input_id();
 
     if (message.has_leave()) {
       self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", seat_label(*seat));
@@ -299,7 +283,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
       self->send_direct(from, std::move(ack), *seat);
       from->close(close_code::normal, "left");
       m.current_link.reset();
-      m.resume_token.clear();
+      m.token.revoke();
       self->deliver(std::move(result));
       return;
     }
@@ -327,13 +311,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
   });
 }
 
-void relay_session::acknowledge(v1::Seat seat, std::uint64_t ack) {
-  auto& m = member(seat);
-  while (!m.unacked.empty() && m.unacked.front().first <= ack) {
-    m.unacked_bytes -= m.unacked.front().second->size();
-    m.unacked.pop_front();
-  }
-}
+void relay_session::acknowledge(v1::Seat seat, std::uint64_t ack) { member(seat).events.acknowledge(ack); }
 
 // --- Leaving and dropping ------------------------------------------------------
 
@@ -411,7 +389,7 @@ bool relay_session::deliver(exercise::result result, v1::Seat sender) {
     const std::uint64_t seq = next_seq_++;
     for (v1::Seat seat : all_seats) {
       // Seats nobody holds any more (left, or never joined) keep no backlog.
-      if (!addresses(item.to, seat) || member(seat).resume_token.empty()) continue;
+      if (!addresses(item.to, seat) || !member(seat).token.active()) continue;
       send_event(seat, item.message, seq);
       if (seat == sender) sender_got_one = true;
     }
@@ -454,25 +432,23 @@ void relay_session::arm_floor_timer() {
 void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::uint64_t seq) {
   auto& m = member(seat);
   message.set_seq(seq);
-  message.set_ack_input(m.last_input_id);
+  message.set_ack_input(m.inputs.last());
   auto bytes = std::make_shared<const std::string>(encode(message));
-  m.last_seq = seq;
-  m.unacked_bytes += bytes->size();
-  m.unacked.emplace_back(seq, bytes);
+  m.events.push(seq, bytes, bytes->size());
   if (m.current_link) m.current_link->send(bytes);
-  if (m.unacked_bytes > config_.max_unacked_bytes && m.current_link) {
+  if (m.events.bytes() > config_.max_unacked_bytes && m.current_link) {
     // A connected client that does not acknowledge would make us keep its
     // backlog forever. Close it; its resume replays from its last ack.
     ++stats_.unacked_overflows;
     log_.write(log_level::warn, "session=", log_id_, " event=unacked_overflow seat=", seat_label(seat),
-               " bytes=", m.unacked_bytes);
+               " bytes=", m.events.bytes());
     m.current_link->close(close_code::policy_violation, "not acknowledging");
   }
 }
 
 void relay_session::send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat) {
   if (!to) return;
-  if (seat != v1::SEAT_UNSPECIFIED) message.set_ack_input(member(seat).last_input_id);
+  if (seat != v1::SEAT_UNSPECIFIED) message.set_ack_input(member(seat).inputs.last());
   to->send(std::make_shared<const std::string>(encode(message)));
 }
 

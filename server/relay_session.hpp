@@ -10,10 +10,12 @@
 #include <memory>
 #include <string>
 
+#include "credentials.hpp"
 #include "exercise.hpp"
 #include "heard/v1/server_state.pb.h"
 #include "link.hpp"
 #include "logger.hpp"
+#include "outbox.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
 
@@ -69,18 +71,14 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   void save(v1::SessionState& out) const;
 
  private:
+  // The reliability protocol of one seat lives in common/ (pure, unit-tested):
+  // its resume token, the input ids it has used, the events it has not
+  // acknowledged. Here only the link and the timer.
   struct member_state {
     std::shared_ptr<link> current_link;
-    std::string resume_token;
-    // The token a resume replaced stays good until the new connection sends
-    // its first message: that proves its Welcome, with the new token, arrived.
-    // Otherwise a Welcome lost on the way would strand the client.
-    std::string previous_token;
-    bool confirmed = true;
-    std::uint64_t last_input_id = 0;
-    std::uint64_t last_seq = 0;  // the highest event seq addressed to this seat
-    std::deque<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> unacked;
-    std::size_t unacked_bytes = 0;
+    credentials token;
+    inbox inputs;
+    outbox<std::shared_ptr<const std::string>> events;
     std::unique_ptr<boost::asio::steady_timer> grace_timer;
   };
 
