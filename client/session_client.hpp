@@ -16,8 +16,7 @@
 #include "heard/v1/client_state.pb.h"
 #include "heard/v1/heard.pb.h"
 #include "outbox.hpp"
-#include "seat.hpp"
-#include "turn_rules.hpp"
+#include "session_view.hpp"
 
 namespace heard::client {
 
@@ -54,32 +53,6 @@ struct connection_closed {
 /// What the client library reports: every message from the server, typed by
 /// its oneof body, and the state of the connection.
 using client_event = std::variant<v1::ServerMessage, connection_lost, connection_closed>;
-
-/// What a client knows of its session, kept current from the server's
-/// messages so a UI never derives state itself.
-struct session_view {
-  bool connected = false;  // welcomed on a live connection
-  v1::Seat my_seat = v1::SEAT_UNSPECIFIED;
-  std::string invite_code;    // self-guided: the partner's; guided: seat A's
-  std::string invite_code_b;  // guided: seat B's
-  std::uint32_t max_turn_chars = 0;
-  v1::Snapshot snapshot;
-  std::string my_draft;  // what I have written for the current floor so far
-
-  bool counselor() const { return my_seat == v1::SEAT_COUNSELOR; }
-  v1::Seat partner_seat() const { return other_partner(my_seat); }
-  /// What I may do now and whether the words being written are mine: the
-  /// server's own turn rules (common/turn_rules) read on its last snapshot.
-  heard::moment moment() const { return moment_of(snapshot, my_seat); }
-  /// Why the server would refuse `what` from me now (nullopt: it would not).
-  std::optional<v1::Error> refusal_of(act what) const { return refusal(snapshot, my_seat, what); }
-  bool i_write_now() const { return moment().writes; }
-  /// A partner whose check-in is still to give (never the counselor).
-  bool i_check_in() const {
-    return snapshot.phase() == v1::PHASE_CHECK_IN && is_partner(my_seat) && !member_of(snapshot, my_seat).checked_in();
-  }
-  std::string name_of(v1::Seat seat) const { return member_of(snapshot, seat).name(); }
-};
 
 /// An asynchronous Heard client on one io_context (run it on one thread).
 /// Calls may come from any thread; they are dispatched to that context (run

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "session_client.hpp"
+#include "session_view.hpp"
 
 namespace heard::client::tui {
 
