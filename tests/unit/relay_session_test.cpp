@@ -1,0 +1,212 @@
+// One relay_session with fake links: numbering, acknowledgements, replay on
+// resume, token rotation and input ids, without TLS or sockets. The
+// io_context is polled on the test's thread, so every step is deterministic.
+#include "relay_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <optional>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "codec.hpp"
+
+namespace heard::server {
+namespace {
+
+class fake_link : public link {
+ public:
+  std::size_t send(std::shared_ptr<const std::string> message) override {
+    auto decoded = decode_server(*message);
+    if (auto* m = std::get_if<v1::ServerMessage>(&decoded)) got.push_back(*m);
+    return message->size();
+  }
+  void close(close_code code, std::string reason) override { closed = {code, std::move(reason)}; }
+  const std::string& remote_address() const override { return address_; }
+  void established() override {}
+
+  /// The events (seq > 0) received so far, by body.
+  std::vector<v1::ServerMessage> events() const {
+    std::vector<v1::ServerMessage> out;
+    for (const auto& m : got) {
+      if (m.seq() > 0) out.push_back(m);
+    }
+    return out;
+  }
+  const v1::ServerMessage* last_error() const {
+    for (auto it = got.rbegin(); it != got.rend(); ++it) {
+      if (it->has_error()) return &*it;
+    }
+    return nullptr;
+  }
+
+  std::vector<v1::ServerMessage> got;
+  std::optional<std::pair<close_code, std::string>> closed;
+
+ private:
+  std::string address_ = "192.0.2.1";
+};
+
+class relay_session_test : public ::testing::Test {
+ protected:
+  relay_session_test() : log_(log_level::error, log_out_) {
+    session_ = std::make_shared<relay_session>(ioc_, "session-id", exercise_settings{}, config_, stats_, log_,
+                                               [](const std::string&) {});
+  }
+
+  void settle() {
+    ioc_.restart();
+    ioc_.poll();
+  }
+
+  std::shared_ptr<fake_link> seat(v1::Seat s, const std::string& name) {
+    auto l = std::make_shared<fake_link>();
+    session_->join(s, l, name, s == v1::SEAT_A ? "CODE" : "");
+    settle();
+    return l;
+  }
+
+  void send(const std::shared_ptr<fake_link>& from, v1::ClientMessage m, std::uint64_t input_id,
+            std::uint64_t ack = 0) {
+    m.set_input_id(input_id);
+    m.set_ack(ack);
+    session_->handle(from, std::move(m));
+    settle();
+  }
+
+  static v1::ClientMessage ready() {
+    v1::ClientMessage m;
+    m.mutable_ready();
+    return m;
+  }
+  static v1::ClientMessage end_turn(const std::string& text) {
+    v1::ClientMessage m;
+    m.mutable_end_turn()->set_text(text);
+    return m;
+  }
+  static std::string token_of(const fake_link& l) {
+    for (auto it = l.got.rbegin(); it != l.got.rend(); ++it) {
+      if (it->has_welcome()) return it->welcome().resume_token();
+    }
+    return {};
+  }
+
+  boost::asio::io_context ioc_;
+  server_config config_;
+  server_stats stats_;
+  std::ostringstream log_out_;
+  logger log_;
+  std::shared_ptr<relay_session> session_;
+};
+
+TEST_F(relay_session_test, events_are_numbered_and_each_input_id_counts_once) {
+  auto alex = seat(v1::SEAT_A, "Alex");
+  auto sam = seat(v1::SEAT_B, "Sam");
+  ASSERT_FALSE(token_of(*alex).empty());
+  send(alex, ready(), 1);
+  send(alex, ready(), 1);  // sent again after a reconnect
+  EXPECT_EQ(stats_.duplicate_inputs.load(), 1u);
+  EXPECT_FALSE(alex->last_error()) << "a repeat has no effect, so no ALREADY_DONE either";
+  std::uint64_t previous = 0;
+  for (const auto& e : sam->events()) {
+    EXPECT_GT(e.seq(), previous) << "seq increases";
+    previous = e.seq();
+  }
+  send(alex, ready(), 0);
+  ASSERT_TRUE(alex->last_error());
+  EXPECT_EQ(alex->last_error()->error().code(), v1::ERROR_INVALID_ARGUMENT) << "an input needs an id";
+}
+
+TEST_F(relay_session_test, an_absent_member_gets_everything_missed_in_order_on_resume) {
+  auto alex = seat(v1::SEAT_A, "Alex");
+  auto sam = seat(v1::SEAT_B, "Sam");
+  send(alex, ready(), 1);
+  send(sam, ready(), 1);
+  // Sam's client handled everything up to here; what follows was sent on a
+  // connection that then died before Sam's client read it.
+  const auto sam_seen = sam->events().back().seq();
+  const std::string token = token_of(*sam);
+  send(alex, end_turn("I miss you."), 2);
+  ASSERT_FALSE(alex->last_error());
+  session_->drop(sam);
+  settle();
+
+  auto back = std::make_shared<fake_link>();
+  v1::Rejoin rejoin;
+  rejoin.set_resume_token(token);
+  rejoin.set_last_seq(sam_seen);
+  session_->rejoin(back, rejoin);
+  settle();
+  ASSERT_FALSE(back->got.empty());
+  ASSERT_TRUE(back->got.front().has_welcome());
+  EXPECT_TRUE(back->got.front().welcome().resumed());
+  EXPECT_NE(token_of(*back), token) << "a resume rotates the token";
+  bool turn = false;
+  std::uint64_t previous = sam_seen;
+  for (const auto& e : back->events()) {
+    EXPECT_GT(e.seq(), previous) << "missed events, oldest first, none seen twice";
+    previous = e.seq();
+    turn = turn || (e.has_turn() && e.turn().text() == "I miss you.");
+  }
+  EXPECT_TRUE(turn) << "the statement made while Sam was away is replayed";
+}
+
+TEST_F(relay_session_test, the_replaced_token_works_until_the_new_connection_speaks) {
+  auto alex = seat(v1::SEAT_A, "Alex");
+  auto sam = seat(v1::SEAT_B, "Sam");
+  const std::string first = token_of(*sam);
+  session_->drop(sam);
+  settle();
+  v1::Rejoin rejoin;
+  rejoin.set_resume_token(first);
+  auto lost = std::make_shared<fake_link>();  // its Welcome never reaches the client
+  session_->rejoin(lost, rejoin);
+  settle();
+  auto again = std::make_shared<fake_link>();
+  session_->rejoin(again, rejoin);  // the same, first token
+  settle();
+  ASSERT_FALSE(again->got.empty());
+  EXPECT_TRUE(again->got.front().has_welcome()) << "a lost Welcome must not strand the client";
+  ASSERT_TRUE(lost->closed) << "the earlier connection is replaced";
+
+  send(again, ready(), 1, again->got.back().seq());  // the new connection speaks: confirmed
+  auto late = std::make_shared<fake_link>();
+  session_->rejoin(late, rejoin);
+  settle();
+  ASSERT_TRUE(late->last_error());
+  EXPECT_EQ(late->last_error()->error().code(), v1::ERROR_SESSION_EXPIRED);
+  EXPECT_TRUE(late->last_error()->error().closes());
+  ASSERT_TRUE(late->closed);
+}
+
+TEST_F(relay_session_test, acknowledging_what_was_never_sent_is_refused_and_closes) {
+  auto alex = seat(v1::SEAT_A, "Alex");
+  auto sam = seat(v1::SEAT_B, "Sam");
+  send(sam, ready(), 1, 10'000);
+  ASSERT_TRUE(sam->last_error());
+  EXPECT_EQ(sam->last_error()->error().code(), v1::ERROR_BAD_ACK);
+  EXPECT_TRUE(sam->last_error()->error().closes());
+  ASSERT_TRUE(sam->closed);
+  EXPECT_EQ(sam->closed->first, close_code::policy_violation);
+}
+
+TEST_F(relay_session_test, an_unknown_body_uses_up_its_input_id_and_is_answered) {
+  auto alex = seat(v1::SEAT_A, "Alex");
+  auto sam = seat(v1::SEAT_B, "Sam");
+  send(sam, v1::ClientMessage{}, 1);  // a body this server does not know
+  ASSERT_TRUE(sam->last_error());
+  EXPECT_EQ(sam->last_error()->error().code(), v1::ERROR_MALFORMED);
+  EXPECT_EQ(sam->last_error()->error().input_id(), 1u);
+  EXPECT_FALSE(sam->closed);
+  const auto errors_before = sam->got.size();
+  send(sam, ready(), 1);  // the same id again: already used
+  EXPECT_EQ(stats_.duplicate_inputs.load(), 1u);
+  EXPECT_GT(sam->got.size(), errors_before) << "answered with an Ack";
+  EXPECT_FALSE(sam->got.back().has_error());
+}
+
+}  // namespace
+}  // namespace heard::server
