@@ -1,0 +1,203 @@
+// What the full screen says: the header sentence for every moment, the keys
+// of the moment, why the input is closed, the aids' words. The rules behind
+// them are common/turn_rules; this is only their wording.
+#include "tui_model.hpp"
+
+namespace heard::client::tui {
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& feelings() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> wheel = {
+      {"angry", {"frustrated", "resentful", "irritated"}},
+      {"sad", {"lonely", "disappointed", "discouraged"}},
+      {"afraid", {"anxious", "insecure", "overwhelmed"}},
+      {"hurt", {"rejected", "unappreciated", "left out"}},
+      {"ashamed", {"embarrassed", "guilty", "inadequate"}},
+      {"happy", {"grateful", "relieved", "hopeful"}},
+      {"loved", {"close", "safe", "cared for"}},
+  };
+  return wheel;
+}
+
+std::vector<std::string> feelings_flat() {
+  std::vector<std::string> out;
+  for (const auto& [group, words] : feelings()) {
+    out.push_back(group);
+    out.insert(out.end(), words.begin(), words.end());
+  }
+  return out;
+}
+
+std::string name_of(const session_view& view, v1::Seat seat) {
+  return seat_name(view.snapshot, view.my_seat, seat, seat_naming::sentence);
+}
+
+std::string time_left(const session_view& view, const ui_state& ui) {
+  const auto& t = view.snapshot.timer();
+  if (t.limit_ms() == 0) return {};
+  std::uint64_t left = t.left_ms();
+  if (t.running()) left = left > ui.timer_elapsed_ms ? left - ui.timer_elapsed_ms : 0;
+  const auto seconds = (left + 999) / 1000;
+  char buf[48];  // "NNNNN:NN left (stopped)" with room for any 64-bit count
+  std::snprintf(buf, sizeof buf, "%llu:%02llu left%s", static_cast<unsigned long long>(seconds / 60),
+                static_cast<unsigned long long>(seconds % 60), t.running() ? "" : " (stopped)");
+  return buf;
+}
+
+namespace {
+
+std::string counselor_sentence(const session_view& view, const ui_state& ui) {
+  const auto& s = view.snapshot;
+  const std::string a = name_of(view, v1::SEAT_A), b = name_of(view, v1::SEAT_B);
+  const std::string speaker = name_of(view, s.speaker());
+  const std::string listener = name_of(view, other_partner(s.speaker()));
+  if (ui.typing_note) return "Write a note both partners will see, then Enter.";
+  if (s.held() && (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING ||
+                   s.phase() == v1::PHASE_CONFIRMING || s.phase() == v1::PHASE_READY)) {
+    return "You paused the exercise. Press h to let it go on.";
+  }
+  switch (s.phase()) {
+    case v1::PHASE_WAITING_FOR_PARTNER: {
+      std::string out = "Waiting for the partners. Codes:";
+      if (!member_of(s, v1::SEAT_A).present()) out += " A " + view.invite_code;
+      if (!member_of(s, v1::SEAT_B).present()) out += " B " + view.invite_code_b;
+      return out;
+    }
+    case v1::PHASE_READY: return "Both partners are here. " + name_of(view, s.speaker()) + " speaks first. F5 begins.";
+    case v1::PHASE_SPEAKING: return speaker + " is speaking; " + listener + " listens.";
+    case v1::PHASE_PARAPHRASING: return listener + " is saying back what they heard.";
+    case v1::PHASE_CONFIRMING: return speaker + " is deciding whether " + listener + " heard them.";
+    case v1::PHASE_PAUSED:
+      if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
+        return name_of(view, s.paused_by()) + "'s connection dropped - waiting for them.";
+      }
+      return "Time-out called by " + name_of(view, s.paused_by()) + ".";
+    case v1::PHASE_CHECK_IN: return "The partners are checking in.";
+    case v1::PHASE_ENDED: return "The session is over. The summary is below.";
+    default: return a + " and " + b;
+  }
+}
+
+}  // namespace
+
+std::string header_sentence(const session_view& view, const ui_state& ui) {
+  const auto& s = view.snapshot;
+  const std::string partner = name_of(view, view.partner_seat());
+  const std::string Partner = partner == "your partner" ? "Your partner" : partner;
+  if (ui.reconnecting) return "Your connection dropped - reconnecting. Nothing you wrote is lost.";
+  if (view.counselor()) return counselor_sentence(view, ui);
+  if (s.held() &&
+      (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING || s.phase() == v1::PHASE_CONFIRMING)) {
+    return "Your counselor has paused the exercise for a moment.";
+  }
+  switch (s.phase()) {
+    case v1::PHASE_WAITING_FOR_PARTNER:
+      return "Waiting for your partner to join - give them this code: " + view.invite_code;
+    case v1::PHASE_READY: {
+      const bool me_ready = member_of(s, view.my_seat).ready();
+      return me_ready ? "Waiting for " + partner + " to say now is a good time."
+                      : "Is now a good time for you? Press Enter when you are ready.";
+    }
+    case v1::PHASE_SPEAKING:
+      if (s.speaker() == view.my_seat) return "Your turn to speak. " + Partner + " is listening.";
+      return Partner + " is speaking - listen. You'll say it back when " + partner + " is done.";
+    case v1::PHASE_PARAPHRASING:
+      if (s.floor_holder() == view.my_seat) return "Your turn: say back what you heard, in your own words.";
+      return Partner + " is saying back what they heard.";
+    case v1::PHASE_CONFIRMING:
+      if (s.speaker() == view.my_seat) {
+        return ui.typing_missed ? "Say what was missed, then Ctrl-D."
+                                : "Was that what you meant? Accurate, there is more, or not quite?";
+      }
+      return "Waiting for " + partner + " to confirm.";
+    case v1::PHASE_PAUSED:
+      if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
+        const auto link = member_of(s, view.partner_seat()).link();
+        if (link == v1::LINK_OVERDUE) {
+          return Partner + " has been away a long time. Keep waiting, or end the session.";
+        }
+        return Partner + "'s connection dropped - waiting for them to come back.";
+      }
+      if (s.paused_by() == view.my_seat) return "Paused by you - resume when you're ready.";
+      return "Paused by " + partner + " - they will resume when they are ready.";
+    case v1::PHASE_CHECK_IN:
+      return view.i_check_in() ? "The session has ended. A short check-in, for the two of you:"
+                               : "Thank you. Waiting for " + partner + "'s check-in.";
+    case v1::PHASE_ENDED: return "The session is over. Thank you for listening to each other.";
+    default: return "Connecting...";
+  }
+}
+
+bool input_active(const session_view& view, const ui_state& ui, std::string* why) {
+  const auto& s = view.snapshot;
+  auto say = [&](std::string text) {
+    if (why) *why = std::move(text);
+    return false;
+  };
+  if (ui.typing_missed || ui.typing_note) return true;
+  if (view.counselor()) return say("You guide; the partners speak and listen. n writes a note to both.");
+  if (s.phase() == v1::PHASE_CHECK_IN) return ui.check_in_field == 3;
+  if (s.held() && s.phase() != v1::PHASE_PAUSED) return say("Your counselor has paused the exercise for a moment.");
+  if (s.phase() == v1::PHASE_PAUSED) return say("Paused - the floor is frozen until the session resumes.");
+  if (view.moment().may(act::write)) {
+    if (s.mode() == v1::MODE_SPOKEN) return say("A spoken session: talk to each other, then press Ctrl-D.");
+    return true;
+  }
+  const std::string partner = name_of(view, view.partner_seat());
+  switch (s.phase()) {
+    case v1::PHASE_SPEAKING: return say(partner + " has the floor. Listen; you'll say it back when they're done.");
+    case v1::PHASE_PARAPHRASING: return say(partner + " is saying back what they heard. Let them finish.");
+    case v1::PHASE_CONFIRMING:
+      return say(s.speaker() == view.my_seat ? "Choose below: 1 accurate, 2 there is more, 3 not quite."
+                                             : partner + " is deciding whether you heard them.");
+    case v1::PHASE_READY: return say("Nothing to write yet: press Enter when now is a good time.");
+    case v1::PHASE_WAITING_FOR_PARTNER: return say("Your partner has not joined yet.");
+    default: return say("The exercise is over.");
+  }
+}
+
+std::string footer_keys(const session_view& view, const ui_state& ui) {
+  const auto& s = view.snapshot;
+  if (ui.confirm_end) return "End the session for both of you?  y yes   n no";
+  if (ui.open == panel::feelings) return "Up/Down choose   Enter insert   Esc close";
+  if (ui.open != panel::none) return "Esc close";
+  // ^X is Ctrl-X. Kept short enough for 80 columns; F1 lists everything.
+  if (view.counselor()) {
+    if (ui.typing_note) return "Enter send note  Esc cancel";
+    switch (s.phase()) {
+      case v1::PHASE_WAITING_FOR_PARTNER: return "n note  ^Q leave";
+      case v1::PHASE_READY: return "F5 begin  x swap first speaker  n note  ^E end  ^Q leave";
+      case v1::PHASE_CHECK_IN:
+      case v1::PHASE_ENDED: return s.phase() == v1::PHASE_ENDED ? "q quit" : "n note  ^Q leave";
+      default:
+        return std::string(s.held() ? "h go on" : "h hold") +
+               "  n note  x swap next  + 1 min  s skip  ^E end  ^Q leave";
+    }
+  }
+  const std::string common = "  ^T pause  ^E end  ^Q leave  F1 help";
+  switch (s.phase()) {
+    case v1::PHASE_WAITING_FOR_PARTNER: return "^Q leave";
+    case v1::PHASE_READY: return "Enter I'm ready" + common;
+    case v1::PHASE_SPEAKING:
+    case v1::PHASE_PARAPHRASING:
+      if (s.floor_holder() == view.my_seat) {
+        if (s.mode() == v1::MODE_SPOKEN) return "^D done" + common;
+        return std::string("^D done  F2 feelings  ") +
+               (s.phase() == v1::PHASE_SPEAKING ? "F3 I-statement" : "F4 reminder") + common;
+      }
+      return "F4 reminder  PgUp/PgDn history" + common;
+    case v1::PHASE_CONFIRMING:
+      if (s.speaker() == view.my_seat) {
+        return ui.typing_missed ? "^D send  Esc back" : "1 accurate  2 there is more  3 not quite" + common;
+      }
+      return "PgUp/PgDn history" + common;
+    case v1::PHASE_PAUSED:
+      return s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat
+                 ? "^T resume  ^E end  ^Q leave"
+                 : "^E end  ^Q leave";
+    case v1::PHASE_CHECK_IN: return "Up/Down question  1-5 answer  Enter send  ^Q leave";
+    case v1::PHASE_ENDED: return "q quit";
+    default: return "^Q leave";
+  }
+}
+
+}  // namespace heard::client::tui
