@@ -12,8 +12,6 @@ v1::Error refuse(v1::ErrorCode code, std::string message) {
   return e;
 }
 
-bool is_pausable(v1::Phase phase) { return phase == v1::PHASE_READY || is_exercise_phase(phase); }
-
 bool is_counselor_control(act what) {
   switch (what) {
     case act::start:
@@ -150,6 +148,8 @@ std::optional<v1::Error> counselor_refusal(const v1::Snapshot& s, act what) {
 bool is_exercise_phase(v1::Phase phase) {
   return phase == v1::PHASE_SPEAKING || phase == v1::PHASE_PARAPHRASING || phase == v1::PHASE_CONFIRMING;
 }
+
+bool is_pausable(v1::Phase phase) { return phase == v1::PHASE_READY || is_exercise_phase(phase); }
 
 std::optional<v1::Error> refusal(const v1::Snapshot& s, v1::Seat seat, act what) {
   if (!member_of(s, seat).present()) return refuse(v1::ERROR_WRONG_PHASE, "You are not in this session.");

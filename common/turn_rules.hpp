@@ -53,5 +53,8 @@ moment moment_of(const v1::Snapshot& s, v1::Seat seat);
 /// The phases in which a floor is held: someone speaks, says back, or
 /// confirms.
 bool is_exercise_phase(v1::Phase phase);
+/// The phases a time-out or a dropped connection can pause: READY and the
+/// exercise phases.
+bool is_pausable(v1::Phase phase);
 
 }  // namespace heard

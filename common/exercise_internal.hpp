@@ -1,0 +1,29 @@
+#pragma once
+
+// What the exercise's own files share (exercise.cpp and its parts:
+// exercise_presence, exercise_check_in, exercise_counsel). Not for use
+// outside common/.
+#include "exercise.hpp"
+
+namespace heard::exercise_internal {
+
+inline v1::Error make_refusal(v1::ErrorCode code, std::string message) {
+  v1::Error error;
+  error.set_code(code);
+  error.set_message(std::move(message));
+  return error;
+}
+
+inline exercise::result refused(v1::ErrorCode code, std::string message) {
+  exercise::result r;
+  r.error = make_refusal(code, std::move(message));
+  return r;
+}
+
+inline exercise::result refused(v1::Error error) {
+  exercise::result r;
+  r.error = std::move(error);
+  return r;
+}
+
+}  // namespace heard::exercise_internal
