@@ -1,6 +1,7 @@
 // The counselor's seat, controls, floor timers and summary, driven directly.
 #include <gtest/gtest.h>
 
+#include "client_messages.hpp"
 #include "exercise.hpp"
 
 namespace heard {
@@ -10,58 +11,7 @@ using namespace std::chrono_literals;
 using v1::SEAT_A;
 using v1::SEAT_B;
 constexpr auto COUNSELOR = v1::SEAT_COUNSELOR;
-
-v1::ClientMessage counsel(const std::function<void(v1::Counsel&)>& set) {
-  v1::ClientMessage m;
-  set(*m.mutable_counsel());
-  return m;
-}
-v1::ClientMessage start() {
-  return counsel([](auto& c) { c.mutable_start(); });
-}
-v1::ClientMessage hold() {
-  return counsel([](auto& c) { c.mutable_hold(); });
-}
-v1::ClientMessage release() {
-  return counsel([](auto& c) { c.mutable_release(); });
-}
-v1::ClientMessage skip() {
-  return counsel([](auto& c) { c.mutable_skip_timer(); });
-}
-v1::ClientMessage note(const std::string& text) {
-  return counsel([&](auto& c) { c.mutable_note()->set_text(text); });
-}
-v1::ClientMessage next(v1::Seat seat) {
-  return counsel([&](auto& c) { c.mutable_next_speaker()->set_seat(seat); });
-}
-v1::ClientMessage extend(unsigned s) {
-  return counsel([&](auto& c) { c.mutable_extend_timer()->set_seconds(s); });
-}
-v1::ClientMessage simple(const std::function<void(v1::ClientMessage&)>& set) {
-  v1::ClientMessage m;
-  set(m);
-  return m;
-}
-const auto ready = simple([](auto& m) { m.mutable_ready(); });
-const auto time_out = simple([](auto& m) { m.mutable_time_out(); });
-const auto resume = simple([](auto& m) { m.mutable_resume(); });
-const auto end_session = simple([](auto& m) { m.mutable_end_session(); });
-v1::ClientMessage draft(const std::string& t) {
-  return simple([&](auto& m) { m.mutable_draft()->set_text(t); });
-}
-v1::ClientMessage end_turn(const std::string& t) {
-  return simple([&](auto& m) { m.mutable_end_turn()->set_text(t); });
-}
-v1::ClientMessage judge(v1::Verdict v) {
-  return simple([&](auto& m) { m.mutable_judge()->set_verdict(v); });
-}
-v1::ClientMessage check_in(unsigned v) {
-  return simple([&](auto& m) {
-    m.mutable_check_in()->set_felt_safe(v);
-    m.mutable_check_in()->set_could_say_anything(v);
-    m.mutable_check_in()->set_partner_invested(v);
-  });
-}
+using namespace test_messages;
 
 void expect_ok(const exercise::result& r) { ASSERT_TRUE(r.ok()) << r.error->message(); }
 
@@ -96,8 +46,8 @@ TEST(guided, partners_see_the_counselor_and_the_topic_before_the_first_round) {
 
 TEST(guided, the_counselor_starts_the_exercise_not_the_partners_readiness) {
   exercise e = guided();
-  expect_ok(e.handle(SEAT_A, ready));
-  expect_ok(e.handle(SEAT_B, ready));
+  expect_ok(e.handle(SEAT_A, ready()));
+  expect_ok(e.handle(SEAT_B, ready()));
   EXPECT_EQ(e.phase(), v1::PHASE_READY);
   expect_ok(e.handle(COUNSELOR, start()));
   EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
@@ -110,7 +60,8 @@ TEST(guided, each_role_is_refused_the_others_actions_and_nothing_changes) {
   EXPECT_EQ(e.handle(SEAT_B, note("hi")).error->code(), v1::ERROR_COUNSELOR_ONLY);
   expect_ok(e.handle(COUNSELOR, start()));
   const auto before = e.snapshot().SerializeAsString();
-  for (const auto& m : {draft("x"), end_turn("x"), judge(v1::VERDICT_ACCURATE_DONE), ready, time_out, check_in(3)}) {
+  for (const auto& m :
+       {draft("x"), end_turn("x"), judge(v1::VERDICT_ACCURATE_DONE), ready(), time_out(), check_in(3)}) {
     auto r = e.handle(COUNSELOR, m);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->code(), v1::ERROR_PARTNERS_ONLY);
@@ -139,8 +90,8 @@ TEST(guided, holding_freezes_the_floor_but_partners_time_outs_still_work) {
   EXPECT_TRUE(e.snapshot().held());
   EXPECT_EQ(e.snapshot().floor_holder(), v1::SEAT_UNSPECIFIED);
   EXPECT_EQ(e.handle(SEAT_A, draft("x")).error->code(), v1::ERROR_SESSION_PAUSED);
-  expect_ok(e.handle(SEAT_B, time_out));
-  expect_ok(e.handle(SEAT_B, resume));
+  expect_ok(e.handle(SEAT_B, time_out()));
+  expect_ok(e.handle(SEAT_B, resume()));
   expect_ok(e.handle(COUNSELOR, release()));
   expect_ok(e.handle(SEAT_A, draft("x")));
 }
@@ -185,10 +136,10 @@ TEST(timers, pauses_and_holds_stop_the_clock) {
   exercise e = guided([](auto& s) { s.speak_limit = 60s; });
   expect_ok(e.handle(COUNSELOR, start()));
   e.advance_to(10s);
-  expect_ok(e.handle(SEAT_B, time_out));
+  expect_ok(e.handle(SEAT_B, time_out()));
   EXPECT_FALSE(e.deadline());
   EXPECT_TRUE(e.advance_to(500s).out.empty());
-  expect_ok(e.handle(SEAT_B, resume));
+  expect_ok(e.handle(SEAT_B, resume()));
   EXPECT_EQ(*e.deadline(), 550s);
   expect_ok(e.handle(COUNSELOR, hold()));
   e.advance_to(1000s);
@@ -215,8 +166,8 @@ TEST(timers, self_guided_sessions_have_timers_too) {
   exercise e(settings);
   e.join(SEAT_A, "Alex");
   e.join(SEAT_B, "Sam");
-  e.handle(SEAT_A, ready);
-  e.handle(SEAT_B, ready);
+  e.handle(SEAT_A, ready());
+  e.handle(SEAT_B, ready());
   e.advance_to(5s);
   EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
 }
@@ -254,9 +205,9 @@ TEST(guided, the_rounds_asked_for_lead_to_the_check_in_and_the_summary_holds_the
   expect_ok(e.handle(SEAT_B, end_turn("secret paraphrase")));
   expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_NOT_QUITE)));
   expect_ok(e.handle(SEAT_B, end_turn("better")));
-  expect_ok(e.handle(SEAT_A, time_out));
+  expect_ok(e.handle(SEAT_A, time_out()));
   e.advance_to(40s);
-  expect_ok(e.handle(SEAT_A, resume));
+  expect_ok(e.handle(SEAT_A, resume()));
   expect_ok(e.handle(SEAT_A, judge(v1::VERDICT_ACCURATE_DONE)));
   EXPECT_EQ(e.phase(), v1::PHASE_CHECK_IN);
   expect_ok(e.handle(SEAT_A, check_in(5)));

@@ -4,31 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "client_messages.hpp"
+
 namespace heard {
 namespace {
 
 using namespace std::chrono_literals;
 using v1::SEAT_A;
 using v1::SEAT_B;
-
-v1::ClientMessage message(const std::function<void(v1::ClientMessage&)>& set) {
-  v1::ClientMessage m;
-  set(m);
-  return m;
-}
-v1::ClientMessage end_turn(const std::string& t) {
-  return message([&](auto& m) { m.mutable_end_turn()->set_text(t); });
-}
-v1::ClientMessage judge(v1::Verdict v) {
-  return message([&](auto& m) { m.mutable_judge()->set_verdict(v); });
-}
-v1::ClientMessage check_in(unsigned v) {
-  return message([&](auto& m) {
-    m.mutable_check_in()->set_felt_safe(v);
-    m.mutable_check_in()->set_could_say_anything(v);
-    m.mutable_check_in()->set_partner_invested(v);
-  });
-}
+using namespace test_messages;
 
 void expect_ok(const exercise::result& r) { ASSERT_TRUE(r.ok()) << r.error->message(); }
 
@@ -44,7 +28,7 @@ exercise ninety_seconds_in() {
   e.join(v1::SEAT_COUNSELOR, "Rivera");
   e.join(SEAT_A, "Alex");
   e.join(SEAT_B, "Sam");
-  e.handle(v1::SEAT_COUNSELOR, message([](auto& m) { m.mutable_counsel()->mutable_start(); }));
+  e.handle(v1::SEAT_COUNSELOR, start());
   e.advance_to(60s);
   e.handle(SEAT_A, end_turn("I feel lonely."));
   e.advance_to(90s);

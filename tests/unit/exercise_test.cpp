@@ -1,4 +1,5 @@
 #include "exercise.hpp"
+#include "client_messages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,61 +10,10 @@
 namespace heard {
 namespace {
 
+using namespace test_messages;
+
 using v1::SEAT_A;
 using v1::SEAT_B;
-
-// --- Message builders --------------------------------------------------------
-
-v1::ClientMessage ready() {
-  v1::ClientMessage m;
-  m.mutable_ready();
-  return m;
-}
-v1::ClientMessage draft(const std::string& text) {
-  v1::ClientMessage m;
-  m.mutable_draft()->set_text(text);
-  return m;
-}
-v1::ClientMessage end_turn(const std::string& text) {
-  v1::ClientMessage m;
-  m.mutable_end_turn()->set_text(text);
-  return m;
-}
-v1::ClientMessage judge(v1::Verdict verdict, const std::string& missed = {}) {
-  v1::ClientMessage m;
-  m.mutable_judge()->set_verdict(verdict);
-  m.mutable_judge()->set_missed(missed);
-  return m;
-}
-v1::ClientMessage time_out() {
-  v1::ClientMessage m;
-  m.mutable_time_out();
-  return m;
-}
-v1::ClientMessage resume() {
-  v1::ClientMessage m;
-  m.mutable_resume();
-  return m;
-}
-v1::ClientMessage end_session() {
-  v1::ClientMessage m;
-  m.mutable_end_session();
-  return m;
-}
-v1::ClientMessage check_in(unsigned a = 5, unsigned b = 4, unsigned c = 5, const std::string& words = {}) {
-  v1::ClientMessage m;
-  auto* ci = m.mutable_check_in();
-  ci->set_felt_safe(a);
-  ci->set_could_say_anything(b);
-  ci->set_partner_invested(c);
-  ci->set_words(words);
-  return m;
-}
-v1::ClientMessage hello() {
-  v1::ClientMessage m;
-  m.mutable_hello()->set_protocol_version(1);
-  return m;
-}
 
 // --- Reaching each phase (A speaks first) ------------------------------------
 

@@ -12,10 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "client_messages.hpp"
 #include "codec.hpp"
 
 namespace heard::server {
 namespace {
+
+using namespace test_messages;
 
 class fake_link : public link {
  public:
@@ -77,16 +80,6 @@ class relay_session_test : public ::testing::Test {
     settle();
   }
 
-  static v1::ClientMessage ready() {
-    v1::ClientMessage m;
-    m.mutable_ready();
-    return m;
-  }
-  static v1::ClientMessage end_turn(const std::string& text) {
-    v1::ClientMessage m;
-    m.mutable_end_turn()->set_text(text);
-    return m;
-  }
   static std::string token_of(const fake_link& l) {
     for (auto it = l.got.rbegin(); it != l.got.rend(); ++it) {
       if (it->has_welcome()) return it->welcome().resume_token();
