@@ -1,0 +1,201 @@
+// What a person sends: every input numbered and kept in the outbox until the
+// server acknowledges it, drafts throttled to the server's interval, acks
+// and heartbeats on their timers.
+#include "session_client.hpp"
+
+#include <boost/asio/dispatch.hpp>
+
+#include "codec.hpp"
+
+namespace heard::client {
+namespace net = boost::asio;
+
+// --- Sending -----------------------------------------------------------------------
+
+void session_client::transmit(v1::ClientMessage message) {
+  message.set_ack(events_.last());
+  last_acked_seq_ = events_.last();
+  last_transmitted_id_ = std::max(last_transmitted_id_, message.input_id());
+  last_sent_ = std::chrono::steady_clock::now();
+  transport_->send(encode(message));
+}
+
+void session_client::send_input(v1::ClientMessage message, bool first_time) {
+  if (final_) return;
+  if (auto* newest = inputs_.newest(); message.has_draft() && !view_.connected && newest && newest->item.has_draft() &&
+                                       newest->id > last_transmitted_id_) {
+    // Offline: the newest draft replaces one that was never sent (one that
+    // was may already have been processed, and must keep its id).
+    newest->item.mutable_draft()->set_text(message.draft().text());
+    inputs_.resize_newest(newest->item.ByteSizeLong());
+    return save_state();
+  }
+  message.set_input_id(inputs_.last_id() + 1);
+  if (first_time) {
+    if (message.has_end_turn()) my_words_.push_back(message.end_turn().text());
+    if (message.has_judge() && !message.judge().missed().empty()) my_words_.push_back(message.judge().missed());
+    if (message.has_check_in() && !message.check_in().words().empty()) {
+      my_words_.push_back(message.check_in().words());
+    }
+  }
+  inputs_.push(message.input_id(), message, message.ByteSizeLong());
+  save_state();
+  if (view_.connected) transmit(std::move(message));
+}
+
+void session_client::arm_ack_timer() {
+  if (ack_timer_armed_) return;
+  ack_timer_armed_ = true;
+  ack_timer_.expires_after(options_.ack_delay);
+  ack_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->ack_timer_armed_ = false;
+    if (ec || !self->view_.connected || self->last_acked_seq_ >= self->events_.last()) return;
+    v1::ClientMessage ack;
+    ack.mutable_ack_only();
+    self->transmit(std::move(ack));
+  });
+}
+
+void session_client::arm_heartbeat() {
+  heartbeat_timer_.expires_after(heartbeat_interval_ / 2);
+  heartbeat_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    if (self->view_.connected && std::chrono::steady_clock::now() - self->last_sent_ >= self->heartbeat_interval_ / 2) {
+      v1::ClientMessage beat;
+      beat.mutable_ack_only();
+      self->transmit(std::move(beat));
+    }
+    self->arm_heartbeat();
+  });
+}
+
+void session_client::queue_input(v1::ClientMessage message) {
+  net::dispatch(ioc_,
+                [self = shared_from_this(), m = std::move(message)]() mutable { self->send_input(std::move(m)); });
+}
+
+void session_client::ready() {
+  v1::ClientMessage m;
+  m.mutable_ready();
+  queue_input(std::move(m));
+}
+
+void session_client::set_draft(std::string text) {
+  net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
+    self->view_.my_draft = text;
+    if (!self->view_.connected) {
+      v1::ClientMessage m;
+      m.mutable_draft()->set_text(std::move(text));
+      return self->send_input(std::move(m));
+    }
+    self->pending_draft_ = std::move(text);
+    if (self->draft_timer_armed_) return;  // the timer sends the latest text
+    const auto now = std::chrono::steady_clock::now();
+    const auto next = self->last_draft_sent_ + self->draft_interval_;
+    if (now >= next) return self->flush_draft();
+    self->draft_timer_armed_ = true;
+    self->draft_timer_.expires_at(next);
+    self->draft_timer_.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
+      auto s = weak.lock();
+      if (!s) return;
+      s->draft_timer_armed_ = false;
+      if (!ec) s->flush_draft();
+    });
+  });
+}
+
+void session_client::flush_draft() {
+  if (!pending_draft_) return;
+  v1::ClientMessage m;
+  m.mutable_draft()->set_text(std::move(*pending_draft_));
+  pending_draft_.reset();
+  last_draft_sent_ = std::chrono::steady_clock::now();
+  send_input(std::move(m));
+}
+
+void session_client::end_turn(std::string text) {
+  net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
+    // The final text replaces any draft not yet sent.
+    self->pending_draft_.reset();
+    self->draft_timer_.cancel();
+    v1::ClientMessage m;
+    m.mutable_end_turn()->set_text(std::move(text));
+    self->send_input(std::move(m));
+  });
+}
+
+void session_client::judge(v1::Verdict verdict, std::string missed) {
+  v1::ClientMessage m;
+  m.mutable_judge()->set_verdict(verdict);
+  m.mutable_judge()->set_missed(std::move(missed));
+  queue_input(std::move(m));
+}
+
+void session_client::time_out() {
+  v1::ClientMessage m;
+  m.mutable_time_out();
+  queue_input(std::move(m));
+}
+
+void session_client::resume() {
+  v1::ClientMessage m;
+  m.mutable_resume();
+  queue_input(std::move(m));
+}
+
+void session_client::end_session() {
+  v1::ClientMessage m;
+  m.mutable_end_session();
+  queue_input(std::move(m));
+}
+
+void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything, std::uint32_t partner_invested,
+                              std::string words) {
+  v1::ClientMessage m;
+  auto* c = m.mutable_check_in();
+  c->set_felt_safe(felt_safe);
+  c->set_could_say_anything(could_say_anything);
+  c->set_partner_invested(partner_invested);
+  c->set_words(std::move(words));
+  queue_input(std::move(m));
+}
+
+void session_client::counsel(v1::Counsel control) {
+  v1::ClientMessage m;
+  *m.mutable_counsel() = std::move(control);
+  queue_input(std::move(m));
+}
+
+void session_client::leave() {
+  net::dispatch(ioc_, [self = shared_from_this()] {
+    self->leaving_ = true;
+    if (!self->view_.connected) {
+      // Nobody to tell now: stop, and forget the seat.
+      self->final_ = true;
+      self->reconnect_timer_.cancel();
+      if (self->connecting_) return self->transport_->close();  // on_close finishes
+      return self->finish("left");
+    }
+    v1::ClientMessage m;
+    m.mutable_leave();
+    self->send_input(std::move(m));
+    self->final_ = true;  // the server closes with 1000 "left"
+  });
+}
+
+void session_client::close() {
+  net::dispatch(ioc_, [self = shared_from_this()] {
+    self->final_ = true;
+    self->reconnect_timer_.cancel();
+    self->draft_timer_.cancel();
+    self->ack_timer_.cancel();
+    self->heartbeat_timer_.cancel();
+    if (self->connecting_) return self->transport_->close();  // on_close finishes
+    self->finish("closed");
+  });
+}
+
+}  // namespace heard::client

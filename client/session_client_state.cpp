@@ -1,0 +1,65 @@
+// The state file: what a restarted `heard` needs to take its seat back, and
+// the words a person wrote, saved where they can find them when the session
+// cannot go on. Written privately and atomically (common/private_file).
+#include "session_client.hpp"
+
+#include <ctime>
+#include <filesystem>
+
+#include "private_file.hpp"
+
+namespace heard::client {
+namespace {
+
+// The state file and the saved words: private, atomic, in folders made as
+// needed. A failure leaves the previous file; the person is told elsewhere.
+bool write_private_file(const std::string& path, const std::string& bytes) {
+  std::string error;
+  return heard::write_private_file(path, bytes, error, true);
+}
+
+}  // namespace
+
+void session_client::save_state() {
+  if (options_.state_file.empty() || resume_token_.empty()) return;
+  v1::ClientState state;
+  state.set_server_host(options_.server.host);
+  state.set_server_port(options_.server.port);
+  state.set_session_key(session_key_);
+  state.set_resume_token(resume_token_);
+  state.set_seat(view_.my_seat);
+  state.set_last_seq(events_.last());
+  state.set_next_input_id(inputs_.last_id() + 1);
+  for (const auto& kept : inputs_.entries()) state.add_unacked(kept.item.SerializeAsString());
+  state.set_draft(view_.my_draft);
+  state.set_draft_key(draft_key_);
+  state.set_invite_code(view_.invite_code);
+  state.set_name(options_.name);
+  state.set_ca_file(options_.tls.ca_file);
+  for (const auto& w : my_words_) state.add_my_words(w);
+  *state.mutable_snapshot() = view_.snapshot;
+  write_private_file(options_.state_file, state.SerializeAsString());
+}
+
+void session_client::forget_state() {
+  if (!options_.state_file.empty()) std::remove(options_.state_file.c_str());
+}
+
+std::string session_client::save_my_words() const {
+  std::vector<std::string> words = my_words_;
+  if (!view_.my_draft.empty()) words.push_back(view_.my_draft + "  (unfinished)");
+  if (words.empty()) return {};
+  const auto dir = options_.state_file.empty() ? std::filesystem::temp_directory_path()
+                                               : std::filesystem::path(options_.state_file).parent_path();
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  const auto path = (dir / ("heard-words-" + std::string(stamp) + ".txt")).string();
+  std::string text = "What you wrote in your Heard session (the server lost the session):\n\n";
+  for (const auto& w : words) text += w + "\n\n";
+  return write_private_file(path, text) ? path : std::string();
+}
+
+}  // namespace heard::client
