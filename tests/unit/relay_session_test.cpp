@@ -2,6 +2,7 @@
 // resume, token rotation and input ids, without TLS or sockets. The
 // io_context is polled on the test's thread, so every step is deterministic.
 #include "relay_session.hpp"
+#include "session_registry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "child_process.hpp"
 #include "client_messages.hpp"
 #include "codec.hpp"
+#include "invite_code.hpp"
 
 namespace heard::server {
 namespace {
@@ -199,6 +202,114 @@ TEST_F(relay_session_test, an_unknown_body_uses_up_its_input_id_and_is_answered)
   EXPECT_EQ(stats_.duplicate_inputs.load(), 1u);
   EXPECT_GT(sam->got.size(), errors_before) << "answered with an Ack";
   EXPECT_FALSE(sam->got.back().has_error());
+}
+
+// --- The registry: codes single use, expiring, burning; capacity ----------------
+
+class registry_test : public ::testing::Test {
+ protected:
+  registry_test() : log_(log_level::error, log_out_) {}
+
+  session_registry& registry() {
+    if (!registry_) registry_ = std::make_unique<session_registry>(ioc_, config_, stats_, log_);
+    return *registry_;
+  }
+  void settle() {
+    ioc_.restart();
+    ioc_.poll();
+  }
+
+  boost::asio::io_context ioc_;
+  server_config config_;
+  server_stats stats_;
+  std::ostringstream log_out_;
+  logger log_;
+  std::unique_ptr<session_registry> registry_;
+  session_registry::clock::time_point t0_ = session_registry::clock::now();
+};
+
+TEST_F(registry_test, a_code_opens_its_seat_once) {
+  auto made = registry().create(exercise_settings{}, t0_);
+  ASSERT_TRUE(made);
+  const auto code = *normalize_invite_code(made->invite_code);
+  auto first = registry().claim(code, t0_);
+  ASSERT_TRUE(first.session);
+  EXPECT_EQ(first.seat, v1::SEAT_B);
+  EXPECT_FALSE(registry().claim(code, t0_).session) << "single use";
+  EXPECT_EQ(registry().find(first.session->id()), first.session);
+}
+
+TEST_F(registry_test, a_code_past_its_time_opens_nothing_and_the_sweep_tells_the_creator) {
+  config_.invite_ttl = std::chrono::seconds(60);
+  auto made = registry().create(exercise_settings{}, t0_);
+  ASSERT_TRUE(made);
+  auto creator = std::make_shared<fake_link>();
+  made->session->join(v1::SEAT_A, creator, "Alex", made->invite_code);
+  settle();
+  registry().sweep(t0_ + std::chrono::seconds(59));
+  settle();
+  EXPECT_EQ(stats_.invites_expired.load(), 0u);
+  registry().sweep(t0_ + std::chrono::seconds(61));
+  settle();
+  EXPECT_EQ(stats_.invites_expired.load(), 1u);
+  ASSERT_TRUE(creator->last_error());
+  EXPECT_EQ(creator->last_error()->error().code(), v1::ERROR_INVITE_EXPIRED);
+  EXPECT_TRUE(creator->last_error()->error().closes());
+  EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), t0_).session);
+}
+
+TEST_F(registry_test, wrong_codes_with_a_live_handle_burn_it_and_the_creator_gets_a_new_one) {
+  config_.max_wrong_attempts_per_code = 3;
+  auto made = registry().create(exercise_settings{}, t0_);
+  ASSERT_TRUE(made);
+  auto creator = std::make_shared<fake_link>();
+  made->session->join(v1::SEAT_A, creator, "Alex", made->invite_code);
+  settle();
+  const auto code = *normalize_invite_code(made->invite_code);
+  std::string wrong = code;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(registry().claim(wrong, t0_).session);
+  settle();
+  EXPECT_EQ(stats_.codes_burned.load(), 1u);
+  EXPECT_FALSE(registry().claim(code, t0_).session) << "the burned code is dead, even typed right";
+  const v1::ServerMessage* renewed = nullptr;
+  for (const auto& m : creator->got) {
+    if (m.has_invite()) renewed = &m;
+  }
+  ASSERT_TRUE(renewed) << "the creator is given a fresh code";
+  EXPECT_TRUE(registry().claim(*normalize_invite_code(renewed->invite().code()), t0_).session);
+}
+
+TEST_F(registry_test, sessions_beyond_the_limit_are_refused) {
+  config_.max_sessions = 1;
+  ASSERT_TRUE(registry().create(exercise_settings{}, t0_));
+  EXPECT_FALSE(registry().create(exercise_settings{}, t0_));
+}
+
+TEST_F(registry_test, join_attempts_are_limited_per_address_per_minute) {
+  config_.max_joins_per_ip_per_minute = 3;
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(registry().allow_join_attempt("192.0.2.7", t0_));
+  EXPECT_FALSE(registry().allow_join_attempt("192.0.2.7", t0_));
+  EXPECT_TRUE(registry().allow_join_attempt("192.0.2.8", t0_)) << "another address is not affected";
+  EXPECT_TRUE(registry().allow_join_attempt("192.0.2.7", t0_ + std::chrono::seconds(61)));
+}
+
+TEST_F(registry_test, sessions_saved_at_a_stop_come_back_and_an_unwritable_file_says_so) {
+  auto made = registry().create(exercise_settings{}, t0_);
+  ASSERT_TRUE(made);
+  made->session->join(v1::SEAT_A, std::make_shared<fake_link>(), "Alex", made->invite_code);
+  settle();
+  const std::string path = testing::scratch_dir() + "registry-test.state";
+  EXPECT_EQ(registry().save(path), 1u);
+  session_registry again(ioc_, config_, stats_, log_);
+  EXPECT_EQ(again.restore(path, t0_), 1u);
+  EXPECT_TRUE(again.find(made->session->id()));
+  try {
+    registry().save("/nonexistent-folder/heard.state");
+    FAIL() << "saving into a missing folder succeeded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write the session state file"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
