@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <vector>
+
 #include "client_transport.hpp"
+#include "command_line.hpp"
 #include "plain_ui.hpp"
 
 namespace heard::client {
@@ -37,6 +41,48 @@ TEST(plain_ui, one_line_escapes_newlines_and_drops_terminal_controls) {
   EXPECT_EQ(plain_ui::one_line("back\\slash"), "back\\\\slash");
   EXPECT_EQ(plain_ui::one_line("clear\x1B[2Jscreen"), "clear[2Jscreen");
   EXPECT_EQ(plain_ui::one_line("caf\xC3\xA9"), "caf\xC3\xA9");
+}
+
+parsed_command_line parse(std::vector<const char*> argv, std::string* error = nullptr) {
+  argv.insert(argv.begin(), "heard");
+  std::ostringstream out, err;
+  auto parsed = parse_command_line(static_cast<int>(argv.size()), argv.data(), out, err);
+  if (error) *error = err.str();
+  return parsed;
+}
+
+TEST(command_line, a_guided_session_asks_for_what_the_counselor_said) {
+  auto parsed = parse({"guide", "--rounds", "2", "--speak-limit", "1.5", "--first", "b", "--topic", "Moving",
+                       "--summary", "session", "--spoken"});
+  ASSERT_TRUE(parsed.line);
+  const auto create = parsed.line->create_options();
+  EXPECT_TRUE(create.guided());
+  EXPECT_EQ(create.rounds(), 2u);
+  EXPECT_EQ(create.speak_limit_s(), 90u);
+  EXPECT_EQ(create.first_speaker(), v1::FIRST_SPEAKER_PARTNER);
+  EXPECT_EQ(create.mode(), v1::MODE_SPOKEN);
+  EXPECT_EQ(create.topic(), "Moving");
+  EXPECT_EQ(parsed.line->server_url, "wss://localhost:8443") << "the default server";
+}
+
+TEST(command_line, mistakes_get_one_sentence_and_exit_code_2) {
+  std::string error;
+  for (std::vector<const char*> argv : std::vector<std::vector<const char*>>{{"join"},
+                                                                             {"fly"},
+                                                                             {"start", "--first", "b"},
+                                                                             {"start", "--speak-limit", "-1"},
+                                                                             {"start", "--summary", "x"},
+                                                                             {"start", "--no-such-option"},
+                                                                             {}}) {
+    auto parsed = parse(argv, &error);
+    EXPECT_FALSE(parsed.line);
+    EXPECT_EQ(parsed.exit_code, 2);
+  }
+  parse({"join"}, &error);
+  EXPECT_NE(error.find("heard: join needs the CODE"), std::string::npos) << error;
+  auto help = parse({"--help"});
+  EXPECT_FALSE(help.line);
+  EXPECT_EQ(help.exit_code, 0);
 }
 
 }  // namespace
