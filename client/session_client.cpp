@@ -17,7 +17,7 @@ session_client::session_client(net::io_context& ioc, client_options options, eve
     : ioc_(ioc),
       options_(std::move(options)),
       on_event_(std::move(on_event)),
-      transport_(client_transport::create(ioc, options_.tls)),  // loads the CA now, so a bad file fails early
+      transport_(new_transport()),  // loads the CA now, so a bad file fails early
       reconnect_timer_(ioc),
       ack_timer_(ioc),
       heartbeat_timer_(ioc),
@@ -53,7 +53,7 @@ bool session_client::resume_saved() {
   options_.name = state.name();
   if (options_.tls.ca_file.empty() && !state.ca_file().empty()) {
     options_.tls.ca_file = state.ca_file();
-    transport_ = client_transport::create(ioc_, options_.tls);
+    transport_ = new_transport();
   }
   net::dispatch(ioc_, [self = shared_from_this(), state = std::move(state)] {
     self->session_key_ = state.session_key();
@@ -90,7 +90,7 @@ void session_client::connect(std::string target, v1::Hello hello) {
     if (self->final_) return;
     // A fresh transport per connection: the last one may still be finishing
     // its own operations.
-    if (self->generation_ > 0) self->transport_ = client_transport::create(self->ioc_, self->options_.tls);
+    if (self->generation_ > 0) self->transport_ = self->new_transport();
     const std::uint64_t generation = ++self->generation_;
     self->connecting_ = true;
     client_transport::handlers h;
@@ -115,6 +115,11 @@ void session_client::connect(std::string target, v1::Hello hello) {
     };
     self->transport_->connect(self->options_.server, target, std::move(h));
   });
+}
+
+std::shared_ptr<client_transport> session_client::new_transport() {
+  return options_.make_transport ? options_.make_transport(ioc_, options_.tls)
+                                 : client_transport::create(ioc_, options_.tls);
 }
 
 void session_client::reconnect() {

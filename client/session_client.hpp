@@ -34,6 +34,9 @@ struct client_options {
   std::chrono::milliseconds reconnect_max{8'000};
   /// How long a received event may wait for its acknowledgement.
   std::chrono::milliseconds ack_delay{200};
+  /// Makes the transport for each connection. Empty: TLS
+  /// (client_transport::create). Unit tests put a fake here.
+  std::function<std::shared_ptr<client_transport>(boost::asio::io_context&, const tls_options&)> make_transport;
 };
 
 /// The connection dropped; the client is reconnecting by itself.
@@ -106,6 +109,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
 
  private:
   void connect(std::string target, v1::Hello hello);
+  std::shared_ptr<client_transport> new_transport();
   void reconnect();
   void on_open();
   void on_message(std::string_view bytes);

@@ -1,0 +1,169 @@
+// The client library against a fake transport: what it sends, what it keeps
+// across a reconnect, and how it takes what a server says. No TLS, no
+// socket; the io_context runs on the test's thread until each expected step.
+#include "session_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "codec.hpp"
+
+namespace heard::client {
+namespace {
+
+using namespace std::chrono_literals;
+
+class fake_transport : public client_transport {
+ public:
+  void connect(const server_address&, std::string target, handlers callbacks) override {
+    target_ = std::move(target);
+    callbacks_ = std::move(callbacks);
+  }
+  void send(std::string message) override {
+    auto decoded = decode_client(message);
+    if (auto* m = std::get_if<v1::ClientMessage>(&decoded)) sent.push_back(*m);
+  }
+  void close() override {
+    if (callbacks_.on_close) callbacks_.on_close("closed");
+  }
+
+  // The test plays the server and the network.
+  void open() { callbacks_.on_open(); }
+  void deliver(const v1::ServerMessage& m) { callbacks_.on_message(encode(m)); }
+  void drop(const std::string& reason) { callbacks_.on_close(reason); }
+
+  const std::string& target() const { return target_; }
+  std::vector<v1::ClientMessage> sent;
+
+ private:
+  std::string target_;
+  handlers callbacks_;
+};
+
+class session_client_test : public ::testing::Test {
+ protected:
+  void make_client() {
+    client_options options;
+    options.server = {"localhost", "8443"};
+    options.reconnect_initial = 1ms;
+    options.reconnect_max = 2ms;
+    options.ack_delay = 1ms;
+    options.make_transport = [this](boost::asio::io_context&, const tls_options&) {
+      transports_.push_back(std::make_shared<fake_transport>());
+      return transports_.back();
+    };
+    client_ = std::make_shared<session_client>(ioc_, options, [this](const client_event& e) { events_.push_back(e); });
+  }
+
+  /// Runs the client's io_context until `done` holds, 5 s at most.
+  bool run_until(const std::function<bool()>& done) {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    ioc_.restart();
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > until) return false;
+      ioc_.run_one_for(10ms);
+    }
+    return true;
+  }
+
+  fake_transport& current() { return *transports_.back(); }
+
+  static v1::ServerMessage welcome(bool resumed, std::uint64_t last_input_id = 0) {
+    v1::ServerMessage m;
+    auto* w = m.mutable_welcome();
+    w->set_your_seat(v1::SEAT_A);
+    w->set_session_key("key");
+    w->set_resume_token("token");
+    w->set_resumed(resumed);
+    w->set_last_input_id(last_input_id);
+    w->mutable_snapshot()->set_phase(v1::PHASE_READY);
+    return m;
+  }
+
+  /// Starts a session and has the server welcome it.
+  void started() {
+    make_client();
+    client_->start(v1::CreateOptions{});
+    ASSERT_TRUE(run_until([&] { return !transports_.empty() && !current().target().empty(); }));
+    current().open();
+    current().deliver(welcome(false));
+    ASSERT_TRUE(run_until([&] { return client_->view().connected; }));
+  }
+
+  std::size_t server_messages() const {
+    std::size_t n = 0;
+    for (const auto& e : events_) n += std::holds_alternative<v1::ServerMessage>(e);
+    return n;
+  }
+
+  boost::asio::io_context ioc_;
+  std::vector<std::shared_ptr<fake_transport>> transports_;
+  std::vector<client_event> events_;
+  std::shared_ptr<session_client> client_;
+};
+
+// A newer server's message: its seq still counts (the client acknowledges it
+// and would never ask for it again), and the person is shown nothing.
+TEST_F(session_client_test, a_body_from_a_newer_server_is_counted_and_not_shown) {
+  ASSERT_NO_FATAL_FAILURE(started());
+  const auto shown_before = server_messages();
+  v1::ServerMessage unknown;
+  unknown.set_seq(1);
+  current().deliver(unknown);
+  ASSERT_TRUE(run_until([&] {
+    for (const auto& m : current().sent) {
+      if (m.has_ack_only() && m.ack() == 1) return true;
+    }
+    return false;
+  })) << "the unknown event is acknowledged";
+  EXPECT_EQ(server_messages(), shown_before) << "and not shown";
+}
+
+// An error the server closes on: the client stops, tells the person why, and
+// does not reconnect into the same refusal.
+TEST_F(session_client_test, an_error_that_closes_stops_the_client) {
+  ASSERT_NO_FATAL_FAILURE(started());
+  current().deliver(make_error(v1::ERROR_SESSION_EXPIRED, "This session cannot be resumed.", true));
+  current().drop("closed by server (1008: session expired)");
+  ASSERT_TRUE(run_until([&] { return !events_.empty() && std::holds_alternative<connection_closed>(events_.back()); }));
+  EXPECT_EQ(std::get<connection_closed>(events_.back()).reason, "This session cannot be resumed.");
+  EXPECT_EQ(transports_.size(), 1u) << "no reconnect";
+}
+
+// What a person did while the connection was down goes out after the
+// resume, in order, each under its own id; what the server had processed
+// does not go again.
+TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_only_once) {
+  ASSERT_NO_FATAL_FAILURE(started());
+  client_->ready();
+  ASSERT_TRUE(run_until([&] { return !current().sent.empty() && current().sent.back().has_ready(); }));
+  EXPECT_EQ(current().sent.back().input_id(), 1u);
+  current().drop("connection lost: reset");
+  ASSERT_TRUE(run_until([&] { return transports_.size() == 2; })) << "the client reconnects by itself";
+  client_->time_out();
+  client_->end_session();
+  current().open();
+  ASSERT_FALSE(current().sent.empty());
+  ASSERT_TRUE(current().sent.front().has_hello());
+  EXPECT_EQ(current().sent.front().hello().rejoin().resume_token(), "token");
+  EXPECT_EQ(current().target(), "/v1/sessions/key/resume");
+  current().deliver(welcome(true, /*last_input_id=*/1));  // Ready was processed before the drop
+  ASSERT_TRUE(run_until([&] { return current().sent.size() >= 4; }));
+  std::vector<std::uint64_t> ids;
+  for (const auto& m : current().sent) {
+    if (m.input_id() != 0) ids.push_back(m.input_id());
+    EXPECT_FALSE(m.has_ready()) << "the processed Ready is not sent again";
+  }
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{2, 3}));
+  EXPECT_TRUE(current().sent[2].has_time_out());
+  EXPECT_TRUE(current().sent[3].has_end_session());
+}
+
+}  // namespace
+}  // namespace heard::client
