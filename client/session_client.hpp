@@ -147,7 +147,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
   // Resumption.
   std::string session_key_;
   std::string resume_token_;
-  // The reliability protocol's two ends, shared with the server (common/outbox.hpp):
+  // The reliability protocol's two ends, shared with the server (common/reliability/outbox.hpp):
   // the events taken once each, the inputs kept until the server acknowledges them.
   inbox events_;
   std::uint64_t last_acked_seq_ = 0;       // the highest seq we told the server about

@@ -1,7 +1,7 @@
 // The exercise: its clock, its snapshot, and the turn itself (ready, the
 // floor, the verdict, time-outs). Seats, the check-in and the counselor's
 // controls are in exercise_presence.cpp, exercise_check_in.cpp and
-// exercise_counsel.cpp; who may act when is common/turn_rules.
+// exercise_counsel.cpp; who may act when is common/exercise/turn_rules.
 #include "exercise_internal.hpp"
 #include "text_check.hpp"
 #include "turn_rules.hpp"

@@ -19,7 +19,7 @@ enum class close_code : std::uint16_t {
 
 /// One client connection as the application sees it: a way to send whole
 /// messages and to close. Implemented by the TLS WebSocket transport, so
-/// nothing outside server/tls_transport.cpp sees a Beast type.
+/// nothing outside server/transport/tls_transport.cpp sees a Beast type.
 class link {
  public:
   virtual ~link() = default;

@@ -33,7 +33,7 @@ struct tls_options {
 
 /// A TLS WebSocket connection to a Heard server, verified against the CA and
 /// the host name. All of Beast lives behind this interface in
-/// client/tls_client_transport.cpp. Callbacks run on the io_context's thread;
+/// client/net/tls_client_transport.cpp. Callbacks run on the io_context's thread;
 /// the client library runs that context on one thread.
 class client_transport {
  public:

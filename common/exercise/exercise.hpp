@@ -111,7 +111,7 @@ class exercise {
   result on_check_in(v1::Seat from, const v1::CheckIn& check_in);
   result on_counsel(v1::Seat from, const v1::Counsel& counsel);
 
-  /// Whether `from` may do `what` now: the turn rules (common/turn_rules)
+  /// Whether `from` may do `what` now: the turn rules (common/exercise/turn_rules)
   /// applied to this exercise's own snapshot, the same rules every client
   /// reads. nullopt, or the refusal.
   std::optional<v1::Error> rule(v1::Seat from, act what) const;

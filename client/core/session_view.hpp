@@ -24,7 +24,7 @@ struct session_view {
   bool counselor() const { return my_seat == v1::SEAT_COUNSELOR; }
   v1::Seat partner_seat() const { return other_partner(my_seat); }
   /// What I may do now and whether the words being written are mine: the
-  /// server's own turn rules (common/turn_rules) read on its last snapshot.
+  /// server's own turn rules (common/exercise/turn_rules) read on its last snapshot.
   heard::moment moment() const { return moment_of(snapshot, my_seat); }
   /// Why the server would refuse `what` from me now (nullopt: it would not).
   std::optional<v1::Error> refusal_of(act what) const { return refusal(snapshot, my_seat, what); }

@@ -1,6 +1,6 @@
 // What the full screen says: the header sentence for every moment, the keys
 // of the moment, why the input is closed, the aids' words. The rules behind
-// them are common/turn_rules; this is only their wording.
+// them are common/exercise/turn_rules; this is only their wording.
 #include "tui_model.hpp"
 
 namespace heard::client::tui {

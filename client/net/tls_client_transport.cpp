@@ -1,4 +1,4 @@
-// The client's only Beast/OpenSSL stream code (see server/tls_transport.cpp
+// The client's only Beast/OpenSSL stream code (see server/transport/tls_transport.cpp
 // for why it is kept to one file).
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
