@@ -2,6 +2,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cstdio>
+#include <stdexcept>
+
+#include "private_file.hpp"
 #include "process_limits.hpp"
 #include "tls_context.hpp"
 
@@ -27,6 +31,14 @@ heard_server::~heard_server() = default;
 
 std::uint16_t heard_server::start() {
   if (!config_.state_file.empty()) {
+    // Found out now, not at the first restart when the sessions would be lost.
+    std::string error;
+    const std::string probe = config_.state_file + ".probe";
+    if (!write_private_file(probe, "", error)) {
+      throw std::runtime_error("cannot write the state file next to " + config_.state_file + ": " + error +
+                               " (choose a --state-file in a folder that exists and is writable)");
+    }
+    std::remove(probe.c_str());
     const auto restored = registry_.restore(config_.state_file, session_registry::clock::now());
     if (restored > 0) log_.write(log_level::info, "event=sessions_restored count=", restored);
   }
@@ -66,8 +78,15 @@ void heard_server::run() {
   for (auto& t : threads) t.join();
   if (stopping_ && !config_.state_file.empty()) {
     // Nothing runs now, so the sessions can be read without their strands.
-    const auto saved = registry_.save(config_.state_file);
-    log_.write(log_level::info, "event=sessions_saved count=", saved);
+    try {
+      const auto saved = registry_.save(config_.state_file);
+      log_.write(log_level::info, "event=sessions_saved count=", saved);
+    } catch (const std::exception& e) {
+      // The folder went away or the disk filled since the start: say so and
+      // let main() exit non-zero; nothing may unwind through the threads.
+      save_error_ = e.what();
+      log_.write(log_level::error, "event=sessions_not_saved error=\"", save_error_, "\"");
+    }
   }
   log_.write(log_level::info, "event=stopped ", stats_.describe());
 }

@@ -48,6 +48,9 @@ class heard_server {
   void stop();
 
   const server_config& config() const { return config_; }
+  /// After run(): why the sessions could not be saved to the state file
+  /// (empty when they were, or when none is configured).
+  const std::string& save_error() const { return save_error_; }
   const server_stats& stats() const { return stats_; }
   std::size_t live_sessions() const { return registry_.live_sessions(); }
 
@@ -78,6 +81,7 @@ class heard_server {
   boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer grace_timer_;
   bool stopping_ = false;
+  std::string save_error_;
   std::chrono::steady_clock::time_point grace_deadline_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "heard_server.hpp"
 
@@ -23,9 +24,22 @@ int main(int argc, char* argv[]) {
       if (!ec) server.stop();
     });
     std::thread signal_thread([&] { signal_ioc.run(); });
+    // Whatever leaves run(), the signal thread is stopped and joined first: a
+    // joinable std::thread destroyed by an exception would abort the process.
+    struct join_on_exit {
+      boost::asio::io_context& ioc;
+      std::thread& thread;
+      ~join_on_exit() {
+        ioc.stop();
+        thread.join();
+      }
+    } joiner{signal_ioc, signal_thread};
     server.run();
-    signals.cancel();
-    signal_thread.join();
+    if (!server.save_error().empty()) {
+      std::cerr << "heard-server: the sessions could not be saved (" << server.save_error()
+                << "); clients will be told their sessions are gone. Check --state-file." << std::endl;
+      return 1;
+    }
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "heard-server: " << e.what() << std::endl;

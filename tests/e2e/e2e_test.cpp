@@ -450,5 +450,26 @@ TEST_F(e2e_test, plain_websocket_is_never_used) {
   EXPECT_NE(read_file(testing::scratch_dir() + "heard-e2e-ws.log").find("wss://"), std::string::npos);
 }
 
+// A state file the server could never write is found out at start, in one
+// sentence, not at the first restart when the sessions would be lost.
+TEST_F(e2e_test, an_unwritable_state_file_stops_the_server_at_start_with_a_sentence) {
+  std::vector<std::string> argv{HEARD_SERVER_BIN,
+                                "--port",
+                                "0",
+                                "--cert",
+                                certs("server.crt"),
+                                "--key",
+                                certs("server.key"),
+                                "--state-file",
+                                "/nonexistent-folder/heard.state"};
+  const std::string log = testing::scratch_dir() + "heard-bad-state.log";
+  child_process server(argv, log);
+  EXPECT_EQ(server.wait_exit(), 1);
+  const std::string said = read_file(log);
+  EXPECT_NE(said.find("heard-server: cannot write the state file"), std::string::npos) << said;
+  EXPECT_NE(said.find("--state-file"), std::string::npos) << said;
+  EXPECT_EQ(said.find("terminate"), std::string::npos) << said;
+}
+
 }  // namespace
 }  // namespace heard

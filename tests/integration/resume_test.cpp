@@ -208,6 +208,23 @@ TEST_F(resume_test, a_thousand_messages_with_a_fault_around_every_step_lose_noth
   EXPECT_GT(alex.drops() + sam.drops(), rounds);
 }
 
+// The state file's folder disappears while the server runs: the stop still
+// ends cleanly (no exception through the I/O threads) and says the sessions
+// were not saved.
+TEST_F(resume_test, a_state_file_that_cannot_be_written_at_the_stop_is_reported_not_fatal) {
+  const std::filesystem::path folder = testing::scratch_dir() + "vanishing-state";
+  std::filesystem::create_directories(folder);
+  serve([&](auto& c) { c.state_file = (folder / "heard.state").string(); });
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  std::filesystem::remove_all(folder);
+  const std::string log = server_log();  // stops the server
+  EXPECT_NE(server_->save_error().find("cannot write the session state file"), std::string::npos)
+      << server_->save_error();
+  EXPECT_NE(log.find("event=sessions_not_saved"), std::string::npos) << log;
+}
+
 // SIGTERM-style stop with a state file, then a new server on the same port:
 // the clients come back by themselves and the pair goes on where it was.
 TEST_F(resume_test, after_a_graceful_restart_the_pair_continues_where_it_was) {
