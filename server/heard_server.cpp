@@ -21,7 +21,7 @@ heard_server::heard_server(server_config config, std::ostream& log_out)
       registry_(ioc_, config_, stats_, log_),
       upgrade_policy_(config_.allowed_origins, registry_),
       transport_(ioc_, {ws_link_options::from(config_), upgrade_policy_, admission_, accounting_, registry_}),
-      listener_(ioc_, stats_, log_,
+      listener_(ioc_, stats_, log_, config_.accept_backoff_min, config_.accept_backoff_max,
                 [this](boost::asio::ip::tcp::socket socket) { transport_.accept(std::move(socket)); }),
       control_(net::make_strand(ioc_)),
       sweep_timer_(control_),

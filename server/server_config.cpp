@@ -51,7 +51,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 draft_ms = c.draft_interval.count(), heartbeat_ms = c.heartbeat_interval.count(),
                 app_idle_ms = c.app_idle_timeout.count(), grace_resume_ms = c.resume_grace.count(),
                 linger_ms = c.ended_session_linger.count(), close_ms = c.close_timeout.count(),
-                close_linger_ms = c.close_linger.count();
+                close_linger_ms = c.close_linger.count(), backoff_min_ms = c.accept_backoff_min.count(),
+                backoff_max_ms = c.accept_backoff_max.count();
   std::string level = "info";
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");
@@ -70,6 +71,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("shutdown-grace-ms", po::value(&grace_ms)->default_value(grace_ms), "time for closing handshakes on shutdown")
     ("close-timeout-ms", po::value(&close_ms)->default_value(close_ms), "a link that cannot flush and close by then is cut")
     ("close-linger-ms", po::value(&close_linger_ms)->default_value(close_linger_ms), "after closing, discard the peer's input this long so it reads our close")
+    ("accept-backoff-min-ms", po::value(&backoff_min_ms)->default_value(backoff_min_ms), "out of descriptors: first pause before accepting again")
+    ("accept-backoff-max-ms", po::value(&backoff_max_ms)->default_value(backoff_max_ms), "out of descriptors: longest pause before accepting again")
     ("invite-ttl-s", po::value(&invite_s)->default_value(invite_s), "an unclaimed invite code expires after this")
     ("draft-interval-ms", po::value(&draft_ms)->default_value(draft_ms), "how often clients send drafts")
     ("heartbeat-interval-ms", po::value(&heartbeat_ms)->default_value(heartbeat_ms), "clients send a message at least this often")
@@ -118,6 +121,11 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.shutdown_grace = std::chrono::milliseconds(grace_ms);
     c.close_timeout = std::chrono::milliseconds(close_ms);
     c.close_linger = std::chrono::milliseconds(close_linger_ms);
+    c.accept_backoff_min = std::chrono::milliseconds(backoff_min_ms);
+    c.accept_backoff_max = std::chrono::milliseconds(backoff_max_ms);
+    if (c.accept_backoff_min.count() == 0 || c.accept_backoff_max < c.accept_backoff_min) {
+      throw po::error("--accept-backoff-min-ms must be positive and at most --accept-backoff-max-ms");
+    }
     c.invite_ttl = std::chrono::seconds(invite_s);
     c.draft_interval = std::chrono::milliseconds(draft_ms);
     c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);

@@ -43,6 +43,10 @@ struct server_config {
   // to this long before the socket closes, so it gets our last words rather
   // than a reset.
   std::chrono::milliseconds close_linger{2'000};
+  // Out of file descriptors, accept() is retried after a pause that doubles
+  // from min to max: retrying at once would spin a core.
+  std::chrono::milliseconds accept_backoff_min{10};
+  std::chrono::milliseconds accept_backoff_max{1'000};
 
   // Pairing.
   std::chrono::seconds invite_ttl{600};

@@ -31,16 +31,16 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
   return endpoint.address().is_v6() ? "[" + address + "]:" + port : address + ":" + port;
 }
 
-constexpr std::chrono::milliseconds min_accept_backoff{10};
-constexpr std::chrono::milliseconds max_accept_backoff{1000};
-
 }  // namespace
 
 struct listener::acceptor_loop : std::enable_shared_from_this<acceptor_loop> {
-  acceptor_loop(net::io_context& ioc, server_stats& stats, logger& log, const socket_handler& on_socket)
+  acceptor_loop(net::io_context& ioc, server_stats& stats, logger& log, std::chrono::milliseconds backoff_min,
+                std::chrono::milliseconds backoff_max, const socket_handler& on_socket)
       : ioc_(ioc),
         stats_(stats),
         log_(log),
+        backoff_min_(backoff_min),
+        backoff_max_(backoff_max),
         on_socket_(on_socket),
         acceptor_(net::make_strand(ioc)),
         backoff_timer_(acceptor_.get_executor()) {}
@@ -72,7 +72,7 @@ struct listener::acceptor_loop : std::enable_shared_from_this<acceptor_loop> {
       ++stats_.accept_errors;
       if (is_resource_exhaustion(ec)) {
         // Accepting again at once would spin a core until a descriptor frees up.
-        backoff_ = std::min(std::max(backoff_ * 2, min_accept_backoff), max_accept_backoff);
+        backoff_ = std::min(std::max(backoff_ * 2, backoff_min_), backoff_max_);
         log_.write(log_level::warn, "event=accept_backoff error=\"", ec.message(), "\" backoff_ms=", backoff_.count());
         backoff_timer_.expires_after(backoff_);
         backoff_timer_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
@@ -101,6 +101,8 @@ struct listener::acceptor_loop : std::enable_shared_from_this<acceptor_loop> {
   net::io_context& ioc_;
   server_stats& stats_;
   logger& log_;
+  const std::chrono::milliseconds backoff_min_;
+  const std::chrono::milliseconds backoff_max_;
   socket_handler on_socket_;
   tcp::acceptor acceptor_;
   net::steady_timer backoff_timer_;
@@ -109,8 +111,14 @@ struct listener::acceptor_loop : std::enable_shared_from_this<acceptor_loop> {
   bool stopping_ = false;
 };
 
-listener::listener(net::io_context& ioc, server_stats& stats, logger& log, socket_handler on_socket)
-    : ioc_(ioc), stats_(stats), log_(log), on_socket_(std::move(on_socket)) {}
+listener::listener(net::io_context& ioc, server_stats& stats, logger& log, std::chrono::milliseconds backoff_min,
+                   std::chrono::milliseconds backoff_max, socket_handler on_socket)
+    : ioc_(ioc),
+      stats_(stats),
+      log_(log),
+      backoff_min_(backoff_min),
+      backoff_max_(backoff_max),
+      on_socket_(std::move(on_socket)) {}
 
 listener::~listener() = default;
 
@@ -123,7 +131,7 @@ std::uint16_t listener::start(const std::vector<std::string>& addresses, std::ui
     if (ec)
       throw listen_error("'" + text +
                          "' is not an IP address to listen on (--listen takes addresses like 127.0.0.1 or ::1)");
-    auto loop = std::make_shared<acceptor_loop>(ioc_, stats_, log_, on_socket_);
+    auto loop = std::make_shared<acceptor_loop>(ioc_, stats_, log_, backoff_min_, backoff_max_, on_socket_);
     loop->bind(tcp::endpoint(address, port), ec);
     if (ec && loopback_default && address.is_v6() && is_missing_family(ec)) {
       log_.write(log_level::warn, "event=listen_skipped address=", text, " error=\"", ec.message(),

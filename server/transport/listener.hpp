@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,7 +29,10 @@ class listener {
  public:
   using socket_handler = std::function<void(boost::asio::ip::tcp::socket socket)>;
 
-  listener(boost::asio::io_context& ioc, server_stats& stats, logger& log, socket_handler on_socket);
+  /// Out of descriptors, accepting pauses `backoff_min`, doubling up to
+  /// `backoff_max` (server_config::accept_backoff_min/max).
+  listener(boost::asio::io_context& ioc, server_stats& stats, logger& log, std::chrono::milliseconds backoff_min,
+           std::chrono::milliseconds backoff_max, socket_handler on_socket);
   ~listener();
   listener(const listener&) = delete;
   listener& operator=(const listener&) = delete;
@@ -51,6 +55,8 @@ class listener {
   boost::asio::io_context& ioc_;
   server_stats& stats_;
   logger& log_;
+  std::chrono::milliseconds backoff_min_;
+  std::chrono::milliseconds backoff_max_;
   socket_handler on_socket_;
   std::vector<std::shared_ptr<acceptor_loop>> loops_;
 };

@@ -34,6 +34,50 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+/// `count` idle TCP connections to 127.0.0.1:`port` (no TLS), open until
+/// the object goes; empty if one could not be made.
+class tcp_crowd {
+ public:
+  tcp_crowd(const std::string& port, int count) {
+    for (int i = 0; i < count; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0) {
+        release();
+        return;
+      }
+      fds_.push_back(fd);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        release();
+        return;
+      }
+    }
+  }
+  ~tcp_crowd() { release(); }
+  tcp_crowd(const tcp_crowd&) = delete;
+  tcp_crowd& operator=(const tcp_crowd&) = delete;
+  std::size_t size() const { return fds_.size(); }
+  void release() {
+    for (int fd : fds_) ::close(fd);
+    fds_.clear();
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
+/// Whether the server on `port` answers GET /healthz over TLS within `wait`.
+bool healthz_answers(const std::string& port, const std::string& log_name, std::chrono::seconds wait) {
+  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client",  "-quiet",  "-connect",     "127.0.0.1:" + port,
+                                    "-servername",      "localhost", "-CAfile", certs("ca.crt")};
+  child_process probe(s_client, testing::scratch_dir() + log_name);
+  probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
+  return probe.wait_line("HTTP/1.1 200", wait).has_value();
+}
+
 class e2e_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -342,16 +386,8 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
   ASSERT_TRUE(line);
   const std::string port = line->substr(line->rfind(':') + 1);
 
-  std::vector<int> crowd;
-  for (int i = 0; i < 80; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    crowd.push_back(fd);
-  }
+  tcp_crowd crowd(port, 80);
+  ASSERT_EQ(crowd.size(), 80u) << std::strerror(errno);
   // Wait until the server has run out (it says so), then watch its CPU for a second.
   const std::string log = testing::scratch_dir() + "heard-emfile.log";
   for (int i = 0; i < 200 && read_file(log).find("event=accept_backoff") == std::string::npos; ++i) {
@@ -364,15 +400,11 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
   std::printf("[ figures  ] server CPU while out of descriptors: %.3f s in 1 s\n", used);
   EXPECT_LT(used, 0.2) << "accept() is spinning";
 
-  for (int fd : crowd) ::close(fd);
+  crowd.release();
   // Descriptors are free again: the server accepts and answers.
-  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client",  "-quiet",  "-connect",     "127.0.0.1:" + port,
-                                    "-servername",      "localhost", "-CAfile", certs("ca.crt")};
   bool healthy = false;
   for (int attempt = 0; attempt < 20 && !healthy; ++attempt) {
-    child_process probe(s_client, testing::scratch_dir() + "heard-emfile-probe.log");
-    probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
-    healthy = probe.wait_line("HTTP/1.1 200", std::chrono::seconds(2)).has_value();
+    healthy = healthz_answers(port, "heard-emfile-probe.log", std::chrono::seconds(2));
   }
   EXPECT_TRUE(healthy) << "the server did not recover";
   server.signal(SIGTERM);
@@ -404,24 +436,12 @@ TEST_F(e2e_test, the_server_raises_its_open_file_limit_to_the_hard_limit) {
   const std::string port = line->substr(line->rfind(':') + 1);
   EXPECT_NE(read_file(log).find("event=open_files limit=4096 was=256"), std::string::npos) << read_file(log);
 
-  std::vector<int> crowd;
-  for (int i = 0; i < 300; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(fd, 0) << std::strerror(errno);
-    crowd.push_back(fd);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  std::vector<std::string> s_client{"/usr/bin/openssl", "s_client",  "-quiet",  "-connect",     "127.0.0.1:" + port,
-                                    "-servername",      "localhost", "-CAfile", certs("ca.crt")};
-  child_process probe(s_client, testing::scratch_dir() + "heard-nofile-probe.log");
-  probe.write_line("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r");
-  EXPECT_TRUE(probe.wait_line("HTTP/1.1 200", std::chrono::seconds(5))) << "the 301st connection was not served";
+  tcp_crowd crowd(port, 300);
+  ASSERT_EQ(crowd.size(), 300u) << std::strerror(errno);
+  EXPECT_TRUE(healthz_answers(port, "heard-nofile-probe.log", std::chrono::seconds(5)))
+      << "the 301st connection was not served";
   EXPECT_EQ(read_file(log).find("event=accept_backoff"), std::string::npos) << "the server ran out of descriptors";
-  for (int fd : crowd) ::close(fd);
+  crowd.release();
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(), 0);
 }

@@ -56,16 +56,29 @@ class fake_link : public link {
   std::string address_ = "192.0.2.1";
 };
 
-class relay_session_test : public ::testing::Test {
+/// What a session or the registry needs around it, and a way to run what
+/// they posted: the io_context is polled on the test's thread.
+class server_parts : public ::testing::Test {
  protected:
-  relay_session_test() : log_(log_level::error, log_out_) {
-    session_ = std::make_shared<relay_session>(ioc_, "session-id", exercise_settings{}, config_, stats_, log_,
-                                               [](const std::string&) {});
-  }
+  server_parts() : log_(log_level::error, log_out_) {}
 
   void settle() {
     ioc_.restart();
     ioc_.poll();
+  }
+
+  boost::asio::io_context ioc_;
+  server_config config_;
+  server_stats stats_;
+  std::ostringstream log_out_;
+  logger log_;
+};
+
+class relay_session_test : public server_parts {
+ protected:
+  relay_session_test() {
+    session_ = std::make_shared<relay_session>(ioc_, "session-id", exercise_settings{}, config_, stats_, log_,
+                                               [](const std::string&) {});
   }
 
   std::shared_ptr<fake_link> seat(v1::Seat s, const std::string& name) {
@@ -90,11 +103,6 @@ class relay_session_test : public ::testing::Test {
     return {};
   }
 
-  boost::asio::io_context ioc_;
-  server_config config_;
-  server_stats stats_;
-  std::ostringstream log_out_;
-  logger log_;
   std::shared_ptr<relay_session> session_;
 };
 
@@ -206,24 +214,13 @@ TEST_F(relay_session_test, an_unknown_body_uses_up_its_input_id_and_is_answered)
 
 // --- The registry: codes single use, expiring, burning; capacity ----------------
 
-class registry_test : public ::testing::Test {
+class registry_test : public server_parts {
  protected:
-  registry_test() : log_(log_level::error, log_out_) {}
-
   session_registry& registry() {
     if (!registry_) registry_ = std::make_unique<session_registry>(ioc_, config_, stats_, log_);
     return *registry_;
   }
-  void settle() {
-    ioc_.restart();
-    ioc_.poll();
-  }
 
-  boost::asio::io_context ioc_;
-  server_config config_;
-  server_stats stats_;
-  std::ostringstream log_out_;
-  logger log_;
   std::unique_ptr<session_registry> registry_;
   session_registry::clock::time_point t0_ = session_registry::clock::now();
 };
