@@ -200,20 +200,10 @@ void session_client::on_message(std::string_view bytes) {
         held_.clear();
         for (auto& m : again) send_input(std::move(m), false);
       }
+      send_kept_draft();
       break;
     }
-    case v1::ServerMessage::kError:
-      if (message.error().code() == v1::ERROR_PARTNER_AWAY) hold(message.error().input_id());
-      if (message.error().code() == v1::ERROR_NOT_YOUR_TURN || message.error().code() == v1::ERROR_WRONG_PHASE) {
-        forget_refused_draft(message.error().input_id());
-      }
-      // The server says when it closes after an error: trying again would not help.
-      if (message.error().closes()) {
-        final_ = true;
-        session_gone_ = message.error().code() == v1::ERROR_SESSION_EXPIRED;
-        final_reason_ = message.error().message();
-      }
-      break;
+    case v1::ServerMessage::kError: on_refused(message.error()); break;
     default: break;
   }
   if (message.seq() != 0 || message.has_welcome()) save_state();
@@ -240,14 +230,26 @@ const v1::ClientMessage* session_client::sent_input(std::uint64_t input_id) cons
   return nullptr;
 }
 
-void session_client::hold(std::uint64_t input_id) {
-  const auto* m = sent_input(input_id);
-  if (!m) return;
-  if (m->has_draft()) {
-    // Only the newest draft matters.
-    std::erase_if(held_, [](const v1::ClientMessage& h) { return h.has_draft(); });
+void session_client::on_refused(const v1::Error& error) {
+  const auto* input = error.input_id() != 0 ? sent_input(error.input_id()) : nullptr;
+  if (input && input->has_draft()) {
+    if (refused_for_now(error) && view_.i_write_now()) {
+      // Sent just before the floor stopped: the words stay in the writer's
+      // draft and go out when it goes on.
+      draft_kept_ = true;
+    } else if (refused_for_now(error) || error.code() == v1::ERROR_NOT_YOUR_TURN ||
+               error.code() == v1::ERROR_WRONG_PHASE) {
+      forget_refused_draft(error.input_id());  // never sent later
+    }
+  } else if (input && error.code() == v1::ERROR_PARTNER_AWAY) {
+    held_.push_back(*input);  // a Ready or a verdict goes through once both are back
   }
-  held_.push_back(*m);
+  // The server says when it closes after an error: trying again would not help.
+  if (error.closes()) {
+    final_ = true;
+    session_gone_ = error.code() == v1::ERROR_SESSION_EXPIRED;
+    final_reason_ = error.message();
+  }
 }
 
 // Text typed when it was nobody's turn of ours is refused by the server; it
@@ -271,6 +273,7 @@ void session_client::update_draft_key(bool previous_floor_mine) {
   const auto key = floor_key(view_.snapshot);
   if (key == draft_key_) return;
   draft_key_ = key;
+  draft_kept_ = false;
   if (previous_floor_mine) view_.my_draft.clear();
 }
 

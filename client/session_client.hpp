@@ -53,9 +53,20 @@ struct connection_closed {
   std::string saved_words;
 };
 
+/// What the client answered itself, without asking the server: text it kept
+/// for later or did not send, and why (one sentence to show as it is).
+struct local_notice {
+  enum class kind : std::uint8_t {
+    kept,      // the words stay in your own draft and go out when the floor goes on
+    not_sent,  // nothing was sent and nothing is kept
+  };
+  kind what;
+  std::string text;
+};
+
 /// What the client library reports: every message from the server, typed by
-/// its oneof body, and the state of the connection.
-using client_event = std::variant<v1::ServerMessage, connection_lost, connection_closed>;
+/// its oneof body, the state of the connection, and its own answers.
+using client_event = std::variant<v1::ServerMessage, connection_lost, connection_closed, local_notice>;
 
 /// An asynchronous Heard client on one io_context (run it on one thread).
 /// Calls may come from any thread; they are dispatched to that context (run
@@ -88,6 +99,11 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void ready();
   /// The text so far, while typing. Sent at most once per the server's draft
   /// interval (the latest text wins); end_turn supersedes a pending draft.
+  /// The floor is a promise, kept here for every screen: text over the
+  /// server's limit, typed in a spoken session, or typed by the one who does
+  /// not write while the floor is stopped is never sent (a local_notice says
+  /// why) and never sent later; the writer's text typed while the floor is
+  /// stopped stays in their draft and goes out when it goes on.
   void set_draft(std::string text);
   void end_turn(std::string text);
   void judge(v1::Verdict verdict, std::string missed = {});
@@ -121,9 +137,17 @@ class session_client : public std::enable_shared_from_this<session_client> {
   /// send_input on the client's thread, from any thread.
   void queue_input(v1::ClientMessage message);
   void drop_acknowledged(std::uint64_t ack_input);
-  void hold(std::uint64_t input_id);
+  /// What a refusal means for what this person wrote (kept, forgotten,
+  /// held for the resume) and whether the client stops.
+  void on_refused(const v1::Error& error);
   const v1::ClientMessage* sent_input(std::uint64_t input_id) const;
   void forget_refused_draft(std::uint64_t input_id);
+  /// Whether `text` may become my draft now; if not, the person is told why.
+  bool accepts_draft(const std::string& text);
+  /// The writer's draft kept while the floor was stopped goes out once it
+  /// goes on again.
+  void send_kept_draft();
+  void notify(local_notice::kind what, std::string text);
   void transmit(v1::ClientMessage message);
   void flush_draft();
   void arm_ack_timer();
@@ -181,6 +205,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::chrono::milliseconds draft_interval_{300};
   boost::asio::steady_timer draft_timer_;
   std::optional<std::string> pending_draft_;
+  bool draft_kept_ = false;  // my_draft waits for the stopped floor to go on
   std::chrono::steady_clock::time_point last_draft_sent_{};
   bool draft_timer_armed_ = false;
 };

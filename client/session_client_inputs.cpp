@@ -6,6 +6,7 @@
 #include <boost/asio/dispatch.hpp>
 
 #include "codec.hpp"
+#include "text_check.hpp"
 
 namespace heard::client {
 namespace net = boost::asio;
@@ -83,9 +84,50 @@ void session_client::ready() {
   queue_input(std::move(m));
 }
 
+void session_client::notify(local_notice::kind what, std::string text) {
+  if (on_event_) on_event_(local_notice{what, std::move(text)});
+}
+
+bool session_client::accepts_draft(const std::string& text) {
+  if (view_.snapshot.mode() == v1::MODE_SPOKEN && !text.empty()) {
+    notify(local_notice::kind::not_sent,
+           "This is a spoken session: say it out loud. Nothing typed is sent; finish your turn with done.");
+    return false;
+  }
+  if (const auto chars = count_code_points(text); view_.max_turn_chars > 0 && chars > view_.max_turn_chars) {
+    notify(local_notice::kind::not_sent, too_long_sentence(chars, view_.max_turn_chars));
+    return false;
+  }
+  const auto refused = view_.refusal_of(act::write);
+  if (!refused || !refused_for_now(*refused)) return true;  // the server has the last word
+  if (view_.i_write_now()) {
+    // The writer's words wait in their draft for the floor to go on.
+    if (!draft_kept_) notify(local_notice::kind::kept, "Kept in your text; it goes on when the session resumes.");
+    draft_kept_ = true;
+    return true;
+  }
+  // Not the writer's: never sent, now or later.
+  notify(local_notice::kind::not_sent, "Not sent: " + refused->message());
+  return false;
+}
+
+void session_client::send_kept_draft() {
+  if (!draft_kept_) return;
+  if (!view_.i_write_now()) {
+    draft_kept_ = false;  // that floor is over; its draft went with it
+    return;
+  }
+  if (view_.refusal_of(act::write)) return;  // still stopped
+  draft_kept_ = false;
+  pending_draft_ = view_.my_draft;
+  flush_draft();
+}
+
 void session_client::set_draft(std::string text) {
   net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
+    if (!self->accepts_draft(text)) return;
     self->view_.my_draft = text;
+    if (self->draft_kept_) return self->save_state();  // sent when the floor goes on
     if (!self->view_.connected) {
       v1::ClientMessage m;
       m.mutable_draft()->set_text(std::move(text));
@@ -118,6 +160,12 @@ void session_client::flush_draft() {
 
 void session_client::end_turn(std::string text) {
   net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
+    // Spoken: the words were said out loud; what the screen holds is not sent.
+    if (self->view_.snapshot.mode() == v1::MODE_SPOKEN) text.clear();
+    if (const auto chars = count_code_points(text);
+        self->view_.max_turn_chars > 0 && chars > self->view_.max_turn_chars) {
+      return self->notify(local_notice::kind::not_sent, too_long_sentence(chars, self->view_.max_turn_chars));
+    }
     // The final text replaces any draft not yet sent.
     self->pending_draft_.reset();
     self->draft_timer_.cancel();
@@ -128,10 +176,14 @@ void session_client::end_turn(std::string text) {
 }
 
 void session_client::judge(v1::Verdict verdict, std::string missed) {
-  v1::ClientMessage m;
-  m.mutable_judge()->set_verdict(verdict);
-  m.mutable_judge()->set_missed(std::move(missed));
-  queue_input(std::move(m));
+  net::dispatch(ioc_, [self = shared_from_this(), verdict, missed = std::move(missed)]() mutable {
+    // Spoken: what was missed is said out loud too.
+    if (self->view_.snapshot.mode() == v1::MODE_SPOKEN) missed.clear();
+    v1::ClientMessage m;
+    m.mutable_judge()->set_verdict(verdict);
+    m.mutable_judge()->set_missed(std::move(missed));
+    self->send_input(std::move(m));
+  });
 }
 
 void session_client::time_out() {

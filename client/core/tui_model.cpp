@@ -68,11 +68,13 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
         break;
     }
   }
-  const bool partner_writes =
-      view.counselor() ? s.floor_holder() != v1::SEAT_UNSPECIFIED : s.floor_holder() == view.partner_seat();
+  // The writer's words stay on screen through a time-out or a hold: the
+  // floor is theirs until it moves on.
+  const v1::Seat writer = writer_of(s);
+  const bool partner_writes = view.counselor() ? writer != v1::SEAT_UNSPECIFIED : writer == view.partner_seat();
   if (!ui.partner_draft.empty() && partner_writes) {
-    const std::string who = name_of(view, s.floor_holder());
-    add(who + (s.phase() == v1::PHASE_SPEAKING ? " is saying:" : " is saying back:"), ui.partner_draft, style::normal);
+    const bool says_back = writer != s.speaker();
+    add(name_of(view, writer) + (says_back ? " is saying back:" : " is saying:"), ui.partner_draft, style::normal);
   }
   if (!ui.results.empty()) {
     out.push_back({"", style::normal});

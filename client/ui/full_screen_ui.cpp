@@ -373,9 +373,10 @@ void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
 }
 
 void full_screen_ui::on_event(const client_event& event) {
-  if (const auto* lost = std::get_if<connection_lost>(&event)) {
+  if (std::holds_alternative<connection_lost>(event)) {
     ui_.reconnecting = true;
-    (void)lost;
+  } else if (const auto* notice = std::get_if<local_notice>(&event)) {
+    ui_.notice = notice->text;
   } else if (const auto* closed = std::get_if<connection_closed>(&event)) {
     finished_ = true;
     if (quitting_) {

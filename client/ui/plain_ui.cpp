@@ -62,6 +62,10 @@ void plain_ui::on_event(const client_event& event) {
     finished_ = true;
     return;
   }
+  if (const auto* notice = std::get_if<local_notice>(&event)) {
+    out_ << (notice->what == local_notice::kind::kept ? "kept " : "not-sent ") << one_line(notice->text) << std::endl;
+    return;
+  }
   on_server_message(std::get<v1::ServerMessage>(event));
 }
 
@@ -298,6 +302,7 @@ void plain_ui::print_help() {
   out_ << "help Type lines to write while you hold the floor. Commands:" << std::endl
        << "help   /ready            now is a good time for me" << std::endl
        << "help   /done             end my turn, or submit my paraphrase" << std::endl
+       << "help   /undo /clear      drop my last line / empty my text" << std::endl
        << "help   /accurate         the paraphrase was accurate; switch roles" << std::endl
        << "help   /more             accurate, and there is more I want to say" << std::endl
        << "help   /notquite [text]  not quite; optionally say what was missed" << std::endl
@@ -305,6 +310,20 @@ void plain_ui::print_help() {
        << "help   /end              end the session and go to the check-in" << std::endl
        << "help   /checkin S J I [words]  check-in answers, each 1-5" << std::endl
        << "help   /quit             leave now" << std::endl;
+}
+
+// /undo drops the last line of my text, /clear all of it; the partner sees
+// the shorter draft, and the person sees what is left.
+void plain_ui::edit_draft(bool last_line_only) {
+  std::string text = client_.view().my_draft;
+  if (text.empty()) {
+    out_ << "usage your text is already empty" << std::endl;
+    return;
+  }
+  const auto cut = text.rfind('\n');
+  text = last_line_only && cut != std::string::npos ? text.substr(0, cut) : std::string();
+  client_.set_draft(std::move(text));  // dispatched: done when it returns
+  out_ << "mine " << one_line(client_.view().my_draft) << std::endl;
 }
 
 void plain_ui::on_line(const std::string& raw) {
@@ -357,6 +376,7 @@ void plain_ui::on_line(const std::string& raw) {
     }
     if (c.action_case() != v1::Counsel::ACTION_NOT_SET) return client_.counsel(std::move(c));
   }
+  if (command == "/clear" || command == "/undo") return edit_draft(command == "/undo");
   if (command == "/ready") return client_.ready();
   if (command == "/done") return client_.end_turn(client_.view().my_draft);
   if (command == "/accurate") return client_.judge(v1::VERDICT_ACCURATE_DONE);

@@ -34,6 +34,7 @@ class plain_ui : public session_ui {
   void on_server_message(const v1::ServerMessage& message);
   void print_floor(const v1::Snapshot& s);
   void print_help();
+  void edit_draft(bool last_line_only);
   std::string who(v1::Seat seat) const;
 
   session_client& client_;

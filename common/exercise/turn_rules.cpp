@@ -176,12 +176,19 @@ moment moment_of(const v1::Snapshot& s, v1::Seat seat) {
   for (std::size_t i = 0; i < act_count; ++i) {
     if (!refusal(s, seat, static_cast<act>(i))) m.allowed |= 1U << i;
   }
-  if (is_partner(seat)) {
-    const v1::Phase phase = s.phase() == v1::PHASE_PAUSED ? s.paused_phase() : s.phase();
-    m.writes = (phase == v1::PHASE_SPEAKING && s.speaker() == seat) ||
-               (phase == v1::PHASE_PARAPHRASING && s.speaker() != seat);
-  }
+  m.writes = is_partner(seat) && writer_of(s) == seat;
   return m;
+}
+
+v1::Seat writer_of(const v1::Snapshot& s) {
+  const v1::Phase phase = s.phase() == v1::PHASE_PAUSED ? s.paused_phase() : s.phase();
+  if (phase == v1::PHASE_SPEAKING) return s.speaker();
+  if (phase == v1::PHASE_PARAPHRASING) return other_partner(s.speaker());
+  return v1::SEAT_UNSPECIFIED;
+}
+
+bool refused_for_now(const v1::Error& refusal) {
+  return refusal.code() == v1::ERROR_SESSION_PAUSED || refusal.code() == v1::ERROR_PARTNER_AWAY;
 }
 
 }  // namespace heard

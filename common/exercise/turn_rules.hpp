@@ -50,6 +50,16 @@ struct moment {
 };
 moment moment_of(const v1::Snapshot& s, v1::Seat seat);
 
+/// The partner whose words are being written on this floor, now or when the
+/// current pause or hold ends (SEAT_UNSPECIFIED when no floor is for
+/// writing). Screens keep showing that partner's draft through a pause.
+v1::Seat writer_of(const v1::Snapshot& s);
+
+/// Whether `what` is refused only because the floor is stopped for now (a
+/// time-out, a dropped connection, the counselor's hold): words the writer
+/// types then are kept for when it goes on.
+bool refused_for_now(const v1::Error& refusal);
+
 /// The phases in which a floor is held: someone speaks, says back, or
 /// confirms.
 bool is_exercise_phase(v1::Phase phase);

@@ -21,14 +21,30 @@ std::optional<text_problem> check(std::string_view text, std::size_t max_chars, 
                                        : "The name contains control characters."};
     }
     i += n;
-    if (++chars > max_chars) {
-      return text_problem{v1::ERROR_TEXT_TOO_LONG, "The text is longer than this server allows."};
-    }
+    ++chars;
   }
+  // Counted to the end (the frame limit bounds it) so the sentence can say by how much.
+  if (chars > max_chars) return text_problem{v1::ERROR_TEXT_TOO_LONG, too_long_sentence(chars, max_chars)};
   return std::nullopt;
 }
 
+// 4000 -> "4,000": people read limits, not digits.
+std::string with_commas(std::size_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string too_long_sentence(std::size_t chars, std::size_t max_chars) {
+  return "The text is " + with_commas(chars) + " characters long; this server takes at most " + with_commas(max_chars) +
+         ". Shorten it, then send it again.";
+}
 
 std::size_t count_code_points(std::string_view text) {
   std::size_t n = 0;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "heard/v1/heard.pb.h"
@@ -11,8 +12,13 @@ namespace heard {
 /// Why a piece of user text was refused, with the words a person reads.
 struct text_problem {
   v1::ErrorCode code;
-  const char* message;
+  std::string message;
 };
+
+/// The one sentence for text over a limit, naming both numbers, so a person
+/// knows how much to cut: the server's refusal and a client's own check say
+/// the same thing.
+std::string too_long_sentence(std::size_t chars, std::size_t max_chars);
 
 /// Counts Unicode code points; only meaningful for valid UTF-8.
 std::size_t count_code_points(std::string_view text);

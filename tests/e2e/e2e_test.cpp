@@ -236,6 +236,47 @@ TEST_F(e2e_test, ctrl_c_leaves_cleanly_and_the_partner_is_told) {
   EXPECT_LINE(sam, "speaking Alex round=1");                                      \
   EXPECT_LINE(alex, "speaking you round=1")
 
+// A paste over the limit is never sent: the person is told both numbers and
+// the turn can still be finished; /undo and /clear edit what was written.
+TEST_F(e2e_test, a_paste_over_the_limit_is_refused_before_sending_and_the_turn_still_ends) {
+  PAIR_UP(alex, sam);
+  alex->write_line("First line.");
+  EXPECT_LINE(sam, "draft Alex: First line.");
+  alex->write_line(std::string(4100, 'x'));
+  EXPECT_LINE(alex, "not-sent The text is 4,112 characters long; this server takes at most 4,000.");
+  alex->write_line("Second line.");
+  EXPECT_LINE(sam, "draft Alex: First line.\\nSecond line.");
+  alex->write_line("/undo");
+  EXPECT_LINE(alex, "mine First line.");
+  alex->write_line("/clear");
+  EXPECT_LINE(alex, "mine ");
+  alex->write_line("/undo");
+  EXPECT_LINE(alex, "usage your text is already empty");
+  alex->write_line("What I meant to say.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: What I meant to say.");
+  EXPECT_LINE(sam, "paraphrasing you round=1 attempt=1");
+}
+
+// Spoken: a typed line gets a hint and is never sent; /done always works.
+TEST_F(e2e_test, a_spoken_session_never_sends_typed_text_and_done_always_works) {
+  auto alex = heard({"start", "--name", "Alex", "--spoken"}, "alex-spoken");
+  auto code_line = alex->wait_line("code ");
+  ASSERT_TRUE(code_line);
+  auto sam = heard({"join", code_line->substr(5), "--name", "Sam"}, "sam-spoken");
+  EXPECT_LINE(sam, "welcome seat=B mode=spoken");
+  alex->write_line("/ready");
+  sam->write_line("/ready");
+  EXPECT_LINE(alex, "speaking you round=1");
+  alex->write_line("typed by habit");
+  EXPECT_LINE(alex, "not-sent This is a spoken session");
+  alex->write_line("/done");
+  EXPECT_LINE(alex, "paraphrasing Sam round=1 attempt=1");
+  sam->write_line("/done");
+  EXPECT_LINE(alex, "confirming you round=1 attempt=1");
+  for (const auto& line : sam->lines()) EXPECT_EQ(line.find("typed by habit"), std::string::npos) << line;
+}
+
 TEST_F(e2e_test, a_client_killed_mid_draft_resumes_after_a_restart_and_loses_nothing) {
   PAIR_UP(alex, sam);
   alex->write_line("I have something to say.");

@@ -196,12 +196,14 @@ TEST_F(relay_test, time_out_freezes_the_floor_and_only_its_caller_resumes) {
   ASSERT_TRUE(s);
   EXPECT_EQ(s->paused_by(), v1::SEAT_B);
   EXPECT_EQ(s->paused_phase(), v1::PHASE_SPEAKING);
+  // The speaker's words typed during the time-out stay in their own draft...
   alex->set_draft("Anyway...");
-  auto error = alex.wait_error();
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->code(), v1::ERROR_SESSION_PAUSED);
+  auto kept = alex.wait_notice();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->what, client::local_notice::kind::kept);
+  EXPECT_EQ(alex.my_draft(), "Anyway...");
   alex->resume();
-  error = alex.wait_error();
+  auto error = alex.wait_error();
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), v1::ERROR_NOT_PAUSED_BY_YOU);
 
@@ -209,8 +211,46 @@ TEST_F(relay_test, time_out_freezes_the_floor_and_only_its_caller_resumes) {
   s = alex.wait_phase(v1::PHASE_SPEAKING);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->floor_holder(), v1::SEAT_A);
-  alex->set_draft("As I was saying");
-  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_draft_update(); }));
+  // ...and go on once the floor does.
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return m.has_draft_update() && m.draft_update().text() == "Anyway..."; }));
+  alex->set_draft("Anyway... As I was saying");
+  ASSERT_TRUE(sam.wait_for(
+      [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "Anyway... As I was saying"; }));
+}
+
+// The floor is a promise: words the listener types during a time-out are
+// refused and never reach the speaker, not then and not inside the
+// listener's own paraphrase later.
+TEST_F(relay_test, words_refused_during_a_time_out_are_never_sent_later) {
+  serve();
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  alex->time_out();
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PAUSED));
+  sam->set_draft("This is unfair.");
+  auto refused = sam.wait_notice();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->what, client::local_notice::kind::not_sent);
+  EXPECT_NE(refused->text.find("paused"), std::string::npos) << refused->text;
+  EXPECT_EQ(sam.my_draft(), "");
+
+  alex->resume();
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_SPEAKING));
+  alex->end_turn("I felt alone last week.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->set_draft(sam.my_draft().empty() ? "You felt alone." : sam.my_draft() + "\nYou felt alone.");
+  sam->end_turn(sam.my_draft());
+  auto paraphrase = alex.wait_for([](auto& m) { return m.has_turn() && m.turn().kind() == v1::TURN_KIND_PARAPHRASE; });
+  ASSERT_TRUE(paraphrase);
+  EXPECT_EQ(paraphrase->turn().text(), "You felt alone.");
+  for (const auto& m : alex.history()) {
+    if (m.has_draft_update()) {
+      EXPECT_EQ(m.draft_update().text().find("unfair"), std::string::npos);
+    }
+  }
 }
 
 TEST_F(relay_test, a_third_joiner_an_unknown_code_and_an_expired_code_get_the_same_answer) {
@@ -280,11 +320,14 @@ TEST_F(relay_test, spoken_sessions_hold_the_floor_without_text) {
   auto& sam = client("Sam");
   pair(alex, sam, v1::FIRST_SPEAKER_CREATOR, v1::MODE_SPOKEN);
   both_ready(alex, sam);
+  // Spoken: typing is answered by the client and never sent, and the turn
+  // still ends (the server's own refusal is in exercise_test).
   alex->set_draft("typed words");
-  auto error = alex.wait_error();
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->code(), v1::ERROR_TEXT_NOT_ALLOWED);
-  alex->end_turn("");
+  auto hint = alex.wait_notice();
+  ASSERT_TRUE(hint);
+  EXPECT_EQ(hint->what, client::local_notice::kind::not_sent);
+  EXPECT_NE(hint->text.find("spoken"), std::string::npos) << hint->text;
+  alex->end_turn("typed words");
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
   sam->end_turn("");
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_CONFIRMING));
@@ -322,10 +365,13 @@ TEST_F(relay_test, bad_text_is_refused_with_a_clear_error_and_the_session_goes_o
   auto error = alex.wait_error();
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), v1::ERROR_INVALID_UTF8);
+  // Over the limit: checked before sending, with both numbers.
   alex->end_turn(std::string(4001, 'x'));
-  error = alex.wait_error();
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->code(), v1::ERROR_TEXT_TOO_LONG);
+  auto too_long = alex.wait_notice();
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->what, client::local_notice::kind::not_sent);
+  EXPECT_NE(too_long->text.find("4,001 characters"), std::string::npos) << too_long->text;
+  EXPECT_NE(too_long->text.find("at most 4,000"), std::string::npos) << too_long->text;
   alex->end_turn("Still here.");
   ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_STATEMENT, "Still here."); }));
 }

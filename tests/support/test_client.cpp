@@ -41,9 +41,11 @@ test_client::test_client(std::uint16_t port, const std::string& ca_file, const s
     } else if (const auto* closed = std::get_if<client::connection_closed>(&e)) {
       closed_ = closed->reason;
       saved_words_ = closed->saved_words;
-    } else {
+    } else if (const auto* lost = std::get_if<client::connection_lost>(&e)) {
       ++drops_;
-      if (first_drop_reason_.empty()) first_drop_reason_ = std::get<client::connection_lost>(e).reason;
+      if (first_drop_reason_.empty()) first_drop_reason_ = lost->reason;
+    } else {
+      notices_.push_back(std::get<client::local_notice>(e));
     }
     changed_.notify_all();
   });
@@ -65,6 +67,12 @@ test_client::~test_client() {
 void test_client::when(predicate match, std::function<void(client::session_client&)> action) {
   std::lock_guard lock(mutex_);
   reactions_.emplace_back(std::move(match), std::move(action));
+}
+
+std::optional<client::local_notice> test_client::wait_notice(std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, deadline, [&] { return notice_cursor_ < notices_.size(); })) return std::nullopt;
+  return notices_[notice_cursor_++];
 }
 
 std::string test_client::my_draft() {

@@ -64,6 +64,8 @@ class test_client {
   /// for other reasons).
   std::optional<std::string> wait_drop(std::chrono::milliseconds deadline = event_deadline);
   std::string saved_words();
+  /// Waits for the client's next answer of its own (kept, not sent).
+  std::optional<client::local_notice> wait_notice(std::chrono::milliseconds deadline = event_deadline);
   std::string invite_code();
   v1::Seat seat();
 
@@ -82,6 +84,8 @@ class test_client {
   std::string saved_words_;
   int drops_ = 0;
   std::string first_drop_reason_;
+  std::vector<client::local_notice> notices_;
+  std::size_t notice_cursor_ = 0;
   std::string invite_code_;
   v1::Seat seat_ = v1::SEAT_UNSPECIFIED;
 };

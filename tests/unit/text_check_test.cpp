@@ -32,6 +32,16 @@ TEST(text_check, counts_code_points_not_bytes) {
   auto too_long = check_text("\xF0\x9F\x92\x9B\xF0\x9F\x92\x9B!", 2);
   ASSERT_TRUE(too_long);
   EXPECT_EQ(too_long->code, v1::ERROR_TEXT_TOO_LONG);
+  EXPECT_EQ(too_long->message,
+            "The text is 3 characters long; this server takes at most 2. Shorten it, then send it again.");
+}
+
+// A person cut off by a limit is told the limit and how long their text is.
+TEST(text_check, a_length_error_names_the_limit_and_the_length) {
+  const auto problem = check_text(std::string(4312, 'x'), 4000);
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->message.find("4,312 characters"), std::string::npos) << problem->message;
+  EXPECT_NE(problem->message.find("at most 4,000"), std::string::npos) << problem->message;
 }
 
 TEST(text_check, allows_newline_and_tab_in_text_but_not_other_controls) {

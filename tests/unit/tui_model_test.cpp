@@ -231,6 +231,31 @@ TEST(tui_layout, the_partners_words_grow_above_and_earlier_rounds_are_quieter) {
   EXPECT_TRUE(earlier_dim);
 }
 
+// During a time-out or the counselor's hold the floor is still the
+// speaker's: their words stay on the listener's and the counselor's screen.
+TEST(tui_layout, the_writers_draft_stays_on_screen_through_a_pause_and_a_hold) {
+  for (const bool held : {false, true}) {
+    for (const v1::Seat me : {v1::SEAT_B, v1::SEAT_COUNSELOR}) {
+      auto view = view_in(v1::PHASE_SPEAKING, me, v1::SEAT_A);
+      auto& s = view.snapshot;
+      s.set_floor_holder(v1::SEAT_UNSPECIFIED);
+      if (held) {
+        s.set_held(true);
+      } else {
+        s.set_phase(v1::PHASE_PAUSED);
+        s.set_paused_phase(v1::PHASE_SPEAKING);
+        s.set_pause_reason(v1::PAUSE_REASON_TIME_OUT);
+        s.set_paused_by(v1::SEAT_B);
+      }
+      ui_state ui;
+      ui.partner_draft = "What I was saying";
+      const auto text = screen_text(layout(view, ui, 80, 24));
+      EXPECT_NE(text.find("Alex is saying:"), std::string::npos) << text;
+      EXPECT_NE(text.find("  What I was saying"), std::string::npos) << text;
+    }
+  }
+}
+
 TEST(tui_layout, aids_open_only_when_asked_and_replace_the_conversation) {
   ui_state ui;
   auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);

@@ -64,6 +64,30 @@ TEST(turn_rules, a_pause_or_a_hold_stops_the_floor_but_the_words_stay_the_writer
   EXPECT_FALSE(moment_of(held, COUNSELOR).may(act::hold));
 }
 
+TEST(turn_rules, the_writer_is_the_same_before_during_and_after_a_pause) {
+  EXPECT_EQ(writer_of(in(v1::PHASE_SPEAKING, SEAT_B)), SEAT_B);
+  EXPECT_EQ(writer_of(in(v1::PHASE_PARAPHRASING, SEAT_B)), SEAT_A);
+  EXPECT_EQ(writer_of(in(v1::PHASE_CONFIRMING)), v1::SEAT_UNSPECIFIED);
+  EXPECT_EQ(writer_of(in(v1::PHASE_READY)), v1::SEAT_UNSPECIFIED);
+  auto paused = in(v1::PHASE_PAUSED, SEAT_B);
+  paused.set_paused_phase(v1::PHASE_PARAPHRASING);
+  EXPECT_EQ(writer_of(paused), SEAT_A);
+  auto held = in(v1::PHASE_SPEAKING, SEAT_B);
+  held.set_held(true);
+  held.set_floor_holder(v1::SEAT_UNSPECIFIED);
+  EXPECT_EQ(writer_of(held), SEAT_B);
+
+  v1::Error e;
+  for (auto code : {v1::ERROR_SESSION_PAUSED, v1::ERROR_PARTNER_AWAY}) {
+    e.set_code(code);
+    EXPECT_TRUE(refused_for_now(e));
+  }
+  for (auto code : {v1::ERROR_NOT_YOUR_TURN, v1::ERROR_WRONG_PHASE, v1::ERROR_TEXT_TOO_LONG}) {
+    e.set_code(code);
+    EXPECT_FALSE(refused_for_now(e));
+  }
+}
+
 TEST(turn_rules, each_role_keeps_to_its_own_acts) {
   for (auto phase : {v1::PHASE_READY, v1::PHASE_SPEAKING, v1::PHASE_CONFIRMING, v1::PHASE_CHECK_IN}) {
     const auto s = in(phase);
