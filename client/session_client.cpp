@@ -274,6 +274,9 @@ void session_client::update_draft_key(bool previous_floor_mine) {
   if (key == draft_key_) return;
   draft_key_ = key;
   draft_kept_ = false;
+  const auto phase = view_.snapshot.phase();
+  const bool cut_short = phase == v1::PHASE_CHECK_IN || phase == v1::PHASE_ENDED;
+  view_.unsent_draft = previous_floor_mine && cut_short ? view_.my_draft : std::string();
   if (previous_floor_mine) view_.my_draft.clear();
 }
 

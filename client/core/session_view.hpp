@@ -20,6 +20,9 @@ struct session_view {
   std::uint32_t max_turn_chars = 0;
   v1::Snapshot snapshot;
   std::string my_draft;  // what I have written for the current floor so far
+  /// What I was writing when the session ended under me (a partner left or
+  /// ended it): never sent, shown so it is not lost. Until the floor changes again.
+  std::string unsent_draft;
 
   bool counselor() const { return my_seat == v1::SEAT_COUNSELOR; }
   v1::Seat partner_seat() const { return other_partner(my_seat); }

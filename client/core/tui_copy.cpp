@@ -1,6 +1,7 @@
 // What the full screen says: the header sentence for every moment, the keys
 // of the moment, why the input is closed, the aids' words. The rules behind
 // them are common/exercise/turn_rules; this is only their wording.
+#include "moment_words.hpp"
 #include "tui_model.hpp"
 
 namespace heard::client::tui {
@@ -119,9 +120,11 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
       }
       if (s.paused_by() == view.my_seat) return "Paused by you - resume when you're ready.";
       return "Paused by " + partner + " - they will resume when they are ready.";
-    case v1::PHASE_CHECK_IN:
-      return view.i_check_in() ? "The session has ended. A short check-in, for the two of you:"
-                               : "Thank you. Waiting for " + partner + "'s check-in.";
+    case v1::PHASE_CHECK_IN: {
+      const std::string who_ended = ended_sentence(s, view.my_seat);
+      const std::string opening = who_ended.empty() ? "The session has ended." : who_ended;
+      return view.i_check_in() ? opening + " A short check-in:" : "Thank you. Waiting for " + partner + "'s check-in.";
+    }
     case v1::PHASE_ENDED: return "The session is over. Thank you for listening to each other.";
     default: return "Connecting...";
   }
@@ -158,6 +161,11 @@ bool input_active(const session_view& view, const ui_state& ui, std::string* why
 std::string footer_keys(const session_view& view, const ui_state& ui) {
   const auto& s = view.snapshot;
   if (ui.confirm_end) return "End the session for both of you?  y yes   n no";
+  if (ui.confirm_leave) {
+    return view.counselor() ? "Leave? The partners go on without you.  y leave   n stay"
+                            : "Leave? " + capitalized(name_of(view, view.partner_seat())) +
+                                  " goes to the check-in.  y leave   n stay";
+  }
   if (ui.open == panel::feelings) return "Up/Down choose   Enter insert   Esc close";
   if (ui.open != panel::none) return "Esc close";
   // ^X is Ctrl-X. Kept short enough for 80 columns; F1 lists everything.

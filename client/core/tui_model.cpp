@@ -61,6 +61,9 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
     if (!Who.empty() && Who.front() >= 'a' && Who.front() <= 'z') Who.front() = static_cast<char>(Who.front() - 32);
     switch (e.what) {
       case transcript_entry::kind::note: add("Note from " + who + ":", e.text, style::bold); break;
+      case transcript_entry::kind::event:
+        for (auto& line : wrap(e.text, width)) out.push_back({line, style::bold});
+        break;
       case transcript_entry::kind::statement: add(Who + " said:", e.text, look); break;
       case transcript_entry::kind::paraphrase: add(Who + " said back:", e.text, look); break;
       case transcript_entry::kind::verdict:
@@ -221,7 +224,17 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   } else {
     content = conversation_rows(view, ui, width);
     if (s.phase() == v1::PHASE_CHECK_IN && view.i_check_in()) {
-      content = check_in_rows(ui, width);
+      content.clear();
+      if (!view.unsent_draft.empty()) {
+        // Cut short by the partner: the words stay in sight above the form.
+        content.push_back({"What you were writing, not sent:", style::bold});
+        for (auto& line : wrap(view.unsent_draft, width > 2 ? width - 2 : width)) {
+          content.push_back({"  " + line, style::dim});
+        }
+        content.push_back({});
+      }
+      const auto form = check_in_rows(ui, width);
+      content.insert(content.end(), form.begin(), form.end());
     }
   }
   std::size_t begin = 0, end = content.size();

@@ -28,7 +28,9 @@ struct frame {
 };
 
 struct transcript_entry {
-  enum class kind { statement, paraphrase, verdict, note };
+  /// event: something that happened to the session, said in a sentence
+  /// (someone left, ended it, the words you had not sent).
+  enum class kind { statement, paraphrase, verdict, note, event };
   kind what;
   v1::Seat author;
   std::string text;  // the words, or for a verdict what was missed
@@ -56,6 +58,7 @@ struct ui_state {
   bool typing_note = false;            // the counselor writes a note for both partners
   std::uint64_t timer_elapsed_ms = 0;  // since the snapshot's timer reading arrived
   bool confirm_end = false;            // asked "end the session?"
+  bool confirm_leave = false;          // asked "leave the session?"
   panel open = panel::none;
   std::size_t feelings_cursor = 0;
   std::size_t scroll = 0;  // history rows scrolled back from the newest

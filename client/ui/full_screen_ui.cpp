@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "codec.hpp"
+#include "moment_words.hpp"
 #include "summary_format.hpp"
 #include "utf8.hpp"
 
@@ -173,7 +174,16 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
     if (!function_key && (key == 'y' || key == 'Y')) client_.end_session();
     return;
   }
-  if (!function_key && (key == ctrl('Q') || key == ctrl('C'))) return quit();
+  if (ui_.confirm_leave) {
+    ui_.confirm_leave = false;
+    if (!function_key && (key == 'y' || key == 'Y')) quit();
+    return;
+  }
+  if (!function_key && (key == ctrl('Q') || key == ctrl('C'))) {
+    // Leaving mid-session ends it for the partner: asked first, as ending is.
+    if (someone_else_here()) return void(ui_.confirm_leave = true);
+    return quit();
+  }
   if (!function_key && key == ctrl('E')) {
     ui_.confirm_end = true;
     return;
@@ -424,7 +434,24 @@ void full_screen_ui::on_event(const client_event& event) {
         ui_.transcript.push_back({tui::transcript_entry::kind::verdict, j.by(), j.missed(), j.verdict(), j.round()});
         break;
       }
+      case v1::ServerMessage::kPartnerLeft: {
+        const auto left = m.partner_left().seat();
+        tell(capitalized(tui::name_of(view, left)) + " left the session.");
+        break;
+      }
       case v1::ServerMessage::kStateChanged: {
+        if (const auto words = guide_left_sentence(view.snapshot, view.my_seat);
+            !words.empty() && member_of(before_, v1::SEAT_COUNSELOR).present()) {
+          tell(words);
+        }
+        if (const auto words = ended_sentence(view.snapshot, view.my_seat);
+            !words.empty() && before_.ended_by() == v1::SEAT_UNSPECIFIED &&
+            member_of(view.snapshot, view.snapshot.ended_by()).present()) {
+          tell(words);  // one who left was told by PartnerLeft
+        }
+        if (!view.unsent_draft.empty() && before_.phase() != view.snapshot.phase()) {
+          tell("What you were writing, not sent:\n" + view.unsent_draft);  // kept in the history too
+        }
         snapshot_at_ = std::chrono::steady_clock::now();
         ui_.timer_elapsed_ms = 0;
         const auto key = floor_key(view.snapshot);
@@ -447,8 +474,23 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       default: break;
     }
+    before_ = view.snapshot;
   }
   render();
+}
+
+void full_screen_ui::tell(std::string sentence) {
+  ui_.transcript.push_back({tui::transcript_entry::kind::event, v1::SEAT_UNSPECIFIED, std::move(sentence),
+                            v1::VERDICT_UNSPECIFIED, client_.view().snapshot.round()});
+  ui_.scroll = 0;
+}
+
+bool full_screen_ui::someone_else_here() const {
+  const auto& view = client_.view();
+  for (const v1::Seat seat : all_seats) {
+    if (seat != view.my_seat && member_of(view.snapshot, seat).present()) return true;
+  }
+  return false;
 }
 
 void full_screen_ui::quit() {

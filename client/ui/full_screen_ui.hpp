@@ -44,6 +44,10 @@ class full_screen_ui : public session_ui {
   std::string current_text() const;
   void set_current_text(std::string text);
   void on_resize();
+  /// Something that happened to the session, kept in the history in a sentence.
+  void tell(std::string sentence);
+  /// Whether leaving now would leave someone behind (then it is confirmed).
+  bool someone_else_here() const;
   void render();
   void restore_terminal();
 
@@ -55,6 +59,7 @@ class full_screen_ui : public session_ui {
   std::chrono::steady_clock::time_point snapshot_at_ = std::chrono::steady_clock::now();
   tui::ui_state ui_;
   std::uint64_t floor_key_ = 0;
+  v1::Snapshot before_;  // the snapshot of the last message shown
   bool screen_on_ = false;
   bool finished_ = false;
   bool quitting_ = false;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "codec.hpp"
+#include "moment_words.hpp"
 
 namespace heard::client {
 namespace {
@@ -167,6 +168,12 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
       out_ << (seat == v1::SEAT_COUNSELOR ? "counselor " : "joined ") << name << std::endl;
       if (seat == v1::SEAT_COUNSELOR) out_ << "hint " << name << " is guiding this session." << std::endl;
     }
+    if (seat == v1::SEAT_COUNSELOR && was.present() && !is.present()) {
+      // A partner who leaves is announced by PartnerLeft; the counselor by the snapshot.
+      out_ << "left " << name << std::endl;
+      if (const auto words = guide_left_sentence(s, view.my_seat); !words.empty())
+        out_ << "hint " << words << std::endl;
+    }
     if (!was.present() || !is.present() || is.link() == was.link()) continue;
     switch (is.link()) {
       case v1::LINK_DROPPED:
@@ -215,7 +222,7 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
       if (before.phase() == v1::PHASE_PAUSED) out_ << "resumed " << who(before.paused_by()) << std::endl;
       if (view.counselor()) {
         out_ << "hint Both partners are here. /start when you are ready to begin." << std::endl;
-      } else if (s.guided()) {
+      } else if (member_of(s, v1::SEAT_COUNSELOR).present()) {
         out_ << "hint Say when now is a good time (/ready); the counselor starts the first round." << std::endl;
       } else {
         out_ << "hint Both of you say when now is a good time: /ready" << std::endl;
@@ -227,6 +234,12 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
       break;
     case v1::PHASE_CHECK_IN:
       out_ << "checkin" << std::endl;
+      if (const auto words = ended_sentence(s, view.my_seat); !words.empty()) out_ << "hint " << words << std::endl;
+      if (!view.unsent_draft.empty()) out_ << "unsent " << one_line(view.unsent_draft) << std::endl;
+      if (view.counselor()) {
+        out_ << "hint The partners are checking in; their answers reach you when both have answered." << std::endl;
+        break;
+      }
       out_ << "hint Answer 1-5: I felt safe and supported / I could say anything without being judged / "
               "my partner was invested in what I said: /checkin 5 4 5 [words]"
            << std::endl;

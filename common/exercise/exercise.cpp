@@ -78,6 +78,7 @@ v1::Snapshot exercise::snapshot() const {
   s.set_floor_holder(held_ ? v1::SEAT_UNSPECIFIED : floor_holder());
   s.set_paused_phase(paused_phase_);
   s.set_paused_by(paused_by_);
+  s.set_ended_by(ended_by_);
   for (const v1::Seat seat : all_seats) {
     if (seat == v1::SEAT_COUNSELOR && !settings_.guided) continue;
     const auto& from = member(seat);
@@ -148,8 +149,9 @@ exercise::result exercise::on_ready(v1::Seat from) {
   if (auto e = rule(from, act::ready)) return refused(std::move(*e));
   auto& p = member(from);
   p.ready = true;
-  // Self-guided, the pair begins when both are ready; guided, the counselor starts.
-  if (!settings_.guided && member(other_partner(from)).ready) start_round(1, speaker_);
+  // Self-guided, the pair begins when both are ready; guided, the counselor
+  // starts - unless the counselor has left, and the pair goes on by themselves.
+  if (!counselor_starts() && member(other_partner(from)).ready) start_round(1, speaker_);
   result r;
   push_state(r);
   return r;
@@ -292,6 +294,7 @@ exercise::result exercise::on_end_session(v1::Seat from) {
   } else {
     go_to_check_in();
   }
+  ended_by_ = from;
   push_state(r);
   if (ended() && settings_.guided) {
     v1::ServerMessage m;

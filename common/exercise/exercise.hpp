@@ -101,6 +101,9 @@ class exercise {
     std::optional<v1::CheckIn> check_in;
   };
 
+  /// Guided and the counselor still there: round 1 waits for their start.
+  bool counselor_starts() const { return settings_.guided && member(v1::SEAT_COUNSELOR).present; }
+
   result on_ready(v1::Seat from);
   result on_draft(v1::Seat from, const v1::Draft& draft);
   result on_end_turn(v1::Seat from, const v1::EndTurn& end);
@@ -145,6 +148,7 @@ class exercise {
   v1::Phase phase_ = v1::PHASE_WAITING_FOR_PARTNER;
   v1::Phase paused_phase_ = v1::PHASE_UNSPECIFIED;
   v1::Seat paused_by_ = v1::SEAT_UNSPECIFIED;
+  v1::Seat ended_by_ = v1::SEAT_UNSPECIFIED;  // who ended the session early
   v1::PauseReason pause_reason_ = v1::PAUSE_REASON_UNSPECIFIED;
   v1::Seat speaker_;
   v1::Seat next_speaker_ = v1::SEAT_UNSPECIFIED;  // the counselor's choice for the next round

@@ -45,8 +45,10 @@ exercise::result exercise::leave(v1::Seat seat) {
 
   result r;
   if (seat == v1::SEAT_COUNSELOR) {
-    // The pair goes on without their guide; nobody is left holding the floor frozen.
+    // The pair goes on without their guide; nobody is left holding the floor
+    // frozen, and a pair already ready for round 1 begins it now.
     held_ = false;
+    if (phase_ == v1::PHASE_READY && member(v1::SEAT_A).ready && member(v1::SEAT_B).ready) start_round(1, speaker_);
     push_state(r);
     return r;
   }
@@ -65,6 +67,7 @@ exercise::result exercise::leave(v1::Seat seat) {
     default:
       // Whatever was going on, the remaining partner still gets their check-in.
       go_to_check_in();
+      ended_by_ = seat;
       break;
   }
   if (!member(other).present && phase_ != v1::PHASE_ENDED) phase_ = v1::PHASE_ENDED;

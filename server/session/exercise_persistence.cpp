@@ -41,6 +41,7 @@ v1::ExerciseState save_exercise(const exercise& e) {
     t->set_ms(ms);
   }
   out.set_started(e.started_.has_value());
+  out.set_ended_by(e.ended_by_);
   out.set_elapsed_ms(e.started_ ? static_cast<std::uint64_t>((e.now_ - *e.started_).count()) : 0);
   return out;
 }
@@ -59,6 +60,7 @@ exercise restore_exercise(const v1::ExerciseState& state, exercise_limits limits
   e.phase_ = state.phase();
   e.paused_phase_ = state.paused_phase();
   e.paused_by_ = state.paused_by();
+  e.ended_by_ = state.ended_by();
   e.pause_reason_ = state.pause_reason();
   e.round_ = state.round();
   e.attempt_ = state.attempt();

@@ -181,9 +181,14 @@ TEST_F(e2e_test, two_people_complete_a_round_with_a_retry_and_the_check_in) {
   EXPECT_LINE(alex, "speaking Sam round=2");
   EXPECT_LINE(sam, "speaking you round=2");
 
+  sam->write_line("I was about to say");
+  EXPECT_LINE(alex, "draft Sam: I was about to say");
   alex->write_line("/end");
   EXPECT_LINE(alex, "checkin");
+  EXPECT_LINE(alex, "hint You ended the session.");
   EXPECT_LINE(sam, "checkin");
+  EXPECT_LINE(sam, "hint Alex ended the session.");
+  EXPECT_LINE(sam, "unsent I was about to say");
   alex->write_line("/checkin 5 4 5 Thank you.");
   sam->write_line("/checkin 4 4 5");
   EXPECT_LINE(sam, "results Alex safe=5 unjudged=4 invested=5 words: Thank you.");
@@ -218,6 +223,7 @@ TEST_F(e2e_test, ctrl_c_leaves_cleanly_and_the_partner_is_told) {
   EXPECT_EQ(alex->wait_exit(), 0);
   EXPECT_LINE(sam, "left Alex");
   EXPECT_LINE(sam, "checkin");
+  EXPECT_LINE(sam, "hint Alex left the session.");
   sam->write_line("/checkin 3 3 3");
   EXPECT_LINE(sam, "results Alex no-answer");
   EXPECT_LINE(sam, "ended");

@@ -230,6 +230,34 @@ TEST_F(tui_test, ctrl_c_leaves_and_gives_the_terminal_back) {
   expect_clean_exit(after_, 0);
 }
 
+// Leaving mid-session is asked first (it ends the session for the partner);
+// the partner is told who left, and what they were writing stays on screen.
+TEST_F(tui_test, leaving_mid_session_is_confirmed_and_the_partner_is_told) {
+  auto alex = heard("alex-l", "start --name Alex");
+  EXPECT_SCREEN(alex, "give them this code:");
+  auto sam = heard("sam-l", "join " + code_on(*alex) + " --name Sam");
+  const std::string sam_after = after_;
+  EXPECT_SCREEN(sam, "Is now a good time");
+  alex->press("Enter");
+  sam->press("Enter");
+  EXPECT_SCREEN(alex, "Your turn to speak.");
+  alex->type("I was about to say");
+  EXPECT_SCREEN(sam, "I was about to say");
+
+  sam->press("C-q");
+  EXPECT_SCREEN(sam, "Leave? Alex goes to the check-in.  y leave   n stay");
+  sam->type("n");
+  EXPECT_SCREEN(sam, "Alex is speaking");
+  sam->press("C-q");
+  EXPECT_SCREEN(sam, "y leave");
+  sam->type("y");
+  expect_clean_exit(sam_after, 0);
+
+  EXPECT_SCREEN(alex, "Sam left the session. A short check-in:");
+  EXPECT_SCREEN(alex, "What you were writing, not sent:");
+  EXPECT_SCREEN(alex, "I was about to say");
+}
+
 // TERM=dumb (Emacs shells, some IDE consoles) and a TERM with no terminfo
 // entry (a remote machine's) cannot draw a screen: heard falls back to its
 // line mode instead of leaving ncurses to exit or scribble.

@@ -54,6 +54,39 @@ TEST(guided, the_counselor_starts_the_exercise_not_the_partners_readiness) {
   EXPECT_EQ(e.snapshot().round(), 1u);
 }
 
+// A counselor who leaves before round 1 does not strand the pair: both
+// ready, the round begins; and one still to say so starts it by saying so.
+TEST(guided, a_counselor_who_leaves_before_round_one_leaves_the_pair_to_go_on) {
+  exercise e = guided();
+  expect_ok(e.handle(SEAT_A, ready()));
+  expect_ok(e.handle(SEAT_B, ready()));
+  expect_ok(e.leave(COUNSELOR));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
+  EXPECT_EQ(e.snapshot().round(), 1u);
+
+  exercise later = guided();
+  expect_ok(later.handle(SEAT_A, ready()));
+  expect_ok(later.leave(COUNSELOR));
+  EXPECT_EQ(later.phase(), v1::PHASE_READY);
+  expect_ok(later.handle(SEAT_B, ready()));
+  EXPECT_EQ(later.phase(), v1::PHASE_SPEAKING);
+}
+
+// Every screen can say who ended the session early, and how.
+TEST(guided, the_snapshot_says_who_ended_the_session) {
+  exercise ended = guided();
+  expect_ok(ended.handle(COUNSELOR, start()));
+  expect_ok(ended.handle(SEAT_B, end_session()));
+  EXPECT_EQ(ended.snapshot().ended_by(), SEAT_B);
+
+  exercise left = guided();
+  expect_ok(left.handle(COUNSELOR, start()));
+  expect_ok(left.leave(SEAT_A));
+  EXPECT_EQ(left.snapshot().phase(), v1::PHASE_CHECK_IN);
+  EXPECT_EQ(left.snapshot().ended_by(), SEAT_A);
+  EXPECT_FALSE(member_of(left.snapshot(), SEAT_A).present());
+}
+
 TEST(guided, each_role_is_refused_the_others_actions_and_nothing_changes) {
   exercise e = guided();
   EXPECT_EQ(e.handle(SEAT_A, start()).error->code(), v1::ERROR_COUNSELOR_ONLY);
