@@ -4,25 +4,31 @@
 
 #include <algorithm>
 
+#include <locale.h>
+#include <wchar.h>
+
 #include "utf8.hpp"
 
 namespace heard::client::tui {
 namespace {
 
+// The C library's own width table (glibc's, from the Unicode data it ships),
+// read under a UTF-8 locale made for this alone: the process's locale may be
+// "C" (tests, a stock system without LANG), and a hand-written table ages
+// with every Unicode release. The thread's locale is switched back at once.
+int c_library_width(char32_t cp) {
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  if (utf8 == static_cast<locale_t>(nullptr)) return ::wcwidth(static_cast<wchar_t>(cp));
+  const locale_t previous = uselocale(utf8);
+  const int width = ::wcwidth(static_cast<wchar_t>(cp));
+  uselocale(previous);
+  return width;
+}
+
 std::size_t code_point_width(char32_t cp) {
-  if (cp == 0) return 0;
-  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;
-  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-      cp == 0x200D) {
-    return 0;  // combining marks, zero-width joiners, variation selectors
-  }
-  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
-      (cp >= 0x20000 && cp <= 0x3FFFD) || (cp >= 0x2600 && cp <= 0x27BF && cp != 0x2713)) {
-    return 2;
-  }
-  return 1;
+  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;  // never drawn (text_check refuses them)
+  const int width = c_library_width(cp);
+  return width < 0 ? 1 : static_cast<std::size_t>(width);  // unassigned: one cell, as terminals draw it
 }
 
 }  // namespace

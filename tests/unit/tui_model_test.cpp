@@ -46,6 +46,14 @@ TEST(tui_wrap, counts_wide_characters_as_two_columns) {
   EXPECT_EQ(display_width("\xE6\x84\x9B"), 2u);      // 愛
   EXPECT_EQ(display_width("\xF0\x9F\x92\x9B"), 2u);  // 💛
   EXPECT_EQ(display_width("e\xCC\x81"), 1u);         // e + combining acute
+  // Newer emoji the hand-written table missed: the C library's knows them.
+  EXPECT_EQ(display_width("\xF0\x9F\x9A\x80"), 2u);  // 🚀 U+1F680
+  EXPECT_EQ(display_width("\xF0\x9F\xAB\x82"), 2u);  // 🫂 U+1FAC2
+  EXPECT_EQ(display_width("\xF0\x9F\xAB\xB6"), 2u);  // 🫶 U+1FAF6
+  EXPECT_EQ(display_width("\xED\x95\x9C"), 2u);      // 한 (Hangul)
+  EXPECT_EQ(display_width("a\xE2\x80\x8B"
+                          "b"),
+            2u);  // zero-width space
   // Four CJK characters need 8 columns: at 5 they wrap two by two.
   EXPECT_EQ(wrap("\xE6\x84\x9B\xE6\x84\x9B\xE6\x84\x9B\xE6\x84\x9B", 5).size(), 2u);
   for (const auto& line : wrap("\xE6\x84\x9B \xE6\x84\x9B \xE6\x84\x9B caf\xC3\xA9 \xF0\x9F\x92\x9B", 6)) {
@@ -84,6 +92,11 @@ TEST(tui_cursor, places_a_position_on_the_wrapped_lines) {
   EXPECT_EQ(place_cursor(text, 9, text.size()).col, 4u);
   EXPECT_EQ(place_cursor("hello ", 20, 6).col, 6u) << "after a space just typed";
   EXPECT_EQ(place_cursor("\xE6\x84\x9Bx", 20, 3).col, 2u) << "a wide character is two columns";
+  // 🫂🫶 then x: the cursor after them is at column 4, and at width 5 the x still fits the line.
+  const std::string hugs = "\xF0\x9F\xAB\x82\xF0\x9F\xAB\xB6x";
+  EXPECT_EQ(place_cursor(hugs, 20, 8).col, 4u);
+  EXPECT_EQ(place_cursor(hugs, 5, hugs.size()).line, 0u);
+  EXPECT_EQ(place_cursor(hugs, 5, hugs.size()).col, 5u);
 }
 
 TEST(tui_cursor, edits_at_the_cursor_by_whole_code_points) {
