@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
+#include <vector>
 
 namespace heard::client {
 namespace po = boost::program_options;
@@ -17,8 +18,9 @@ constexpr const char* usage =
     "              [--topic TEXT] [--spoken] [--summary FILE] [--name NAME] [options]\n"
     "  heard resume [options]       take your seat back after heard was closed or crashed\n"
     "\n"
-    "Start a session and give the c.code it prints to your partner, who joins with it.\n"
-    "Counselors guide a session: it prints one c.code for each partner.\n"
+    "Start a session and give the code it prints to your partner, who joins with it\n"
+    "(a code read aloud works with spaces or dashes: heard join nrtb tmhk z7of).\n"
+    "Counselors guide a session: it prints one code for each partner.\n"
     "Then type /help for the commands.\n";
 
 // $XDG_STATE_HOME/heard/session, or ~/.local/state/heard/session.
@@ -64,15 +66,19 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
     ("topic", po::value(&c.topic), "start, guide: shown to both partners before the first round")
     ("summary", po::value(&c.summary_path), "guide: write the session summary to FILE.json and FILE.md")
     ("plain", po::bool_switch(&c.plain), "line mode: one line per event (the default when not on a terminal)")
+    ("drafts", po::value(&c.drafts)->default_value(c.drafts),
+     "line mode: the partner's live text - lines (each finished line, or after a pause in typing), all, or off")
     ("state-file", po::value(&c.state_file)->default_value(c.state_file), "where heard keeps what it needs to resume")
     ("abandon", po::bool_switch(&c.abandon), "start or join even though an unfinished session is saved");
   // clang-format on
   po::options_description hidden;
-  hidden.add_options()("command", po::value(&command))("code", po::value(&c.code));
+  // A code read aloud may arrive in pieces: heard join nrtb tmhk z7of.
+  std::vector<std::string> code_parts;
+  hidden.add_options()("command", po::value(&command))("code", po::value(&code_parts)->multitoken());
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description positional;
-  positional.add("command", 1).add("code", 1);
+  positional.add("command", 1).add("code", -1);
 
   try {
     po::variables_map vm;
@@ -85,7 +91,11 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
     if (command != "start" && command != "join" && command != "resume" && command != "guide") {
       throw po::error("unknown command '" + command + "'");
     }
+    for (const auto& part : code_parts) c.code += part;
+    if (command != "join" && !c.code.empty()) throw po::error("only join takes a code ('" + c.code + "')");
     if (command == "join" && c.code.empty()) throw po::error("join needs the CODE your partner gave you");
+    if (c.drafts != "lines" && c.drafts != "all" && c.drafts != "off")
+      throw po::error("--drafts must be lines, all or off");
     if (first.empty()) first = command == "guide" ? "a" : "me";
     if (command == "guide" ? (first != "a" && first != "b" && first != "random")
                            : (first != "me" && first != "partner" && first != "random")) {

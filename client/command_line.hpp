@@ -23,6 +23,7 @@ struct command_line {
   bool spoken = false;
   bool abandon = false;
   bool plain = false;
+  std::string drafts = "lines";  // line mode: all, lines or off (see plain_ui's draft_lines)
   unsigned rounds = 0;
   double speak_limit_min = 0;
   double reflect_limit_min = 0;

@@ -81,7 +81,11 @@ int main(int argc, char* argv[]) {
     screen_ui = s.get();
     ui = std::move(s);
   } else {
-    auto p = std::make_unique<client::plain_ui>(*session, std::cout);
+    client::plain_options plain;
+    plain.drafts = args.drafts == "all"   ? client::draft_lines::all
+                   : args.drafts == "off" ? client::draft_lines::off
+                                          : client::draft_lines::lines;
+    auto p = std::make_unique<client::plain_ui>(ioc, *session, std::cout, plain);
     line_ui = p.get();
     ui = std::move(p);
   }

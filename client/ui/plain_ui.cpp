@@ -19,17 +19,30 @@ std::string verdict_word(v1::Verdict v) {
 
 }  // namespace
 
-plain_ui::plain_ui(session_client& client, std::ostream& out) : client_(client), out_(out) {}
+plain_ui::plain_ui(boost::asio::io_context& ioc, session_client& client, std::ostream& out, plain_options options)
+    : client_(client), out_(out), options_(options), draft_pause_timer_(ioc) {}
 
 std::string plain_ui::one_line(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\t') {
+      out += ' ';
+    } else if (u >= 0x20 && u != 0x7F) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string plain_ui::text_block(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
     if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
+      out += "\n  ";
     } else if (c == '\t') {
       out += ' ';
     } else if (u >= 0x20 && u != 0x7F) {
@@ -37,6 +50,42 @@ std::string plain_ui::one_line(const std::string& text) {
     }
   }
   return out;
+}
+
+void plain_ui::on_draft(const v1::DraftUpdate& draft) {
+  if (options_.drafts == draft_lines::off) return;
+  if (options_.drafts == draft_lines::all) {
+    out_ << "draft " << who(draft.author()) << ": " << text_block(draft.text()) << std::endl;
+    return;
+  }
+  const std::string& text = draft.text();
+  if (draft.author() != draft_author_ || text.compare(0, draft_shown_, draft_, 0, draft_shown_) != 0) {
+    // Another writer, or what was printed was changed: start over on this text.
+    draft_author_ = draft.author();
+    draft_shown_ = 0;
+  }
+  draft_ = text;
+  print_new_draft_lines(false);
+  // An unfinished line is printed once the partner stops typing for a moment.
+  draft_pause_timer_.expires_after(options_.draft_pause);
+  draft_pause_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && !finished_) print_new_draft_lines(true);
+  });
+}
+
+void plain_ui::print_new_draft_lines(bool all_of_it) {
+  std::size_t from = draft_shown_;
+  if (from < draft_.size() && from > 0 && draft_[from] == '\n') ++from;  // the line printed before is finished
+  const std::size_t finished = draft_.rfind('\n');
+  const std::size_t until = all_of_it ? draft_.size() : (finished == std::string::npos ? 0 : finished);
+  if (until <= from) return;
+  std::size_t begin = from;
+  while (begin < until) {
+    const std::size_t end = std::min(draft_.find('\n', begin), until);
+    out_ << "draft " << who(draft_author_) << ": " << one_line(draft_.substr(begin, end - begin)) << std::endl;
+    begin = end + 1;
+  }
+  draft_shown_ = until;
 }
 
 std::string plain_ui::who(v1::Seat seat) const {
@@ -61,6 +110,7 @@ void plain_ui::on_event(const client_event& event) {
       out_ << "hint Nothing you wrote is lost: it is all in that file." << std::endl;
     }
     finished_ = true;
+    draft_pause_timer_.cancel();
     return;
   }
   if (const auto* notice = std::get_if<local_notice>(&event)) {
@@ -97,20 +147,22 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
       break;
     }
     case v1::ServerMessage::kStateChanged: on_state(last_, m.state_changed().snapshot()); break;
-    case v1::ServerMessage::kDraftUpdate:
-      out_ << "draft " << who(m.draft_update().author()) << ": " << one_line(m.draft_update().text()) << std::endl;
-      break;
+    case v1::ServerMessage::kDraftUpdate: on_draft(m.draft_update()); break;
     case v1::ServerMessage::kTurn: {
       const auto& t = m.turn();
       const bool statement = t.kind() == v1::TURN_KIND_STATEMENT;
       if (t.timed_out()) out_ << "time-up " << who(t.author()) << std::endl;
-      out_ << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << one_line(t.text()) << std::endl;
+      out_ << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << text_block(t.text()) << std::endl;
+      // The whole turn is printed: nothing of its draft is left to print.
+      draft_pause_timer_.cancel();
+      draft_.clear();
+      draft_shown_ = 0;
       break;
     }
     case v1::ServerMessage::kJudged: {
       const auto& j = m.judged();
       out_ << "verdict " << verdict_word(j.verdict());
-      if (!j.missed().empty()) out_ << ": " << one_line(j.missed());
+      if (!j.missed().empty()) out_ << ": " << text_block(j.missed());
       out_ << std::endl;
       break;
     }
@@ -124,7 +176,7 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
         }
         out_ << " safe=" << a.answers().felt_safe() << " unjudged=" << a.answers().could_say_anything()
              << " invested=" << a.answers().partner_invested();
-        if (!a.answers().words().empty()) out_ << " words: " << one_line(a.answers().words());
+        if (!a.answers().words().empty()) out_ << " words: " << text_block(a.answers().words());
         out_ << std::endl;
       }
       break;
@@ -141,7 +193,7 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
       break;
     }
     case v1::ServerMessage::kGuidance:
-      out_ << "note " << who(v1::SEAT_COUNSELOR) << ": " << one_line(m.guidance().text()) << std::endl;
+      out_ << "note " << who(v1::SEAT_COUNSELOR) << ": " << text_block(m.guidance().text()) << std::endl;
       break;
     case v1::ServerMessage::kSummary: {
       const auto& sm = m.summary();
@@ -235,7 +287,7 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
     case v1::PHASE_CHECK_IN:
       out_ << "checkin" << std::endl;
       if (const auto words = ended_sentence(s, view.my_seat); !words.empty()) out_ << "hint " << words << std::endl;
-      if (!view.unsent_draft.empty()) out_ << "unsent " << one_line(view.unsent_draft) << std::endl;
+      if (!view.unsent_draft.empty()) out_ << "unsent " << text_block(view.unsent_draft) << std::endl;
       if (view.counselor()) {
         out_ << "hint The partners are checking in; their answers reach you when both have answered." << std::endl;
         break;
@@ -336,7 +388,7 @@ void plain_ui::edit_draft(bool last_line_only) {
   const auto cut = text.rfind('\n');
   text = last_line_only && cut != std::string::npos ? text.substr(0, cut) : std::string();
   client_.set_draft(std::move(text));  // dispatched: done when it returns
-  out_ << "mine " << one_line(client_.view().my_draft) << std::endl;
+  out_ << "mine " << text_block(client_.view().my_draft) << std::endl;
 }
 
 void plain_ui::on_line(const std::string& raw) {

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
 #include <ostream>
 #include <string>
 
@@ -12,9 +16,22 @@ namespace heard::client {
 /// that names its kind (documented in docs/client.md), and slash commands on
 /// input. Scriptable and friendly to screen readers. Holds no turn logic:
 /// what may happen is the server's to decide; this only prints and sends.
+/// How much of a partner's live text line mode prints. A screen reader
+/// reads every line aloud: `lines` (the default) prints a line once it is
+/// finished, or once the partner pauses in the middle of one; `all` prints
+/// every update (scripts, sighted readers); `off` only the committed turns.
+enum class draft_lines { all, lines, off };
+
+struct plain_options {
+  draft_lines drafts = draft_lines::lines;
+  /// How long the partner's text must stand still before an unfinished line
+  /// is printed in `lines` mode.
+  std::chrono::milliseconds draft_pause{1500};
+};
+
 class plain_ui : public session_ui {
  public:
-  plain_ui(session_client& client, std::ostream& out);
+  plain_ui(boost::asio::io_context& ioc, session_client& client, std::ostream& out, plain_options options = {});
 
   void on_event(const client_event& event) override;
   /// One line the person typed.
@@ -25,20 +42,33 @@ class plain_ui : public session_ui {
   bool finished() const override { return finished_; }
   int exit_code() const override { return exit_code_; }
 
-  /// Makes text safe for one line: newlines become "\n", backslashes "\\",
-  /// other control characters are dropped (they could drive the terminal).
+  /// Makes text safe for one line: newlines and tabs become spaces, other
+  /// control characters are dropped (they could drive the terminal).
   static std::string one_line(const std::string& text);
+  /// Makes a person's text safe to print: each line after the first goes on
+  /// a line of its own, indented by two spaces (no event line starts with a
+  /// space); control characters other than newline are dropped.
+  static std::string text_block(const std::string& text);
 
  private:
   void on_state(v1::Snapshot before, const v1::Snapshot& after);  // by value: `before` is often last_
   void on_server_message(const v1::ServerMessage& message);
   void print_floor(const v1::Snapshot& s);
   void print_help();
+  void on_draft(const v1::DraftUpdate& draft);
+  /// `lines` mode: prints what the partner wrote since the last draft line,
+  /// finished lines only unless `all_of_it`.
+  void print_new_draft_lines(bool all_of_it);
   void edit_draft(bool last_line_only);
   std::string who(v1::Seat seat) const;
 
   session_client& client_;
   std::ostream& out_;
+  plain_options options_;
+  boost::asio::steady_timer draft_pause_timer_;
+  v1::Seat draft_author_ = v1::SEAT_UNSPECIFIED;
+  std::string draft_;            // the partner's latest text on this floor
+  std::size_t draft_shown_ = 0;  // how much of draft_ is printed already
   v1::Snapshot last_;
   bool finished_ = false;
   bool ended_ = false;

@@ -159,9 +159,10 @@ TEST_F(e2e_test, two_people_complete_a_round_with_a_retry_and_the_check_in) {
   alex->write_line("I have missed you.");
   EXPECT_LINE(sam, "draft Alex: I have missed you.");
   alex->write_line("And I worry about us.");
-  EXPECT_LINE(sam, "draft Alex: I have missed you.\\nAnd I worry about us.");
+  EXPECT_LINE(sam, "draft Alex: And I worry about us.");  // a line at a time
   alex->write_line("/done");
-  EXPECT_LINE(sam, "said Alex: I have missed you.\\nAnd I worry about us.");
+  EXPECT_LINE(sam, "said Alex: I have missed you.");
+  EXPECT_LINE(sam, "  And I worry about us.");
   EXPECT_LINE(sam, "paraphrasing you round=1 attempt=1");
   EXPECT_LINE(alex, "paraphrasing Sam round=1 attempt=1");
 
@@ -251,7 +252,7 @@ TEST_F(e2e_test, a_paste_over_the_limit_is_refused_before_sending_and_the_turn_s
   alex->write_line(std::string(4100, 'x'));
   EXPECT_LINE(alex, "not-sent The text is 4,112 characters long; this server takes at most 4,000.");
   alex->write_line("Second line.");
-  EXPECT_LINE(sam, "draft Alex: First line.\\nSecond line.");
+  EXPECT_LINE(sam, "draft Alex: Second line.");
   alex->write_line("/undo");
   EXPECT_LINE(alex, "mine First line.");
   alex->write_line("/clear");
@@ -288,7 +289,7 @@ TEST_F(e2e_test, a_client_killed_mid_draft_resumes_after_a_restart_and_loses_not
   alex->write_line("I have something to say.");
   EXPECT_LINE(sam, "draft Alex: I have something to say.");
   alex->write_line("Typed just before the crash.");
-  EXPECT_LINE(sam, "draft Alex: I have something to say.\\nTyped just before the crash.");
+  EXPECT_LINE(sam, "draft Alex: Typed just before the crash.");
 
   alex->signal(SIGKILL);
   EXPECT_EQ(alex->wait_exit(), 128 + SIGKILL);
@@ -301,7 +302,9 @@ TEST_F(e2e_test, a_client_killed_mid_draft_resumes_after_a_restart_and_loses_not
   EXPECT_LINE(sam, "back Alex");
   again->write_line("And after it.");
   again->write_line("/done");
-  EXPECT_LINE(sam, "said Alex: I have something to say.\\nTyped just before the crash.\\nAnd after it.");
+  EXPECT_LINE(sam, "said Alex: I have something to say.");
+  EXPECT_LINE(sam, "  Typed just before the crash.");
+  EXPECT_LINE(sam, "  And after it.");
   EXPECT_LINE(again, "paraphrasing Sam round=1 attempt=1");
 }
 

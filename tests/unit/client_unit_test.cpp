@@ -36,11 +36,12 @@ TEST(server_url, never_accepts_plain_websocket) {
   EXPECT_FALSE(parse_server_url("wss://host:12ab", error));
 }
 
-TEST(plain_ui, one_line_escapes_newlines_and_drops_terminal_controls) {
-  EXPECT_EQ(plain_ui::one_line("two\nlines"), "two\\nlines");
-  EXPECT_EQ(plain_ui::one_line("back\\slash"), "back\\\\slash");
+TEST(plain_ui, text_is_printed_safely_one_line_or_as_indented_continuation_lines) {
+  EXPECT_EQ(plain_ui::one_line("two\nlines\tand a tab"), "two lines and a tab");
+  EXPECT_EQ(plain_ui::one_line("back\\slash"), "back\\slash");
   EXPECT_EQ(plain_ui::one_line("clear\x1B[2Jscreen"), "clear[2Jscreen");
   EXPECT_EQ(plain_ui::one_line("caf\xC3\xA9"), "caf\xC3\xA9");
+  EXPECT_EQ(plain_ui::text_block("first\nsecond\n\x1B[2Jthird"), "first\n  second\n  [2Jthird");
 }
 
 parsed_command_line parse(std::vector<const char*> argv, std::string* error = nullptr) {
@@ -65,6 +66,14 @@ TEST(command_line, a_guided_session_asks_for_what_the_counselor_said) {
   EXPECT_EQ(parsed.line->server_url, "wss://localhost:8443") << "the default server";
 }
 
+// A code read aloud, typed with spaces, is one code.
+TEST(command_line, a_code_typed_in_pieces_is_one_code) {
+  auto parsed = parse({"join", "nrtb", "tmhk", "z7of", "--name", "Sam"});
+  ASSERT_TRUE(parsed.line);
+  EXPECT_EQ(parsed.line->code, "nrtbtmhkz7of");
+  EXPECT_EQ(parsed.line->drafts, "lines") << "line mode prints a partner's text a line at a time by default";
+}
+
 TEST(command_line, mistakes_get_one_sentence_and_exit_code_2) {
   std::string error;
   for (std::vector<const char*> argv : std::vector<std::vector<const char*>>{{"join"},
@@ -73,6 +82,8 @@ TEST(command_line, mistakes_get_one_sentence_and_exit_code_2) {
                                                                              {"start", "--speak-limit", "-1"},
                                                                              {"start", "--summary", "x"},
                                                                              {"start", "--no-such-option"},
+                                                                             {"start", "ABCD"},
+                                                                             {"join", "x", "--drafts", "some"},
                                                                              {}}) {
     auto parsed = parse(argv, &error);
     EXPECT_FALSE(parsed.line);

@@ -10,9 +10,11 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 #include "codec.hpp"
+#include "plain_ui.hpp"
 
 namespace heard::client {
 namespace {
@@ -163,6 +165,101 @@ TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_o
   EXPECT_EQ(ids, (std::vector<std::uint64_t>{2, 3}));
   EXPECT_TRUE(current().sent[2].has_time_out());
   EXPECT_TRUE(current().sent[3].has_end_session());
+}
+
+// --- Line mode on top of the client: what a screen reader hears ---------------
+
+class plain_ui_test : public session_client_test {
+ protected:
+  /// Seat B, listening while Alex (seat A) speaks; events go to a plain_ui.
+  void listening(draft_lines drafts) {
+    client_options options;
+    options.server = {"localhost", "8443"};
+    options.make_transport = [this](boost::asio::io_context&, const tls_options&) {
+      transports_.push_back(std::make_shared<fake_transport>());
+      return transports_.back();
+    };
+    client_ = std::make_shared<session_client>(ioc_, options, [this](const client_event& e) { ui_->on_event(e); });
+    ui_ = std::make_unique<plain_ui>(ioc_, *client_, out_, plain_options{drafts, 50ms});
+    client_->join("7KQ2-M9XD-4TRB");
+    ASSERT_TRUE(run_until([&] { return !transports_.empty() && !current().target().empty(); }));
+    current().open();
+    auto w = welcome(false);
+    w.mutable_welcome()->set_your_seat(v1::SEAT_B);
+    auto* s = w.mutable_welcome()->mutable_snapshot();
+    s->set_phase(v1::PHASE_SPEAKING);
+    s->set_speaker(v1::SEAT_A);
+    s->set_floor_holder(v1::SEAT_A);
+    s->set_round(1);
+    member_in(*s, v1::SEAT_A).set_name("Alex");
+    member_in(*s, v1::SEAT_A).set_present(true);
+    member_in(*s, v1::SEAT_B).set_present(true);
+    current().deliver(w);
+    ASSERT_TRUE(run_until([&] { return client_->view().connected; }));
+  }
+
+  /// Alex types `text` one character at a time, as the full screen sends it.
+  void alex_types(const std::string& text, std::uint64_t& seq) {
+    for (std::size_t n = 1; n <= text.size(); ++n) {
+      v1::ServerMessage m;
+      m.set_seq(++seq);
+      m.mutable_draft_update()->set_author(v1::SEAT_A);
+      m.mutable_draft_update()->set_text(text.substr(0, n));
+      current().deliver(m);
+    }
+  }
+
+  std::vector<std::string> lines_starting(const std::string& prefix) const {
+    std::vector<std::string> out;
+    std::istringstream in(out_.str());
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind(prefix, 0) == 0) out.push_back(line);
+    }
+    return out;
+  }
+
+  std::ostringstream out_;
+  std::unique_ptr<plain_ui> ui_;
+};
+
+// 160 characters typed one at a time used to be 160 draft lines read aloud.
+// By default a finished line is printed once, and an unfinished one once the
+// partner pauses.
+TEST_F(plain_ui_test, a_partners_typing_is_printed_a_line_at_a_time_not_a_keystroke_at_a_time) {
+  ASSERT_NO_FATAL_FAILURE(listening(draft_lines::lines));
+  std::uint64_t seq = 0;
+  const std::string first = "I have missed you more than I know how to say, and the evenings are the hardest part.";
+  const std::string second = "I keep setting two cups out.";
+  alex_types(first + "\n" + second, seq);
+  ASSERT_TRUE(run_until([&] { return lines_starting("draft ").size() == 2; })) << out_.str();
+  EXPECT_EQ(lines_starting("draft "), (std::vector<std::string>{"draft Alex: " + first, "draft Alex: " + second}));
+
+  v1::ServerMessage turn;
+  turn.set_seq(++seq);
+  turn.mutable_turn()->set_author(v1::SEAT_A);
+  turn.mutable_turn()->set_kind(v1::TURN_KIND_STATEMENT);
+  turn.mutable_turn()->set_text(first + "\n" + second);
+  current().deliver(turn);
+  ASSERT_TRUE(run_until([&] { return !lines_starting("said ").empty(); }));
+  // Multi-line text: continuation lines, indented, never a literal "\n".
+  EXPECT_EQ(lines_starting("said "), (std::vector<std::string>{"said Alex: " + first}));
+  EXPECT_EQ(lines_starting("  "), (std::vector<std::string>{"  " + second}));
+  EXPECT_EQ(out_.str().find("\\n"), std::string::npos);
+}
+
+TEST_F(plain_ui_test, every_update_or_none_when_asked) {
+  ASSERT_NO_FATAL_FAILURE(listening(draft_lines::all));
+  std::uint64_t seq = 0;
+  alex_types("Hello", seq);
+  ASSERT_TRUE(run_until([&] { return lines_starting("draft ").size() == 5; })) << out_.str();
+
+  out_.str("");
+  ASSERT_NO_FATAL_FAILURE(listening(draft_lines::off));
+  alex_types("Hello", seq);
+  ASSERT_TRUE(run_until([&] { return client_->view().snapshot.phase() == v1::PHASE_SPEAKING; }));
+  ioc_.restart();
+  ioc_.run_for(200ms);
+  EXPECT_TRUE(lines_starting("draft ").empty()) << out_.str();
 }
 
 }  // namespace
