@@ -63,7 +63,15 @@ std::string counselor_sentence(const session_view& view, const ui_state& ui) {
       if (!member_of(s, v1::SEAT_B).present()) out += " B " + view.invite_code_b;
       return out;
     }
-    case v1::PHASE_READY: return "Both partners are here. " + name_of(view, s.speaker()) + " speaks first. F5 begins.";
+    case v1::PHASE_READY: {
+      // Who has said now is a good time: the counselor starts when both have.
+      const bool a_ready = member_of(s, v1::SEAT_A).ready(), b_ready = member_of(s, v1::SEAT_B).ready();
+      const std::string readiness = a_ready && b_ready ? "Both are ready."
+                                    : a_ready          ? a + " is ready; " + b + " not yet."
+                                    : b_ready          ? b + " is ready; " + a + " not yet."
+                                                       : "Neither has said they are ready yet.";
+      return "Both partners are here. " + name_of(view, s.speaker()) + " speaks first. " + readiness + " F5 begins.";
+    }
     case v1::PHASE_SPEAKING: return speaker + " is speaking; " + listener + " listens.";
     case v1::PHASE_PARAPHRASING: return listener + " is saying back what they heard.";
     case v1::PHASE_CONFIRMING: return speaker + " is deciding whether " + listener + " heard them.";
@@ -137,8 +145,11 @@ bool input_active(const session_view& view, const ui_state& ui, std::string* why
     return false;
   };
   if (ui.typing_missed || ui.typing_note) return true;
-  if (view.counselor()) return say("You guide; the partners speak and listen. n writes a note to both.");
+  if (view.counselor()) return say("You guide; the partners speak and listen. Type to write a note to both.");
   if (s.phase() == v1::PHASE_CHECK_IN) return ui.check_in_field == 3;
+  // The writer keeps writing through a time-out or a hold: the words stay in
+  // their own text and go on when the floor does (session_client keeps them).
+  if (view.moment().writes && s.mode() != v1::MODE_SPOKEN && (s.held() || s.phase() == v1::PHASE_PAUSED)) return true;
   if (s.held() && s.phase() != v1::PHASE_PAUSED) return say("Your counselor has paused the exercise for a moment.");
   if (s.phase() == v1::PHASE_PAUSED) return say("Paused - the floor is frozen until the session resumes.");
   if (view.moment().may(act::write)) {
@@ -170,15 +181,16 @@ std::string footer_keys(const session_view& view, const ui_state& ui) {
   if (ui.open != panel::none) return "Esc close";
   // ^X is Ctrl-X. Kept short enough for 80 columns; F1 lists everything.
   if (view.counselor()) {
+    // Function keys only: typing writes a note, so no letter is ever a control.
     if (ui.typing_note) return "Enter send note  Esc cancel";
     switch (s.phase()) {
-      case v1::PHASE_WAITING_FOR_PARTNER: return "n note  ^Q leave";
-      case v1::PHASE_READY: return "F5 begin  x swap first speaker  n note  ^E end  ^Q leave";
-      case v1::PHASE_CHECK_IN:
-      case v1::PHASE_ENDED: return s.phase() == v1::PHASE_ENDED ? "q quit" : "n note  ^Q leave";
+      case v1::PHASE_WAITING_FOR_PARTNER: return "type a note  ^Q leave  F1 help";
+      case v1::PHASE_READY: return "F5 begin  F7 swap first speaker  type a note  ^E end  ^Q leave";
+      case v1::PHASE_CHECK_IN: return "type a note  ^Q leave  F1 help";
+      case v1::PHASE_ENDED: return "q quit";
       default:
-        return std::string(s.held() ? "h go on" : "h hold") +
-               "  n note  x swap next  + 1 min  s skip  ^E end  ^Q leave";
+        return std::string(s.held() ? "F6 go on" : "F6 hold") +
+               "  F7 swap next  F8 +1 min  F9 skip  ^E end  ^Q leave  F1 help";
     }
   }
   const std::string common = "  ^T pause  ^E end  ^Q leave  F1 help";

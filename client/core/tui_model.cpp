@@ -86,7 +86,7 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
   return out;
 }
 
-std::vector<row> panel_rows(const ui_state& ui, std::size_t width) {
+std::vector<row> panel_rows(const session_view& view, const ui_state& ui, std::size_t width) {
   std::vector<row> out;
   auto para = [&](std::string_view text, style look = style::normal) {
     for (auto& line : wrap(text, width)) out.push_back({line, look});
@@ -119,6 +119,19 @@ std::vector<row> panel_rows(const ui_state& ui, std::size_t width) {
       break;
     case panel::help:
       out.push_back({"Keys:", style::bold});
+      if (view.counselor()) {
+        for (const char* line :
+             {"F5            begin the first round (when both partners are ready)",
+              "F6            hold the exercise for a moment; F6 again lets it go on",
+              "F7            swap who speaks next (before round 1: who speaks first)",
+              "F8            one more minute for this floor", "F9            skip: the floor moves on now",
+              "any letter    begins a note both partners see; Enter sends it, Esc discards it",
+              "PgUp / PgDn   earlier rounds", "Ctrl-E        end the session; the partners check in (asks first)",
+              "Ctrl-Q        leave: the partners go on by themselves (asks first)"}) {
+          para(line);
+        }
+        break;
+      }
       for (const char* line :
            {"Ctrl-D        done: end my turn, or send my paraphrase", "Enter         a new line in my text",
             "Left / Right  move in my text; Home / End: its line", "Backspace/Del delete before / at the cursor",
@@ -220,7 +233,7 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   const std::size_t middle = height - f.rows.size() - bottom.size();
   std::vector<row> content;
   if (ui.open != panel::none) {
-    content = panel_rows(ui, width);
+    content = panel_rows(view, ui, width);
   } else {
     content = conversation_rows(view, ui, width);
     if (s.phase() == v1::PHASE_CHECK_IN && view.i_check_in()) {

@@ -314,43 +314,76 @@ void full_screen_ui::on_text_key(unsigned key) {
   set_current_text(std::move(text));
 }
 
+// The counselor's controls are function keys only, so nothing fires while a
+// note is being written: any printable key begins a note ("sorry to
+// interrupt" is a note, not a skip and a hold). Every control says what it did.
 bool full_screen_ui::on_counselor_key(unsigned key, bool function_key) {
-  const auto& s = client_.view().snapshot;
+  const auto& view = client_.view();
+  const auto& s = view.snapshot;
   const bool enter = (function_key && key == KEY_ENTER) || (!function_key && (key == '\n' || key == '\r'));
-  v1::Counsel c;
   if (ui_.typing_note) {
     if (!function_key && key == 27) {
       ui_.typing_note = false;
+      ui_.input.clear();
       ui_.cursor = {};
+      ui_.notice = "Note discarded.";
       return true;
     }
     if (!enter) return false;  // text for the note
     ui_.typing_note = false;
-    c.mutable_note()->set_text(ui_.input);
-    ui_.input.clear();
     ui_.cursor = {};
-  } else if (function_key && key == static_cast<unsigned>(KEY_F(5))) {
-    c.mutable_start();
-  } else if (!function_key && key == 'n') {
-    ui_.typing_note = true;
+    if (ui_.input.empty()) return true;
+    v1::Counsel c;
+    c.mutable_note()->set_text(std::move(ui_.input));
     ui_.input.clear();
-    ui_.cursor = {};
+    client_.counsel(std::move(c));
+    ui_.notice = "Note sent to both partners.";
     return true;
-  } else if (!function_key && key == 'h') {
+  }
+  if (!function_key) {
+    if (key < 0x20 || key == 0x7F) return true;  // Enter, Backspace: nothing is being written
+    if (auto refused = view.refusal_of(act::note)) {
+      ui_.notice = refused->message();
+      return true;
+    }
+    ui_.typing_note = true;  // and the key itself is the note's first character
+    ui_.input.clear();
+    ui_.cursor = {};
+    return false;
+  }
+  v1::Counsel c;
+  act what = act::start;
+  std::string done;
+  if (key == static_cast<unsigned>(KEY_F(5))) {
+    c.mutable_start();
+    done = "The first round begins.";
+  } else if (key == static_cast<unsigned>(KEY_F(6))) {
+    what = s.held() ? act::release : act::hold;
     s.held() ? (void)c.mutable_release() : (void)c.mutable_hold();
-  } else if (!function_key && key == 'x') {
+    done = s.held() ? "The exercise goes on." : "You paused the exercise; F6 lets it go on.";
+  } else if (key == static_cast<unsigned>(KEY_F(7))) {
+    what = act::choose_next;
     // Before the first round it swaps who starts; later, who speaks next.
-    const v1::Seat next = s.round() == 0 ? s.speaker() : s.next_speaker();
-    c.mutable_next_speaker()->set_seat(next == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A);
-  } else if (!function_key && key == '+') {
+    const v1::Seat next = other_partner(s.round() == 0 ? s.speaker() : s.next_speaker());
+    c.mutable_next_speaker()->set_seat(next);
+    done = capitalized(tui::name_of(view, next)) + (s.round() == 0 ? " speaks first." : " speaks next.");
+  } else if (key == static_cast<unsigned>(KEY_F(8))) {
+    what = act::extend;
     c.mutable_extend_timer()->set_seconds(60);
-  } else if (!function_key && key == 's') {
+    done = "One more minute for this floor.";
+  } else if (key == static_cast<unsigned>(KEY_F(9))) {
+    what = act::skip;
     c.mutable_skip_timer();
+    done = "The floor moves on.";
   } else {
-    ui_.notice = "The counselor guides: F5 begin, h hold, n note, x swap, + more time, s skip.";
+    return false;  // arrows, PgUp/PgDn: not controls
+  }
+  if (auto refused = view.refusal_of(what)) {
+    ui_.notice = refused->message();
     return true;
   }
   client_.counsel(std::move(c));
+  ui_.notice = std::move(done);
   return true;
 }
 

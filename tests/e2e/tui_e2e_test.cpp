@@ -196,7 +196,13 @@ TEST_F(tui_test, a_counselor_guides_from_the_full_screen_and_partners_always_see
   auto sam = heard("sam-g", "join " + code_b + " --name Sam");
   EXPECT_SCREEN(alex, "guided by Rivera");
   EXPECT_SCREEN(sam, "Topic: Moving for work");
-  EXPECT_SCREEN(rivera, "Both partners are here. Alex speaks first. F5 begins.");
+  EXPECT_SCREEN(rivera, "Both partners are here. Alex speaks first. Neither has said they are ready yet.");
+  sam->press("Enter");
+  EXPECT_SCREEN(rivera, "Sam is ready; Alex not yet.");  // the counselor sees who is ready
+  rivera->press("F7");
+  EXPECT_SCREEN(rivera, "Sam speaks first.");  // every control says what it did
+  rivera->press("F7");
+  EXPECT_SCREEN(rivera, "Alex speaks first.");
 
   rivera->press("F5");
   EXPECT_SCREEN(alex, "Your turn to speak. Sam is listening.");
@@ -205,20 +211,28 @@ TEST_F(tui_test, a_counselor_guides_from_the_full_screen_and_partners_always_see
   alex->type("I feel far away");
   EXPECT_SCREEN(rivera, "I feel far away");  // the counselor sees drafts live
 
-  rivera->type("n");
+  // Typing is a note, never a control: "sorry to interrupt" holds and skips nothing.
+  rivera->type("sorry to interrupt");
   EXPECT_SCREEN(rivera, "Write a note both partners will see, then Enter.");
+  EXPECT_SCREEN(rivera, "sorry to interrupt");
+  rivera->press("Escape");
+  EXPECT_SCREEN(rivera, "Note discarded.");
+  EXPECT_SCREEN(rivera, "Alex is speaking; Sam listens.");
   rivera->type("Say how it feels.");
   rivera->press("Enter");
+  EXPECT_SCREEN(rivera, "Note sent to both partners.");
   EXPECT_SCREEN(sam, "Note from Rivera:");
   EXPECT_SCREEN(sam, "Say how it feels.");
 
-  rivera->type("h");
+  rivera->press("F6");
   EXPECT_SCREEN(alex, "Your counselor has paused the exercise for a moment.");
+  EXPECT_SCREEN(sam, "I feel far away");  // the speaker's words stay through the hold
   alex->type("!");
-  EXPECT_SCREEN(alex, "Your counselor has paused the exercise for a moment.");
-  rivera->type("h");
+  EXPECT_SCREEN(alex, "Kept in your text; it goes on when the session resumes.");
+  rivera->press("F6");
   EXPECT_SCREEN(alex, "Your turn to speak.");
-  rivera->type("s");  // the floor moves on now
+  EXPECT_SCREEN(sam, "I feel far away!");  // and go on when it does
+  rivera->press("F9");                     // the floor moves on now
   EXPECT_SCREEN(sam, "Your turn: say back what you heard, in your own words.");
   EXPECT_SCREEN(sam, "I feel far away");
 }
