@@ -4,6 +4,7 @@
 
 #include "codec.hpp"
 #include "moment_words.hpp"
+#include "tui_model.hpp"
 
 namespace heard::client {
 namespace {
@@ -368,6 +369,8 @@ void plain_ui::print_help() {
        << "help   /ready            now is a good time for me" << std::endl
        << "help   /done             end my turn, or submit my paraphrase" << std::endl
        << "help   /undo /clear      drop my last line / empty my text" << std::endl
+       << "help   /feelings         a list of words for feelings" << std::endl
+       << "help   /istatement       the I-statement scaffold: When ..., I feel ..., and I would like ..." << std::endl
        << "help   /accurate         the paraphrase was accurate; switch roles" << std::endl
        << "help   /more             accurate, and there is more I want to say" << std::endl
        << "help   /notquite [text]  not quite; optionally say what was missed" << std::endl
@@ -417,6 +420,20 @@ void plain_ui::on_line(const std::string& raw) {
   if (!rest.empty() && rest.front() == ' ') rest.erase(0, rest.find_first_not_of(' '));
 
   if (command == "/help") return print_help();
+  if (command == "/feelings") {
+    // The same words as the full screen's F2 list, a group to a line.
+    for (const auto& [group, words] : tui::feelings()) {
+      std::string line = "help   " + group + ":";
+      for (const auto& w : words) line += " " + w;
+      out_ << line << std::endl;
+    }
+    return;
+  }
+  if (command == "/istatement") {
+    out_ << "help An I-statement: " << tui::i_statement_scaffold << std::endl;
+    out_ << "help Type it as a line of your own, with your words in place of the dots." << std::endl;
+    return;
+  }
   if (client_.view().counselor()) {
     v1::Counsel c;
     if (command == "/start") {

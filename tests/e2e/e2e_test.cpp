@@ -259,6 +259,10 @@ TEST_F(e2e_test, a_paste_over_the_limit_is_refused_before_sending_and_the_turn_s
   EXPECT_LINE(alex, "mine ");
   alex->write_line("/undo");
   EXPECT_LINE(alex, "usage your text is already empty");
+  alex->write_line("/feelings");
+  EXPECT_LINE(alex, "help   sad: lonely disappointed discouraged");
+  alex->write_line("/istatement");
+  EXPECT_LINE(alex, "help An I-statement: When ..., I feel ..., and I would like ...");
   alex->write_line("What I meant to say.");
   alex->write_line("/done");
   EXPECT_LINE(sam, "said Alex: What I meant to say.");
