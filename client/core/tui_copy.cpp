@@ -100,6 +100,11 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
   }
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
+      // In a guided session the counselor gave out the codes; a partner has none to give.
+      if (s.guided() || view.invite_code.empty()) {
+        return "Waiting for your partner to join. " + capitalized(name_of(view, v1::SEAT_COUNSELOR)) +
+               " gave them their code.";
+      }
       return "Waiting for your partner to join - give them this code: " + view.invite_code;
     case v1::PHASE_READY: {
       const bool me_ready = member_of(s, view.my_seat).ready();
@@ -133,7 +138,9 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
       const std::string opening = who_ended.empty() ? "The session has ended." : who_ended;
       return view.i_check_in() ? opening + " A short check-in:" : "Thank you. Waiting for " + partner + "'s check-in.";
     }
-    case v1::PHASE_ENDED: return "The session is over. Thank you for listening to each other.";
+    case v1::PHASE_ENDED:
+      if (s.round() == 0) return "The session ended before it began.";
+      return "The session is over. Thank you for listening to each other.";
     default: return "Connecting...";
   }
 }

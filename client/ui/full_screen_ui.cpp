@@ -424,6 +424,10 @@ void full_screen_ui::on_event(const client_event& event) {
     finished_ = true;
     if (quitting_) {
       final_message_ = "You left the session.";
+    } else if (!closing_error_.empty()) {
+      // The server ended it with a reason (codes expired, the session was lost): that, not a thank-you.
+      final_message_ = "heard: " + closing_error_;
+      exit_code_ = 1;
     } else if (!ended_) {
       final_message_ = "heard: disconnected: " + closed->reason;
       exit_code_ = 1;
@@ -433,7 +437,7 @@ void full_screen_ui::on_event(const client_event& event) {
     if (!closed->saved_words.empty()) {
       final_message_ += "\nEverything you wrote is saved in " + closed->saved_words;
     }
-    if (!ended_ || quitting_) return restore_terminal();
+    if (!ended_ || quitting_ || !closing_error_.empty()) return restore_terminal();
     // Ended: the results stay on screen until a key is pressed.
     finished_ = false;
     render();
@@ -504,6 +508,7 @@ void full_screen_ui::on_event(const client_event& event) {
       case v1::ServerMessage::kError:
         ui_.notice = m.error().code() == v1::ERROR_PARTNER_AWAY ? "Held: it goes through when you are both back."
                                                                 : m.error().message();
+        if (m.error().closes()) closing_error_ = m.error().message();
         break;
       default: break;
     }

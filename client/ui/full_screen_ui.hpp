@@ -66,6 +66,7 @@ class full_screen_ui : public session_ui {
   bool ended_ = false;
   int exit_code_ = 0;
   std::string final_message_;  // printed after the screen is restored
+  std::string closing_error_;  // the server's reason when it ends the session on an error
 };
 
 }  // namespace heard::client

@@ -77,6 +77,9 @@ class exercise {
   result disconnect(v1::Seat seat);
   /// A dropped member resumed.
   result reconnect(v1::Seat seat);
+  /// Nobody (or not everyone) joined with the codes in time: a session still
+  /// waiting for a partner ends. Nothing happens in any other phase.
+  result invites_expired();
   /// A dropped member stayed away past the grace window: the others are told
   /// and may keep waiting or end; the check-in no longer waits for them.
   result overdue(v1::Seat seat);

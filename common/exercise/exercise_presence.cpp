@@ -35,6 +35,14 @@ exercise::result exercise::join(v1::Seat seat, const std::string& name) {
   return r;
 }
 
+exercise::result exercise::invites_expired() {
+  result r;
+  if (phase_ != v1::PHASE_WAITING_FOR_PARTNER) return r;
+  phase_ = v1::PHASE_ENDED;
+  push_state(r);
+  return r;
+}
+
 exercise::result exercise::leave(v1::Seat seat) {
   auto& p = member(seat);
   if (!p.present) return refused(v1::ERROR_WRONG_PHASE, "That member is not in the session.");

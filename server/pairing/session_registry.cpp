@@ -198,12 +198,16 @@ std::size_t session_registry::restore(const std::string& path, clock::time_point
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   std::vector<std::shared_ptr<relay_session>> restored;
+  std::vector<std::shared_ptr<relay_session>> expired;  // still waiting, with every code past its time
   {
     std::lock_guard lock(mutex_);
     for (const auto& state : saved.sessions()) {
       auto session = std::make_shared<relay_session>(ioc_, state, config_, stats_, log_,
                                                      [this](const std::string& ended_id) { remove(ended_id); });
       const bool guided = state.exercise().guided();
+      if (state.exercise().phase() == v1::PHASE_WAITING_FOR_PARTNER && state.invite_expires_unix_ms() <= wall_now) {
+        expired.push_back(session);  // its codes ran out while the server was down
+      }
       for (const auto& [code, seat] : {std::pair{state.invite_code(), guided ? v1::SEAT_A : v1::SEAT_B},
                                        std::pair{state.invite_code_b(), v1::SEAT_B}}) {
         if (code.empty() || state.invite_expires_unix_ms() <= wall_now) continue;
@@ -221,6 +225,7 @@ std::size_t session_registry::restore(const std::string& path, clock::time_point
   // Read once: a second start must not bring back sessions that have moved on.
   std::remove(path.c_str());
   for (auto& s : restored) s->start_restored();
+  for (auto& s : expired) s->expire_invite();
   return restored.size();
 }
 

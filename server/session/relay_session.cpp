@@ -360,11 +360,28 @@ void relay_session::expire_invite() {
     if (self->finished_ || self->exercise_.phase() != v1::PHASE_WAITING_FOR_PARTNER) return;
     ++self->stats_.invites_expired;
     self->log_.write(log_level::info, "session=", self->log_id_, " event=invite_expired");
-    self->send_event(v1::SEAT_A,
+    // The creator is told (the counselor, in a guided session), and a partner
+    // who did join is told why the session they were waiting in is over.
+    const bool guided = self->exercise_.guided();
+    self->send_event(guided ? v1::SEAT_COUNSELOR : v1::SEAT_A,
                      make_error(v1::ERROR_INVITE_EXPIRED,
-                                "Nobody joined with your code in time. Start a new session for a fresh code.", true),
+                                guided ? "Not everyone joined with their code in time, so this session has ended. "
+                                         "Guide a new session for fresh codes."
+                                       : "Nobody joined with your code in time. Start a new session for a fresh code.",
+                                true),
                      self->next_seq_++);
-    self->deliver(self->exercise_.leave(v1::SEAT_A));
+    if (guided) {
+      for (const v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) {
+        if (!self->exercise_.present(seat)) continue;
+        self->send_event(seat,
+                         make_error(v1::ERROR_INVITE_EXPIRED,
+                                    "Your partner did not join in time, so this session has ended. Your counselor "
+                                    "can guide a new one.",
+                                    true),
+                         self->next_seq_++);
+      }
+    }
+    self->deliver(self->exercise_.invites_expired());
   });
 }
 

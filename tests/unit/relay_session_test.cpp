@@ -255,6 +255,35 @@ TEST_F(registry_test, a_code_past_its_time_opens_nothing_and_the_sweep_tells_the
   EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), t0_).session);
 }
 
+// Guided: the counselor created the session, so the counselor is told; a
+// partner who did join is told why, and the session ends for both.
+TEST_F(registry_test, guided_codes_past_their_time_tell_the_counselor_and_the_partner_who_came) {
+  config_.invite_ttl = std::chrono::seconds(60);
+  exercise_settings settings;
+  settings.guided = true;
+  auto made = registry().create(settings, t0_);
+  ASSERT_TRUE(made);
+  auto counselor = std::make_shared<fake_link>();
+  made->session->join(v1::SEAT_COUNSELOR, counselor, "Rivera", made->invite_code);
+  auto alex_seat = registry().claim(*normalize_invite_code(made->invite_code), t0_);
+  ASSERT_TRUE(alex_seat.session);
+  auto alex = std::make_shared<fake_link>();
+  alex_seat.session->join(alex_seat.seat, alex, "Alex", "");
+  settle();
+  registry().sweep(t0_ + std::chrono::seconds(61));
+  settle();
+  EXPECT_EQ(stats_.invites_expired.load(), 1u);
+  ASSERT_TRUE(counselor->last_error());
+  EXPECT_EQ(counselor->last_error()->error().code(), v1::ERROR_INVITE_EXPIRED);
+  EXPECT_NE(counselor->last_error()->error().message().find("Not everyone joined"), std::string::npos);
+  ASSERT_TRUE(alex->last_error());
+  EXPECT_EQ(alex->last_error()->error().code(), v1::ERROR_INVITE_EXPIRED);
+  EXPECT_NE(alex->last_error()->error().message().find("Your partner did not join in time"), std::string::npos);
+  EXPECT_TRUE(made->session->ended());
+  ASSERT_TRUE(alex->closed);
+  EXPECT_EQ(alex->closed->first, close_code::normal);
+}
+
 TEST_F(registry_test, wrong_codes_with_a_live_handle_burn_it_and_the_creator_gets_a_new_one) {
   config_.max_wrong_attempts_per_code = 3;
   auto made = registry().create(exercise_settings{}, t0_);
@@ -307,6 +336,25 @@ TEST_F(registry_test, sessions_saved_at_a_stop_come_back_and_an_unwritable_file_
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("cannot write the session state file"), std::string::npos) << e.what();
   }
+}
+
+// A session still waiting for a partner whose code ran out while the server
+// was down ends at the restore, and its creator is told: it never waits forever.
+TEST_F(registry_test, a_restored_session_whose_code_ran_out_while_down_ends_and_says_so) {
+  config_.invite_ttl = std::chrono::seconds(0);
+  auto made = registry().create(exercise_settings{}, t0_);
+  ASSERT_TRUE(made);
+  made->session->join(v1::SEAT_A, std::make_shared<fake_link>(), "Alex", made->invite_code);
+  settle();
+  const std::string path = testing::scratch_dir() + "registry-test-expired.state";
+  ASSERT_EQ(registry().save(path), 1u);
+  session_registry again(ioc_, config_, stats_, log_);
+  ASSERT_EQ(again.restore(path, session_registry::clock::now()), 1u);
+  settle();
+  auto restored = again.find(made->session->id());
+  ASSERT_TRUE(restored);
+  EXPECT_TRUE(restored->ended());
+  EXPECT_EQ(stats_.invites_expired.load(), 1u);
 }
 
 }  // namespace
