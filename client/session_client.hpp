@@ -110,8 +110,9 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void time_out();
   void resume();
   void end_session();
+  /// `share_words`: in a guided session, the counselor may read the words too.
   void check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything, std::uint32_t partner_invested,
-                std::string words = {});
+                std::string words = {}, bool share_words = false);
   /// A counselor's control (start, hold, release, note, next speaker, timer).
   void counsel(v1::Counsel control);
   /// Leaves for good: the partner is told and goes to the check-in.

@@ -205,13 +205,14 @@ void session_client::end_session() {
 }
 
 void session_client::check_in(std::uint32_t felt_safe, std::uint32_t could_say_anything, std::uint32_t partner_invested,
-                              std::string words) {
+                              std::string words, bool share_words) {
   v1::ClientMessage m;
   auto* c = m.mutable_check_in();
   c->set_felt_safe(felt_safe);
   c->set_could_say_anything(could_say_anything);
   c->set_partner_invested(partner_invested);
   c->set_words(std::move(words));
+  c->set_share_words(share_words);
   queue_input(std::move(m));
 }
 

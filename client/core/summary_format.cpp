@@ -31,6 +31,28 @@ std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
+// People's words in Markdown: what could start a table cell, a heading,
+// emphasis, a link or HTML is escaped; a line break becomes a space, so a
+// table row stays one row.
+std::string markdown(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+    } else if (std::string_view("\\`*_{}[]<>()#+-!|~").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string how_it_ended(const v1::SessionSummary::Statement& st) {
+  return st.timed_out() ? "time ran out" : st.moved_on() ? "moved on by the counselor" : "finished";
+}
+
 std::string seat_name(const v1::SessionSummary& s, v1::Seat seat) {
   const std::string& name = seat == v1::SEAT_A ? s.a_name() : s.b_name();
   if (!name.empty()) return name;
@@ -65,7 +87,7 @@ std::string summary_json(const v1::SessionSummary& s) {
     out << (i ? ",\n" : "\n") << "    {\"round\": " << st.round()
         << ", \"speaker\": " << json_string(st.speaker() == v1::SEAT_A ? "a" : "b")
         << ", \"paraphrase_attempts\": " << st.attempts() << ", \"timed_out\": " << (st.timed_out() ? "true" : "false")
-        << "}";
+        << ", \"moved_on\": " << (st.moved_on() ? "true" : "false") << "}";
   }
   out << (s.statements_size() ? "\n  ],\n" : "],\n");
   out << "  \"time_in_phase_ms\": {";
@@ -85,8 +107,10 @@ std::string summary_json(const v1::SessionSummary& s) {
     }
     out << "{\"felt_safe\": " << a.answers().felt_safe()
         << ", \"could_say_anything\": " << a.answers().could_say_anything()
-        << ", \"partner_invested\": " << a.answers().partner_invested()
-        << ", \"words\": " << json_string(a.answers().words()) << "}";
+        << ", \"partner_invested\": " << a.answers().partner_invested();
+    // Only words the partner chose to share reach the counselor at all.
+    if (!a.answers().words().empty()) out << ", \"shared_words\": " << json_string(a.answers().words());
+    out << "}";
   }
   out << "\n  }\n}\n";
   return out.str();
@@ -95,29 +119,30 @@ std::string summary_json(const v1::SessionSummary& s) {
 std::string summary_markdown(const v1::SessionSummary& s) {
   std::ostringstream out;
   const auto a = seat_name(s, v1::SEAT_A), b = seat_name(s, v1::SEAT_B);
-  out << "# Session summary: " << a << " & " << b << "\n\n";
-  if (!s.topic().empty()) out << "Topic: " << s.topic() << "\n\n";
+  out << "# Session summary: " << markdown(a) << " & " << markdown(b) << "\n\n";
+  if (!s.topic().empty()) out << "Topic: " << markdown(s.topic()) << "\n\n";
   out << "Duration " << minutes(s.duration_ms()) << ", " << s.rounds() << " round" << (s.rounds() == 1 ? "" : "s")
-      << ". Time-outs: " << a << " " << s.time_outs_a() << ", " << b << " " << s.time_outs_b()
+      << ". Time-outs: " << markdown(a) << " " << s.time_outs_a() << ", " << markdown(b) << " " << s.time_outs_b()
       << ". Counselor pauses: " << s.holds() << ".\n\n";
-  out << "## Statements\n\n| round | speaker | paraphrase attempts | timed out |\n| --- | --- | --- | --- |\n";
+  out << "## Statements\n\n| round | speaker | paraphrase attempts | the floor |\n| --- | --- | --- | --- |\n";
   for (const auto& st : s.statements()) {
-    out << "| " << st.round() << " | " << seat_name(s, st.speaker()) << " | " << st.attempts() << " | "
-        << (st.timed_out() ? "yes" : "no") << " |\n";
+    out << "| " << st.round() << " | " << markdown(seat_name(s, st.speaker())) << " | " << st.attempts() << " | "
+        << how_it_ended(st) << " |\n";
   }
   out << "\n## Time in each phase\n\n| phase | time |\n| --- | --- |\n";
   for (const auto& t : s.phase_times())
     out << "| " << lower(phase_name(t.phase())) << " | " << minutes(t.ms()) << " |\n";
   out << "\n## Check-ins (1 = not at all, 5 = fully)\n\n"
-      << "| | safe and supported | could say anything | partner invested | words |\n| --- | --- | --- | --- | --- |\n";
+      << "| | safe and supported | could say anything | partner invested | words they shared with you |\n"
+         "| --- | --- | --- | --- | --- |\n";
   for (const auto& ans : s.check_ins().answers()) {
-    out << "| " << seat_name(s, ans.seat()) << " | ";
+    out << "| " << markdown(seat_name(s, ans.seat())) << " | ";
     if (!ans.answered()) {
       out << "- | - | - | (no answer) |\n";
       continue;
     }
     out << ans.answers().felt_safe() << " | " << ans.answers().could_say_anything() << " | "
-        << ans.answers().partner_invested() << " | " << ans.answers().words() << " |\n";
+        << ans.answers().partner_invested() << " | " << markdown(ans.answers().words()) << " |\n";
   }
   return out.str();
 }
@@ -132,7 +157,7 @@ std::pair<std::string, std::string> write_summary(const v1::SessionSummary& summ
   const std::pair<std::string, std::string> paths{base + ".json", base + ".md"};
   for (const auto& [file, text] :
        {std::pair{paths.first, summary_json(summary)}, std::pair{paths.second, summary_markdown(summary)}}) {
-    // Names, the topic and check-in words: the counselor's eyes only.
+    // Names, the topic and words a partner chose to share: the counselor's eyes only.
     std::string error;
     if (!write_private_file(file, text, error)) throw std::runtime_error("cannot write the summary: " + error);
   }

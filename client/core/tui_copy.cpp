@@ -32,11 +32,25 @@ std::string name_of(const session_view& view, v1::Seat seat) {
   return seat_name(view.snapshot, view.my_seat, seat, seat_naming::sentence);
 }
 
+std::uint64_t ms_left(const session_view& view, const ui_state& ui) {
+  const auto& t = view.snapshot.timer();
+  if (t.limit_ms() == 0) return 0;
+  std::uint64_t left = t.left_ms();
+  if (t.running()) left = left > ui.timer_elapsed_ms ? left - ui.timer_elapsed_ms : 0;
+  return left;
+}
+
+std::string time_warning(std::uint64_t before_ms, std::uint64_t now_ms) {
+  for (const auto at : time_warnings_ms) {
+    if (before_ms > at && now_ms <= at && now_ms > 0) return std::to_string(at / 1000) + " seconds left.";
+  }
+  return {};
+}
+
 std::string time_left(const session_view& view, const ui_state& ui) {
   const auto& t = view.snapshot.timer();
   if (t.limit_ms() == 0) return {};
-  std::uint64_t left = t.left_ms();
-  if (t.running()) left = left > ui.timer_elapsed_ms ? left - ui.timer_elapsed_ms : 0;
+  const std::uint64_t left = ms_left(view, ui);
   const auto seconds = (left + 999) / 1000;
   char buf[48];  // "NNNNN:NN left (stopped)" with room for any 64-bit count
   std::snprintf(buf, sizeof buf, "%llu:%02llu left%s", static_cast<unsigned long long>(seconds / 60),
@@ -112,10 +126,18 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
                       : "Is now a good time for you? Press Enter when you are ready.";
     }
     case v1::PHASE_SPEAKING:
+      if (s.mode() == v1::MODE_SPOKEN) {
+        // Spoken: one person talks (on the phone, in the room); Heard holds the floor.
+        if (s.speaker() == view.my_seat) return "Your turn: talk to " + partner + " out loud, then press Ctrl-D.";
+        return Partner + " is talking - listen. You'll say it back out loud when " + partner + " is done.";
+      }
       if (s.speaker() == view.my_seat) return "Your turn to speak. " + Partner + " is listening.";
       return Partner + " is speaking - listen. You'll say it back when " + partner + " is done.";
     case v1::PHASE_PARAPHRASING:
-      if (s.floor_holder() == view.my_seat) return "Your turn: say back what you heard, in your own words.";
+      if (s.floor_holder() == view.my_seat) {
+        return s.mode() == v1::MODE_SPOKEN ? "Your turn: say back out loud what you heard, then press Ctrl-D."
+                                           : "Your turn: say back what you heard, in your own words.";
+      }
       return Partner + " is saying back what they heard.";
     case v1::PHASE_CONFIRMING:
       if (s.speaker() == view.my_seat) {

@@ -64,8 +64,18 @@ std::vector<row> conversation_rows(const session_view& view, const ui_state& ui,
       case transcript_entry::kind::event:
         for (auto& line : wrap(e.text, width)) out.push_back({line, style::bold});
         break;
-      case transcript_entry::kind::statement: add(Who + " said:", e.text, look); break;
-      case transcript_entry::kind::paraphrase: add(Who + " said back:", e.text, look); break;
+      case transcript_entry::kind::statement:
+      case transcript_entry::kind::paraphrase: {
+        const bool statement = e.what == transcript_entry::kind::statement;
+        if (s.mode() == v1::MODE_SPOKEN) {
+          // Spoken: the words were said out loud; the history keeps the turns.
+          out.push_back({Who + (statement ? " spoke." : " said it back, out loud."), look});
+        } else {
+          add(Who + (statement ? " said:" : " said back:"), e.text, look);
+        }
+        if (!e.mark.empty()) out.push_back({"  (" + e.mark + ")", style::dim});
+        break;
+      }
       case transcript_entry::kind::verdict:
         out.push_back({"  " + Who + ": " + verdict_words(e.verdict) + (e.text.empty() ? "" : " - " + e.text), look});
         break;
@@ -111,7 +121,9 @@ std::vector<row> panel_rows(const session_view& view, const ui_state& ui, std::s
     case panel::scaffold:
       out.push_back({"An I-statement:", style::bold});
       para(i_statement_scaffold);
-      para("Press Enter to put it in your text, then fill in the dots.", style::dim);
+      para(view.snapshot.mode() == v1::MODE_SPOKEN ? "Say it out loud, with your own words in place of the dots."
+                                                   : "Press Enter to put it in your text, then fill in the dots.",
+           style::dim);
       break;
     case panel::reminder:
       out.push_back({"For the listener:", style::bold});
@@ -147,7 +159,7 @@ std::vector<row> panel_rows(const session_view& view, const ui_state& ui, std::s
   return out;
 }
 
-std::vector<row> check_in_rows(const ui_state& ui, std::size_t width) {
+std::vector<row> check_in_rows(const session_view& view, const ui_state& ui, std::size_t width) {
   std::vector<row> out;
   for (std::size_t q = 0; q < 3; ++q) {
     const bool sel = ui.check_in_field == q;
@@ -164,6 +176,14 @@ std::vector<row> check_in_rows(const ui_state& ui, std::size_t width) {
   }
   out.push_back({std::string(ui.check_in_field == 3 ? "> " : "  ") + "Anything you want to add (optional), then Enter:",
                  ui.check_in_field == 3 ? style::bold : style::normal});
+  if (view.snapshot.guided()) {
+    // The counselor gets the scores; the words only if this partner says so.
+    const bool sel = ui.check_in_field == 4;
+    out.push_back({fit(std::string(sel ? "> " : "  ") + "Let " + name_of(view, v1::SEAT_COUNSELOR) +
+                           " read my words too: " + (ui.check_in_share ? "[yes]" : "[no]") + "  (Space changes)",
+                       width),
+                   sel ? style::bold : style::normal});
+  }
   return out;
 }
 
@@ -187,6 +207,7 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
   const std::string a = member_of(s, v1::SEAT_A).name().empty() ? "" : member_of(s, v1::SEAT_A).name();
   const std::string b = member_of(s, v1::SEAT_B).name().empty() ? "" : member_of(s, v1::SEAT_B).name();
   if (!a.empty() || !b.empty()) title += " - " + (a.empty() ? "?" : a) + " & " + (b.empty() ? "?" : b);
+  if (s.mode() == v1::MODE_SPOKEN) title += " - spoken";
   if (s.guided() && member_of(s, v1::SEAT_COUNSELOR).present()) {
     title +=
         " - guided by " + (member_of(s, v1::SEAT_COUNSELOR).name().empty() ? std::string("a counselor")
@@ -246,7 +267,7 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
         }
         content.push_back({});
       }
-      const auto form = check_in_rows(ui, width);
+      const auto form = check_in_rows(view, ui, width);
       content.insert(content.end(), form.begin(), form.end());
     }
   }

@@ -36,6 +36,7 @@ struct transcript_entry {
   std::string text;  // the words, or for a verdict what was missed
   v1::Verdict verdict = v1::VERDICT_UNSPECIFIED;
   std::uint32_t round = 0;
+  std::string mark;  // how a floor ended, when not by its holder: "time ran out here"
 };
 
 /// Aids a person opens with a key; nothing opens by itself.
@@ -63,7 +64,8 @@ struct ui_state {
   std::size_t feelings_cursor = 0;
   std::size_t scroll = 0;  // history rows scrolled back from the newest
   std::array<unsigned, 3> check_in{0, 0, 0};
-  std::size_t check_in_field = 0;  // 0..2 the statements, 3 the words
+  std::size_t check_in_field = 0;  // 0..2 the statements, 3 the words, 4 (guided) sharing them
+  bool check_in_share = false;     // guided: the counselor may read my words too
   std::string check_in_words;
   std::string notice;  // the last refusal or connection news, in plain words
   bool reconnecting = false;
@@ -77,6 +79,16 @@ std::string name_of(const session_view& view, v1::Seat seat);
 
 /// "2:05 left", counting down from the snapshot's reading; empty without a timer.
 std::string time_left(const session_view& view, const ui_state& ui);
+
+/// A floor's time running out is told quietly, twice, before it happens
+/// (both the full screen and line mode use these).
+inline constexpr std::uint64_t time_warnings_ms[] = {30'000, 10'000};
+/// The warning due when a floor's time left went from `before_ms` to
+/// `now_ms` ("30 seconds left."), or empty.
+std::string time_warning(std::uint64_t before_ms, std::uint64_t now_ms);
+/// Milliseconds left on the current floor, counting down from the
+/// snapshot's reading (0 without a limit).
+std::uint64_t ms_left(const session_view& view, const ui_state& ui);
 
 /// The sentence at the top: what is happening and what is yours to do.
 std::string header_sentence(const session_view& view, const ui_state& ui);

@@ -89,7 +89,14 @@ void full_screen_ui::tick() {
   ticker_.expires_after(std::chrono::seconds(1));
   ticker_.async_wait([this](boost::system::error_code ec) {
     if (ec || !screen_on_) return;
-    if (client_.view().snapshot.timer().running()) render();
+    if (client_.view().snapshot.timer().running()) {
+      const auto before = tui::ms_left(client_.view(), ui_);
+      render();  // brings the time left up to now
+      if (auto warning = tui::time_warning(before, tui::ms_left(client_.view(), ui_)); !warning.empty()) {
+        ui_.notice = std::move(warning);  // quiet: words, no bell, no flash
+        render();
+      }
+    }
     tick();
   });
 }
@@ -390,7 +397,12 @@ bool full_screen_ui::on_counselor_key(unsigned key, bool function_key) {
 void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
   if (!client_.view().i_check_in()) return;
   if (function_key && key == KEY_UP && ui_.check_in_field > 0) return void(--ui_.check_in_field);
-  if (function_key && key == KEY_DOWN && ui_.check_in_field < 3) return void(++ui_.check_in_field);
+  const std::size_t last_field = client_.view().snapshot.guided() ? 4 : 3;
+  if (function_key && key == KEY_DOWN && ui_.check_in_field < last_field) return void(++ui_.check_in_field);
+  if (ui_.check_in_field == 4 && !function_key && (key == ' ' || key == 'y' || key == 'n')) {
+    ui_.check_in_share = key == ' ' ? !ui_.check_in_share : key == 'y';
+    return;
+  }
   const bool enter = (function_key && key == KEY_ENTER) || (!function_key && (key == '\n' || key == '\r'));
   if (enter) {
     for (unsigned v : ui_.check_in) {
@@ -399,7 +411,7 @@ void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
         return;
       }
     }
-    client_.check_in(ui_.check_in[0], ui_.check_in[1], ui_.check_in[2], ui_.check_in_words);
+    client_.check_in(ui_.check_in[0], ui_.check_in[1], ui_.check_in[2], ui_.check_in_words, ui_.check_in_share);
     return;
   }
   if (ui_.check_in_field < 3) {
@@ -412,6 +424,7 @@ void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
     if (function_key && key == KEY_RIGHT && v < 5) ++v;
     return;
   }
+  if (ui_.check_in_field == 4) return;  // the sharing choice takes no text
   on_text_key(function_key ? 0x110000u + key : key);
 }
 
@@ -453,14 +466,17 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       case v1::ServerMessage::kGuidance:
         ui_.transcript.push_back({tui::transcript_entry::kind::note, v1::SEAT_COUNSELOR, m.guidance().text(),
-                                  v1::VERDICT_UNSPECIFIED, view.snapshot.round()});
+                                  v1::VERDICT_UNSPECIFIED, view.snapshot.round(), ""});
         ui_.scroll = 0;
         break;
       case v1::ServerMessage::kTurn: {
         const auto& t = m.turn();
         ui_.transcript.push_back({t.kind() == v1::TURN_KIND_STATEMENT ? tui::transcript_entry::kind::statement
                                                                       : tui::transcript_entry::kind::paraphrase,
-                                  t.author(), t.text(), v1::VERDICT_UNSPECIFIED, t.round()});
+                                  t.author(), t.text(), v1::VERDICT_UNSPECIFIED, t.round(),
+                                  t.timed_out()  ? "time ran out here"
+                                  : t.moved_on() ? "the counselor moved the floor on here"
+                                                 : ""});
         if (t.author() != view.my_seat) ui_.partner_draft.clear();
         ui_.scroll = 0;
         break;
@@ -468,7 +484,8 @@ void full_screen_ui::on_event(const client_event& event) {
       case v1::ServerMessage::kDraftUpdate: ui_.partner_draft = m.draft_update().text(); break;
       case v1::ServerMessage::kJudged: {
         const auto& j = m.judged();
-        ui_.transcript.push_back({tui::transcript_entry::kind::verdict, j.by(), j.missed(), j.verdict(), j.round()});
+        ui_.transcript.push_back(
+            {tui::transcript_entry::kind::verdict, j.by(), j.missed(), j.verdict(), j.round(), ""});
         break;
       }
       case v1::ServerMessage::kPartnerLeft: {
@@ -519,7 +536,7 @@ void full_screen_ui::on_event(const client_event& event) {
 
 void full_screen_ui::tell(std::string sentence) {
   ui_.transcript.push_back({tui::transcript_entry::kind::event, v1::SEAT_UNSPECIFIED, std::move(sentence),
-                            v1::VERDICT_UNSPECIFIED, client_.view().snapshot.round()});
+                            v1::VERDICT_UNSPECIFIED, client_.view().snapshot.round(), ""});
   ui_.scroll = 0;
 }
 

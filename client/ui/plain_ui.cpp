@@ -21,7 +21,21 @@ std::string verdict_word(v1::Verdict v) {
 }  // namespace
 
 plain_ui::plain_ui(boost::asio::io_context& ioc, session_client& client, std::ostream& out, plain_options options)
-    : client_(client), out_(out), options_(options), draft_pause_timer_(ioc) {}
+    : client_(client), out_(out), options_(options), draft_pause_timer_(ioc), time_warning_timer_(ioc) {}
+
+void plain_ui::arm_time_warning(std::uint64_t left_ms) {
+  time_warning_timer_.cancel();
+  for (const auto at : tui::time_warnings_ms) {
+    if (left_ms <= at) continue;
+    time_warning_timer_.expires_after(std::chrono::milliseconds(left_ms - at));
+    time_warning_timer_.async_wait([this, at](boost::system::error_code ec) {
+      if (ec || finished_) return;
+      out_ << "time-left " << at / 1000 << "s" << std::endl;
+      arm_time_warning(at);
+    });
+    return;
+  }
+}
 
 std::string plain_ui::one_line(const std::string& text) {
   std::string out;
@@ -112,6 +126,7 @@ void plain_ui::on_event(const client_event& event) {
     }
     finished_ = true;
     draft_pause_timer_.cancel();
+    time_warning_timer_.cancel();
     return;
   }
   if (const auto* notice = std::get_if<local_notice>(&event)) {
@@ -135,6 +150,11 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
                : w.your_seat() == v1::SEAT_B ? "B"
                                              : "counselor")
            << " mode=" << (w.snapshot().mode() == v1::MODE_SPOKEN ? "spoken" : "text") << std::endl;
+      if (w.snapshot().mode() == v1::MODE_SPOKEN) {
+        out_ << "hint A spoken session: talk to each other (a call, the same room); Heard keeps the turns. "
+                "Nothing typed is sent; /done ends your turn."
+             << std::endl;
+      }
       if (w.your_seat() == v1::SEAT_COUNSELOR) {
         out_ << "code-a " << invite_code_for(w, v1::SEAT_A) << std::endl;
         out_ << "code-b " << invite_code_for(w, v1::SEAT_B) << std::endl;
@@ -153,7 +173,13 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
       const auto& t = m.turn();
       const bool statement = t.kind() == v1::TURN_KIND_STATEMENT;
       if (t.timed_out()) out_ << "time-up " << who(t.author()) << std::endl;
-      out_ << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << text_block(t.text()) << std::endl;
+      if (t.moved_on()) out_ << "moved-on " << who(t.author()) << std::endl;
+      if (client_.view().snapshot.mode() == v1::MODE_SPOKEN) {
+        // Spoken: the words were said out loud; the line says the turn happened.
+        out_ << (statement ? "spoke " : "said-back ") << who(t.author()) << std::endl;
+      } else {
+        out_ << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << text_block(t.text()) << std::endl;
+      }
       // The whole turn is printed: nothing of its draft is left to print.
       draft_pause_timer_.cancel();
       draft_.clear();
@@ -211,6 +237,11 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
 void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
   const auto& view = client_.view();
   last_ = s;
+  if (s.timer().running()) {
+    arm_time_warning(s.timer().left_ms());
+  } else {
+    time_warning_timer_.cancel();
+  }
   // Everyone else in the session: partners, and a counselor (never hidden).
   for (const v1::Seat seat : all_seats) {
     if (seat == view.my_seat) continue;
@@ -296,6 +327,11 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
       out_ << "hint Answer 1-5: I felt safe and supported / I could say anything without being judged / "
               "my partner was invested in what I said: /checkin 5 4 5 [words]"
            << std::endl;
+      if (s.guided()) {
+        out_ << "hint Your words go to your partner; your counselor sees the scores only. To let them read your "
+                "words too: /checkin 5 4 5 --share words"
+             << std::endl;
+      }
       break;
     case v1::PHASE_ENDED:
       ended_ = true;
@@ -334,7 +370,10 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
       out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt() << limit
            << std::endl;
       if (hints && mine) {
-        out_ << "hint Say back what you heard, in your own words. No rebuttal, no advice. Then /done" << std::endl;
+        out_ << (s.mode() == v1::MODE_SPOKEN
+                     ? "hint Say back out loud what you heard, in your own words. No rebuttal, no advice. Then /done"
+                     : "hint Say back what you heard, in your own words. No rebuttal, no advice. Then /done")
+             << std::endl;
       }
       break;
     case v1::PHASE_CONFIRMING:
@@ -444,7 +483,11 @@ void plain_ui::on_line(const std::string& raw) {
       c.mutable_release();
     } else if (command == "/note") {
       c.mutable_note()->set_text(rest);
-    } else if (command == "/next" && (rest == "a" || rest == "A" || rest == "b" || rest == "B")) {
+    } else if (command == "/next") {
+      if (rest != "a" && rest != "A" && rest != "b" && rest != "B") {
+        out_ << "usage /next a or /next b: who speaks next (before the first round: first)" << std::endl;
+        return;
+      }
       c.mutable_next_speaker()->set_seat(rest == "a" || rest == "A" ? v1::SEAT_A : v1::SEAT_B);
     } else if (command == "/swap") {
       const auto& s = client_.view().snapshot;
@@ -452,7 +495,15 @@ void plain_ui::on_line(const std::string& raw) {
       const v1::Seat next = s.round() == 0 ? s.speaker() : s.next_speaker();
       c.mutable_next_speaker()->set_seat(next == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A);
     } else if (command == "/extend") {
-      c.mutable_extend_timer()->set_seconds(static_cast<std::uint32_t>(std::strtoul(rest.c_str(), nullptr, 10)));
+      // Checked here, so a typo gets its own answer and never reaches the server.
+      const bool digits =
+          !rest.empty() && rest.size() <= 4 && rest.find_first_not_of("0123456789") == std::string::npos;
+      const unsigned long seconds = digits ? std::strtoul(rest.c_str(), nullptr, 10) : 0;
+      if (seconds < 1 || seconds > 3600) {
+        out_ << "usage /extend SECONDS, a whole number from 1 to 3600 (more time for this floor)" << std::endl;
+        return;
+      }
+      c.mutable_extend_timer()->set_seconds(static_cast<std::uint32_t>(seconds));
     } else if (command == "/skip") {
       c.mutable_skip_timer();
     }
@@ -477,8 +528,15 @@ void plain_ui::on_line(const std::string& raw) {
     }
     std::string words;
     std::getline(args, words);
-    if (!words.empty() && words.front() == ' ') words.erase(0, words.find_first_not_of(' '));
-    return client_.check_in(a, b, c, words);
+    const auto trim = [](std::string& text) { text.erase(0, std::min(text.find_first_not_of(' '), text.size())); };
+    trim(words);
+    // Guided: "--share" first lets the counselor read the words too.
+    const bool share = words == "--share" || words.rfind("--share ", 0) == 0;
+    if (share) {
+      words.erase(0, 7);
+      trim(words);
+    }
+    return client_.check_in(a, b, c, words, share);
   }
   out_ << "usage unknown command " << one_line(command) << "; /help lists them" << std::endl;
 }

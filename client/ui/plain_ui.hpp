@@ -59,6 +59,9 @@ class plain_ui : public session_ui {
   /// `lines` mode: prints what the partner wrote since the last draft line,
   /// finished lines only unless `all_of_it`.
   void print_new_draft_lines(bool all_of_it);
+  /// Prints "time-left 30s" and "time-left 10s" as a floor's time runs down,
+  /// counted from a snapshot whose floor has `left_ms` left.
+  void arm_time_warning(std::uint64_t left_ms);
   void edit_draft(bool last_line_only);
   std::string who(v1::Seat seat) const;
 
@@ -66,6 +69,7 @@ class plain_ui : public session_ui {
   std::ostream& out_;
   plain_options options_;
   boost::asio::steady_timer draft_pause_timer_;
+  boost::asio::steady_timer time_warning_timer_;
   v1::Seat draft_author_ = v1::SEAT_UNSPECIFIED;
   std::string draft_;            // the partner's latest text on this floor
   std::size_t draft_shown_ = 0;  // how much of draft_ is printed already

@@ -46,7 +46,7 @@ exercise::result exercise::advance_to(clock_ms now) {
   now_ = now;
   if (timer_running() && floor_used_ >= floor_limit()) {
     // Time is up: the floor moves on with whatever was written so far.
-    commit_floor(r, floor_draft_, true);
+    commit_floor(r, floor_draft_, floor_end::timed_out);
   }
   return r;
 }
@@ -189,11 +189,13 @@ exercise::result exercise::on_end_turn(v1::Seat from, const v1::EndTurn& end) {
   if (auto e = rule(from, act::write)) return refused(std::move(*e));
   if (auto e = check_turn_text(end.text(), true)) return refused(std::move(*e));
   result r;
-  commit_floor(r, end.text(), false);
+  commit_floor(r, end.text(), floor_end::finished);
   return r;
 }
 
-void exercise::commit_floor(result& r, std::string text, bool timed_out) {
+void exercise::commit_floor(result& r, std::string text, floor_end how) {
+  const bool timed_out = how == floor_end::timed_out;
+  const bool moved_on = how == floor_end::moved_on;
   const v1::Seat author = floor_holder();
   v1::ServerMessage m;
   auto* turn = m.mutable_turn();
@@ -203,12 +205,14 @@ void exercise::commit_floor(result& r, std::string text, bool timed_out) {
   turn->set_round(round_);
   turn->set_attempt(attempt_);
   turn->set_timed_out(timed_out);
+  turn->set_moved_on(moved_on);
   r.out.push_back({everyone, std::move(m)});
   if (phase_ == v1::PHASE_SPEAKING) {
     v1::SessionSummary::Statement s;
     s.set_round(round_);
     s.set_speaker(speaker_);
     s.set_timed_out(timed_out);
+    s.set_moved_on(moved_on);
     statements_.push_back(s);
     phase_ = v1::PHASE_PARAPHRASING;
   } else {

@@ -124,7 +124,10 @@ class exercise {
   std::optional<v1::Error> check_turn_text(const std::string& text, bool final) const;
 
   /// Commits `text` as the floor holder's turn and moves the floor on.
-  void commit_floor(result& r, std::string text, bool timed_out);
+  /// How a floor ended: its holder finished it, its time ran out, or the
+  /// counselor moved it on. People are told which.
+  enum class floor_end { finished, timed_out, moved_on };
+  void commit_floor(result& r, std::string text, floor_end how);
   void start_round(std::uint32_t round, v1::Seat speaker);
   /// Starts a new stretch of floor: its timer and draft begin afresh.
   void new_floor();

@@ -34,13 +34,16 @@ exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_i
   return r;
 }
 
-static v1::CheckInResults check_in_results_of(const v1::CheckIn* a, const v1::CheckIn* b) {
+// `for_counselor`: a partner's words only if they chose to share them.
+static v1::CheckInResults check_in_results_of(const v1::CheckIn* a, const v1::CheckIn* b, bool for_counselor) {
   v1::CheckInResults results;
   for (auto [seat, answer] : {std::pair{v1::SEAT_A, a}, std::pair{v1::SEAT_B, b}}) {
     auto* entry = results.add_answers();
     entry->set_seat(seat);
     entry->set_answered(answer != nullptr);
-    if (answer) *entry->mutable_answers() = *answer;
+    if (!answer) continue;
+    *entry->mutable_answers() = *answer;
+    if (for_counselor && !answer->share_words()) entry->mutable_answers()->clear_words();
   }
   return results;
 }
@@ -53,10 +56,16 @@ void exercise::finish_check_in_if_complete(result& r) {
   }
   const auto& a = member(v1::SEAT_A);
   const auto& b = member(v1::SEAT_B);
+  const auto* a_answer = a.check_in ? &*a.check_in : nullptr;
+  const auto* b_answer = b.check_in ? &*b.check_in : nullptr;
   v1::ServerMessage m;
-  *m.mutable_check_in_results() =
-      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
-  r.out.push_back({everyone, std::move(m)});
+  *m.mutable_check_in_results() = check_in_results_of(a_answer, b_answer, false);
+  r.out.push_back({to_a | to_b, std::move(m)});
+  if (settings_.guided) {
+    v1::ServerMessage scores;
+    *scores.mutable_check_in_results() = check_in_results_of(a_answer, b_answer, true);
+    r.out.push_back({to_counselor, std::move(scores)});
+  }
   phase_ = v1::PHASE_ENDED;
   push_state(r);
   if (settings_.guided) {
@@ -81,7 +90,7 @@ v1::SessionSummary exercise::summary() const {
   const auto& a = member(v1::SEAT_A);
   const auto& b = member(v1::SEAT_B);
   *s.mutable_check_ins() =
-      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr);
+      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr, true);
   s.set_duration_ms(started_ ? static_cast<std::uint64_t>((now_ - *started_).count()) : 0);
   s.set_topic(settings_.topic);
   s.set_a_name(a.name);

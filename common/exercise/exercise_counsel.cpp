@@ -59,7 +59,7 @@ exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel)
     }
     case v1::Counsel::kSkipTimer:
       if (auto e = rule(from, act::skip)) return refused(std::move(*e));
-      commit_floor(r, floor_draft_, true);
+      commit_floor(r, floor_draft_, floor_end::moved_on);
       return r;
     case v1::Counsel::ACTION_NOT_SET: return refused(v1::ERROR_MALFORMED, "The control has no action.");
   }

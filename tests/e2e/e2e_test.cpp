@@ -276,6 +276,7 @@ TEST_F(e2e_test, a_spoken_session_never_sends_typed_text_and_done_always_works) 
   ASSERT_TRUE(code_line);
   auto sam = heard({"join", code_line->substr(5), "--name", "Sam"}, "sam-spoken");
   EXPECT_LINE(sam, "welcome seat=B mode=spoken");
+  EXPECT_LINE(sam, "hint A spoken session: talk to each other");  // the joiner is told
   alex->write_line("/ready");
   sam->write_line("/ready");
   EXPECT_LINE(alex, "speaking you round=1");
@@ -283,7 +284,9 @@ TEST_F(e2e_test, a_spoken_session_never_sends_typed_text_and_done_always_works) 
   EXPECT_LINE(alex, "not-sent This is a spoken session");
   alex->write_line("/done");
   EXPECT_LINE(alex, "paraphrasing Sam round=1 attempt=1");
+  EXPECT_LINE(sam, "spoke Alex");
   sam->write_line("/done");
+  EXPECT_LINE(alex, "said-back Sam");
   EXPECT_LINE(alex, "confirming you round=1 attempt=1");
   for (const auto& line : sam->lines()) EXPECT_EQ(line.find("typed by habit"), std::string::npos) << line;
 }
@@ -380,6 +383,10 @@ TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
   rivera->write_line("/start");
   EXPECT_LINE(sam, "speaking you round=1");
   EXPECT_LINE(alex, "speaking Sam round=1");
+  rivera->write_line("/extend abc");
+  EXPECT_LINE(rivera, "usage /extend SECONDS, a whole number from 1 to 3600");
+  rivera->write_line("/next c");
+  EXPECT_LINE(rivera, "usage /next a or /next b");
   rivera->write_line("I can type too");  // but not into a turn
   EXPECT_LINE(rivera, "usage counselors send notes with /note TEXT");
 
@@ -401,9 +408,12 @@ TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
   EXPECT_LINE(sam, "confirming you round=1 attempt=1");
   sam->write_line("/accurate");
   EXPECT_LINE(alex, "checkin");  // one round was asked for
-  alex->write_line("/checkin 5 4 5");
-  sam->write_line("/checkin 4 5 4 Good session");
+  EXPECT_LINE(sam, "hint Your words go to your partner; your counselor sees the scores only.");
+  alex->write_line("/checkin 5 4 5 Thank you | both");  // for Sam only
+  sam->write_line("/checkin 4 5 4 --share Good session");
+  EXPECT_LINE(rivera, "results Alex safe=5 unjudged=4 invested=5");
   EXPECT_LINE(rivera, "results Sam safe=4 unjudged=5 invested=4 words: Good session");
+  EXPECT_LINE(sam, "results Alex safe=5 unjudged=4 invested=5 words: Thank you | both");
   EXPECT_LINE(rivera, "summary rounds=1 statements=1");
   EXPECT_LINE(rivera, "Session summary saved:");
   EXPECT_EQ(rivera->wait_exit(), 0);
@@ -412,8 +422,12 @@ TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
   const std::string md = read_file(summary + ".md");
   EXPECT_NE(json.find("\"speaker\": \"b\", \"paraphrase_attempts\": 1"), std::string::npos) << json;
   EXPECT_NE(json.find("\"topic\": \"Moving for work\""), std::string::npos) << json;
-  EXPECT_NE(md.find("| 1 | Sam | 1 | no |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 1 | Sam | 1 | finished |"), std::string::npos) << md;
   EXPECT_EQ(json.find("evenings"), std::string::npos) << "the structure, not the words";
+  EXPECT_EQ(json.find("Thank you"), std::string::npos) << "check-in words not shared stay between the partners";
+  EXPECT_EQ(md.find("Thank you"), std::string::npos) << md;
+  EXPECT_NE(md.find("Good session"), std::string::npos) << "shared words reach the counselor";
+  for (const auto& line : rivera->lines()) EXPECT_EQ(line.find("Thank you"), std::string::npos) << line;
 }
 
 // CPU seconds a process has used (user + system), from /proc.

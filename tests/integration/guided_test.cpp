@@ -134,8 +134,17 @@ TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
   // End: the counselor ends; the partners check in; the counselor gets the summary.
   rivera->end_session();
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_CHECK_IN));
-  alex->check_in(5, 4, 5);
-  sam->check_in(4, 4, 4, "Thanks");
+  // "Never the words": Sam's words reach Alex, not the counselor; Alex chose to share.
+  alex->check_in(5, 4, 5, "I felt heard", /*share_words=*/true);
+  sam->check_in(4, 4, 4, "Thanks, love");
+  auto sams_words = alex.wait_for(v1::ServerMessage::kCheckInResults);
+  ASSERT_TRUE(sams_words);
+  EXPECT_EQ(sams_words->check_in_results().answers(1).answers().words(), "Thanks, love");
+  auto scores = rivera.wait_for(v1::ServerMessage::kCheckInResults);
+  ASSERT_TRUE(scores);
+  EXPECT_EQ(scores->check_in_results().answers(1).answers().words(), "") << "not shared: scores only";
+  EXPECT_EQ(scores->check_in_results().answers(1).answers().felt_safe(), 4u);
+  EXPECT_EQ(scores->check_in_results().answers(0).answers().words(), "I felt heard") << "shared";
   auto summary = rivera.wait_for(v1::ServerMessage::kSummary);
   ASSERT_TRUE(summary);
   const auto& sm = summary->summary();
@@ -145,7 +154,9 @@ TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
   EXPECT_EQ(sm.statements(0).attempts(), 1u);
   EXPECT_EQ(sm.time_outs_a(), 1u);
   EXPECT_EQ(sm.holds(), 1u);
-  EXPECT_EQ(sm.check_ins().answers(1).answers().words(), "Thanks");
+  EXPECT_EQ(sm.check_ins().answers(1).answers().words(), "");
+  EXPECT_EQ(sm.check_ins().answers(0).answers().words(), "I felt heard");
+  EXPECT_EQ(summary->SerializeAsString().find("Thanks, love"), std::string::npos) << "never the words";
   EXPECT_EQ(sm.a_name(), "Alex");
   EXPECT_EQ(summary->SerializeAsString().find("lonely"), std::string::npos) << "structure, not words";
   for (test_client* c : {&alex, &sam}) {

@@ -383,7 +383,7 @@ TEST(exercise, check_in_results_go_to_both_once_both_answered) {
   expect_ok(r);
   auto results = of_kind(r, v1::ServerMessage::kCheckInResults);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0]->to, everyone);
+  EXPECT_EQ(results[0]->to, to_a | to_b);
   const auto& answers = results[0]->message.check_in_results().answers();
   ASSERT_EQ(answers.size(), 2);
   EXPECT_EQ(answers[0].seat(), SEAT_A);

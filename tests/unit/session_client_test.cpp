@@ -247,6 +247,21 @@ TEST_F(plain_ui_test, a_partners_typing_is_printed_a_line_at_a_time_not_a_keystr
   EXPECT_EQ(out_.str().find("\\n"), std::string::npos);
 }
 
+// A floor running out is told before it happens, quietly, in one line.
+TEST_F(plain_ui_test, the_time_running_out_is_told_at_thirty_and_ten_seconds) {
+  ASSERT_NO_FATAL_FAILURE(listening(draft_lines::lines));
+  v1::ServerMessage m;
+  m.set_seq(1);
+  auto* s = m.mutable_state_changed()->mutable_snapshot();
+  *s = client_->view().snapshot;
+  s->mutable_timer()->set_limit_ms(120'000);
+  s->mutable_timer()->set_left_ms(10'080);
+  s->mutable_timer()->set_running(true);
+  current().deliver(m);
+  ASSERT_TRUE(run_until([&] { return !lines_starting("time-left ").empty(); })) << out_.str();
+  EXPECT_EQ(lines_starting("time-left "), (std::vector<std::string>{"time-left 10s"}));
+}
+
 TEST_F(plain_ui_test, every_update_or_none_when_asked) {
   ASSERT_NO_FATAL_FAILURE(listening(draft_lines::all));
   std::uint64_t seq = 0;

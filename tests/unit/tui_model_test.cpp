@@ -228,11 +228,11 @@ TEST(tui_layout, the_partners_words_grow_above_and_earlier_rounds_are_quieter) {
   auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_B, v1::SEAT_A);
   view.snapshot.set_round(2);
   ui_state ui;
-  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_B, "Round one words", {}, 1});
-  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_A, "You said round one", {}, 1});
-  ui.transcript.push_back({transcript_entry::kind::verdict, v1::SEAT_B, "", v1::VERDICT_ACCURATE_DONE, 1});
-  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_A, "x", {}, 1});
-  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_B, "y", {}, 1});
+  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_B, "Round one words", {}, 1, ""});
+  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_A, "You said round one", {}, 1, ""});
+  ui.transcript.push_back({transcript_entry::kind::verdict, v1::SEAT_B, "", v1::VERDICT_ACCURATE_DONE, 1, ""});
+  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_A, "x", {}, 1, ""});
+  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_B, "y", {}, 1, ""});
   ui.partner_draft = "Now I am say";
   const auto f = layout(view, ui, 80, 24);
   bool saw_draft = false, earlier_dim = false;
@@ -267,6 +267,35 @@ TEST(tui_layout, the_writers_draft_stays_on_screen_through_a_pause_and_a_hold) {
       EXPECT_NE(text.find("  What I was saying"), std::string::npos) << text;
     }
   }
+}
+
+TEST(tui_time, warns_once_when_thirty_and_ten_seconds_are_left) {
+  EXPECT_EQ(time_warning(31'000, 30'000), "30 seconds left.");
+  EXPECT_EQ(time_warning(30'000, 29'000), "") << "once";
+  EXPECT_EQ(time_warning(10'500, 9'500), "10 seconds left.");
+  EXPECT_EQ(time_warning(60'000, 59'000), "");
+  EXPECT_EQ(time_warning(1'000, 0), "") << "time is up: the floor moving on says so";
+}
+
+// A floor that ran out, or that the counselor moved on, says so in the history.
+TEST(tui_layout, a_turn_cut_by_time_or_by_the_counselor_is_marked) {
+  auto view = view_in(v1::PHASE_PARAPHRASING, v1::SEAT_B, v1::SEAT_A);
+  ui_state ui;
+  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_A, "I was still", {}, 1, "time ran out here"});
+  const auto text = screen_text(layout(view, ui, 80, 24));
+  EXPECT_NE(text.find("  (time ran out here)"), std::string::npos) << text;
+}
+
+TEST(tui_layout, a_spoken_session_shows_who_spoke_not_empty_words) {
+  auto view = view_in(v1::PHASE_CONFIRMING, v1::SEAT_B, v1::SEAT_A);
+  view.snapshot.set_mode(v1::MODE_SPOKEN);
+  ui_state ui;
+  ui.transcript.push_back({transcript_entry::kind::statement, v1::SEAT_A, "", {}, 1, ""});
+  ui.transcript.push_back({transcript_entry::kind::paraphrase, v1::SEAT_B, "", {}, 1, ""});
+  const auto text = screen_text(layout(view, ui, 80, 24));
+  EXPECT_NE(text.find("Alex spoke."), std::string::npos) << text;
+  EXPECT_NE(text.find("You said it back, out loud."), std::string::npos) << text;
+  EXPECT_EQ(text.find("said:"), std::string::npos) << text;
 }
 
 TEST(tui_layout, aids_open_only_when_asked_and_replace_the_conversation) {
