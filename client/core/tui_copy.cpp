@@ -198,6 +198,34 @@ bool input_active(const session_view& view, const ui_state& ui, std::string* why
   }
 }
 
+std::string fit_keys(const std::string& keys, std::size_t width) {
+  if (display_width(keys) <= width) return keys;
+  std::vector<std::string> items;
+  for (std::size_t at = 0; at < keys.size();) {
+    const auto end = std::min(keys.find("  ", at), keys.size());
+    if (end > at) items.push_back(keys.substr(at, end - at));
+    at = end == keys.size() ? end : keys.find_first_not_of(' ', end);
+    if (at == std::string::npos) break;
+  }
+  const auto joined = [&] {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : "  ") + item;
+    return out;
+  };
+  const auto is_aid = [](const std::string& item) {
+    for (const char* aid : {"F2 ", "F3 ", "F4 ", "PgUp", "F1 "}) {
+      if (item.rfind(aid, 0) == 0) return true;
+    }
+    return false;
+  };
+  for (auto it = items.end(); display_width(joined()) > width && it != items.begin();) {
+    --it;
+    if (is_aid(*it)) it = items.erase(it);
+  }
+  while (!items.empty() && display_width(joined()) > width) items.pop_back();
+  return joined();
+}
+
 std::string footer_keys(const session_view& view, const ui_state& ui) {
   const auto& s = view.snapshot;
   if (ui.confirm_end) return "End the session for both of you?  y yes   n no";
@@ -216,7 +244,7 @@ std::string footer_keys(const session_view& view, const ui_state& ui) {
       case v1::PHASE_WAITING_FOR_PARTNER: return "type a note  ^Q leave  F1 help";
       case v1::PHASE_READY: return "F5 begin  F7 swap first speaker  type a note  ^E end  ^Q leave";
       case v1::PHASE_CHECK_IN: return "type a note  ^Q leave  F1 help";
-      case v1::PHASE_ENDED: return "q quit";
+      case v1::PHASE_ENDED: return "PgUp/PgDn read back  q quit";
       default:
         return std::string(s.held() ? "F6 go on" : "F6 hold") +
                "  F7 swap next  F8 +1 min  F9 skip  ^E end  ^Q leave  F1 help";
@@ -244,7 +272,7 @@ std::string footer_keys(const session_view& view, const ui_state& ui) {
                  ? "^T resume  ^E end  ^Q leave"
                  : "^E end  ^Q leave";
     case v1::PHASE_CHECK_IN: return "Up/Down question  1-5 answer  Enter send  ^Q leave";
-    case v1::PHASE_ENDED: return "q quit";
+    case v1::PHASE_ENDED: return "PgUp/PgDn read back  q quit";
     default: return "^Q leave";
   }
 }

@@ -247,8 +247,15 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
     const std::string line = idx < input_lines.size() ? input_lines[idx] : "";
     bottom.push_back({(active ? "> " : "  ") + line, active ? style::normal : style::dim});
   }
-  bottom.push_back(
-      {fit(ui.notice.empty() ? footer_keys(view, ui) : ui.notice + "   " + footer_keys(view, ui), width), style::dim});
+  const std::string keys =
+      ui.notice.empty() ? fit_keys(footer_keys(view, ui), width)
+                        : fit_keys(footer_keys(view, ui),
+                                   width > display_width(ui.notice) + 3 ? width - display_width(ui.notice) - 3 : 0);
+  bottom.push_back({fit(ui.notice.empty() ? keys
+                        : keys.empty()    ? ui.notice
+                                          : ui.notice + "   " + keys,
+                        width),
+                    style::dim});
 
   // Middle: a panel when one is open, the check-in form, or the conversation.
   const std::size_t middle = height - f.rows.size() - bottom.size();

@@ -92,6 +92,10 @@ std::uint64_t ms_left(const session_view& view, const ui_state& ui);
 
 /// The sentence at the top: what is happening and what is yours to do.
 std::string header_sentence(const session_view& view, const ui_state& ui);
+/// `keys` (items separated by two spaces, most needed first) cut to `width`
+/// columns by leaving out whole items: the aids (F2, F3, F4, PgUp) first,
+/// then from the end. A narrow window keeps the keys that matter now.
+std::string fit_keys(const std::string& keys, std::size_t width);
 /// The keys that work now.
 std::string footer_keys(const session_view& view, const ui_state& ui);
 /// Whether the input area takes text now; if not, `why` says why.

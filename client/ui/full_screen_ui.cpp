@@ -170,6 +170,9 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
   ui_.notice.clear();
 
   if (ended_ || s.phase() == v1::PHASE_ENDED) {
+    // The last screen: both can read back through what they heard before leaving.
+    if (function_key && key == KEY_PPAGE) ui_.scroll += 5;
+    if (function_key && key == KEY_NPAGE) ui_.scroll = ui_.scroll > 5 ? ui_.scroll - 5 : 0;
     if (!function_key && (key == 'q' || key == ctrl('Q') || key == ctrl('C') || key == '\n' || key == '\r')) {
       finished_ = true;
       ioc_.stop();
@@ -461,6 +464,7 @@ void full_screen_ui::on_event(const client_event& event) {
     switch (m.body_case()) {
       case v1::ServerMessage::kWelcome:
         ui_.reconnecting = false;
+        ui_.notice.clear();  // whatever it said was about before the drop
         snapshot_at_ = std::chrono::steady_clock::now();
         ui_.timer_elapsed_ms = 0;
         break;
@@ -494,6 +498,12 @@ void full_screen_ui::on_event(const client_event& event) {
         break;
       }
       case v1::ServerMessage::kStateChanged: {
+        // A notice belongs to the moment it was given in: a new phase, a
+        // release or a resume makes it stale.
+        if (before_.phase() != view.snapshot.phase() || before_.held() != view.snapshot.held() ||
+            before_.round() != view.snapshot.round() || before_.attempt() != view.snapshot.attempt()) {
+          ui_.notice.clear();
+        }
         if (const auto words = guide_left_sentence(view.snapshot, view.my_seat);
             !words.empty() && member_of(before_, v1::SEAT_COUNSELOR).present()) {
           tell(words);

@@ -177,6 +177,11 @@ TEST_F(tui_test, two_people_go_through_every_phase_on_one_screen_each) {
   EXPECT_SCREEN(alex, "Check-in (1 = not at all, 5 = fully):");
   EXPECT_SCREEN(alex, "Sam: safe and supported 4, could say anything 5, partner invested 4 - \"Thank you\"");
   EXPECT_SCREEN(sam, "The session is over. Thank you for listening to each other.");
+  // The last screen reads back: round 1 is above, a page or two up.
+  for (int page = 0; page < 4 && sam->screen().find("I feel far from you.") == std::string::npos; ++page) {
+    sam->press("PPage");
+  }
+  EXPECT_SCREEN(sam, "I feel far from you.");
   alex->type("q");
   sam->type("q");
   expect_clean_exit(alex_after, 0);

@@ -324,6 +324,25 @@ TEST(tui_layout, the_footer_shows_the_keys_of_the_moment_within_80_columns) {
   EXPECT_EQ(footer_keys(view_in(v1::PHASE_CONFIRMING, v1::SEAT_B), ui).find("1 accurate"), std::string::npos);
 }
 
+// At 60x15 the footer keeps whole keys that matter now (the aids go first),
+// never a key cut in half.
+TEST(tui_layout, a_narrow_window_keeps_the_keys_that_matter_now) {
+  ui_state ui;
+  const auto f = layout(view_in(v1::PHASE_SPEAKING, v1::SEAT_A), ui, 60, 15);
+  const std::string footer = f.rows.back().text;
+  EXPECT_LE(display_width(footer), 60u);
+  EXPECT_NE(footer.find("^D done"), std::string::npos) << footer;
+  EXPECT_NE(footer.find("^Q leave"), std::string::npos) << footer;
+  EXPECT_EQ(footer.find("F3"), std::string::npos) << "the aids give way first: " << footer;
+  EXPECT_EQ(fit_keys("^D done  F2 feelings  ^Q leave", 20), "^D done  ^Q leave");
+  EXPECT_EQ(fit_keys("^D done  ^T pause  ^Q leave", 12), "^D done");
+  for (std::size_t width = 0; width < 70; ++width) {
+    const auto kept = fit_keys(footer_keys(view_in(v1::PHASE_CONFIRMING, v1::SEAT_A), ui), width);
+    EXPECT_LE(display_width(kept), width);
+    EXPECT_TRUE(kept.empty() || kept.back() != ' ') << kept;
+  }
+}
+
 TEST(tui_layout, the_check_in_is_a_small_form) {
   ui_state ui;
   ui.check_in = {5, 3, 0};
