@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 namespace heard::client {
@@ -16,18 +17,26 @@ constexpr const char* usage =
     "  heard join CODE [--name NAME] [options]\n"
     "  heard guide [--rounds N] [--first a|b|random] [--speak-limit MIN] [--reflect-limit MIN]\n"
     "              [--topic TEXT] [--spoken] [--summary FILE] [--name NAME] [options]\n"
-    "  heard resume [options]       take your seat back after heard was closed or crashed\n"
+    "  heard resume [NUMBER|CODE] [options]   take your seat back after heard was closed or crashed\n"
     "\n"
     "Start a session and give the code it prints to your partner, who joins with it\n"
     "(a code read aloud works with spaces or dashes: heard join nrtb tmhk z7of).\n"
     "Counselors guide a session: it prints one code for each partner.\n"
     "Then type /help for the commands.\n";
 
-// $XDG_STATE_HOME/heard/session, or ~/.local/state/heard/session.
-std::string default_state_file() {
-  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::string(xdg) + "/heard/session";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/state/heard/session";
+// $XDG_STATE_HOME/heard, or ~/.local/state/heard.
+std::string default_state_dir() {
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::string(xdg) + "/heard";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/state/heard";
   return {};
+}
+
+// Saved paths must work from any folder `heard resume` is run in.
+std::string absolute(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  const auto full = std::filesystem::absolute(path, ec);
+  return ec ? path : full.lexically_normal().string();
 }
 
 }  // namespace
@@ -48,7 +57,7 @@ v1::CreateOptions command_line::create_options() const {
 
 parsed_command_line parse_command_line(int argc, const char* const argv[], std::ostream& out, std::ostream& err) {
   command_line c;
-  c.state_file = default_state_file();
+  c.state_dir = default_state_dir();
   auto& command = c.command;
   auto& first = c.first;
   po::options_description options("Options");
@@ -68,8 +77,9 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
     ("plain", po::bool_switch(&c.plain), "line mode: one line per event (the default when not on a terminal)")
     ("drafts", po::value(&c.drafts)->default_value(c.drafts),
      "line mode: the partner's live text - lines (each finished line, or after a pause in typing), all, or off")
-    ("state-file", po::value(&c.state_file)->default_value(c.state_file), "where heard keeps what it needs to resume")
-    ("abandon", po::bool_switch(&c.abandon), "start or join even though an unfinished session is saved");
+    ("state-dir", po::value(&c.state_dir)->default_value(c.state_dir),
+     "where heard keeps what it needs to resume: one file per session seat")
+    ("state-file", po::value(&c.state_file), "keep (or resume) exactly this one file instead");
   // clang-format on
   po::options_description hidden;
   // A code read aloud may arrive in pieces: heard join nrtb tmhk z7of.
@@ -92,7 +102,9 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
       throw po::error("unknown command '" + command + "'");
     }
     for (const auto& part : code_parts) c.code += part;
-    if (command != "join" && !c.code.empty()) throw po::error("only join takes a code ('" + c.code + "')");
+    if (command != "join" && command != "resume" && !c.code.empty()) {
+      throw po::error("only join and resume take a code ('" + c.code + "')");
+    }
     if (command == "join" && c.code.empty()) throw po::error("join needs the CODE your partner gave you");
     if (c.drafts != "lines" && c.drafts != "all" && c.drafts != "off")
       throw po::error("--drafts must be lines, all or off");
@@ -105,6 +117,10 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
       throw po::error("time limits are minutes, from 0 (none) to 600");
     }
     if (!c.summary_path.empty() && command != "guide") throw po::error("--summary is for guide");
+    c.ca_file = absolute(c.ca_file);
+    c.state_dir = absolute(c.state_dir);
+    c.state_file = absolute(c.state_file);
+    c.summary_path = absolute(c.summary_path);
   } catch (const po::error& e) {
     err << "heard: " << e.what() << "\n" << usage;
     return {std::nullopt, 2};

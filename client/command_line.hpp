@@ -12,16 +12,16 @@ namespace heard::client {
 /// default in one place (command_line.cpp).
 struct command_line {
   std::string command;  // start, join, guide or resume
-  std::string code;     // join
+  std::string code;     // join: the code; resume: which saved seat (a number or a code), if several
   std::string name;
   std::string server_url = "wss://localhost:8443";
   std::string ca_file;
-  std::string first;  // start: me, partner, random; guide: a, b, random
-  std::string state_file;
+  std::string first;       // start: me, partner, random; guide: a, b, random
+  std::string state_dir;   // one state file per session seat in here (default: the XDG state folder)
+  std::string state_file;  // or exactly this file (scripts, tests)
   std::string topic;
   std::string summary_path;
   bool spoken = false;
-  bool abandon = false;
   bool plain = false;
   std::string drafts = "lines";  // line mode: all, lines or off (see plain_ui's draft_lines)
   unsigned rounds = 0;

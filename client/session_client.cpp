@@ -34,6 +34,7 @@ void session_client::start(v1::CreateOptions create) {
 void session_client::join(std::string code) {
   // A typo still goes to the server, which answers it like any wrong code.
   auto canonical = normalize_invite_code(code);
+  if (canonical) join_code_ = format_invite_code(*canonical);
   connect("/v1/sessions/" + (canonical ? *canonical : std::string("invalid")), v1::Hello{});
 }
 
@@ -51,6 +52,7 @@ bool session_client::resume_saved() {
   state.ParseFromIstream(&in);
   options_.server = {state.server_host(), state.server_port()};
   options_.name = state.name();
+  join_code_ = state.invite_code();
   if (options_.tls.ca_file.empty() && !state.ca_file().empty()) {
     options_.tls.ca_file = state.ca_file();
     transport_ = new_transport();
@@ -76,6 +78,7 @@ bool session_client::resume_saved() {
     self->draft_key_ = state.draft_key();
     self->my_words_.assign(state.my_words().begin(), state.my_words().end());
     self->welcomed_once_ = true;
+    self->want_history_ = true;  // a fresh process: nothing on screen yet
     self->reconnect();
   });
   return true;
@@ -126,6 +129,7 @@ void session_client::reconnect() {
   v1::Hello hello;
   hello.mutable_rejoin()->set_resume_token(resume_token_);
   hello.mutable_rejoin()->set_last_seq(events_.last());
+  hello.mutable_rejoin()->set_want_history(want_history_);
   connect("/v1/sessions/" + session_key_ + "/resume", std::move(hello));
 }
 
@@ -134,7 +138,8 @@ void session_client::on_open() {
   arm_heartbeat();
 }
 
-void session_client::on_welcome(const v1::Welcome& w) {
+void session_client::on_welcome(v1::Welcome& w) {
+  const bool was_mine = view_.i_write_now();
   view_.connected = true;
   view_.my_seat = w.your_seat();
   for (const auto& invite : w.invites()) {
@@ -149,8 +154,19 @@ void session_client::on_welcome(const v1::Welcome& w) {
   session_key_ = w.session_key();
   resume_token_ = w.resume_token();
   reconnect_attempt_ = 0;
-  if (!welcomed_once_) update_draft_key(true);
+  update_draft_key(welcomed_once_ ? was_mine : true);
   welcomed_once_ = true;
+  current_through_ = w.resumed() ? w.current_through_seq() : 0;
+  history_given_ = w.history_sent();
+  if (history_given_) {
+    want_history_ = false;
+    // The person already sees the entries shown before; the UI gets the rest.
+    const std::uint64_t dropped = w.history_dropped();
+    const auto seen = static_cast<int>(std::min<std::uint64_t>(shown_history_ > dropped ? shown_history_ - dropped : 0,
+                                                               static_cast<std::uint64_t>(w.history_size())));
+    w.mutable_history()->DeleteSubrange(0, seen);
+    shown_history_ = dropped + static_cast<std::uint64_t>(seen) + static_cast<std::uint64_t>(w.history_size());
+  }
   // Everything the server has not processed goes again, in order; what it
   // has is forgotten. Drafts in progress are among them.
   drop_acknowledged(w.last_input_id());
@@ -179,11 +195,17 @@ void session_client::on_message(std::string_view bytes) {
   if (message.seq() != 0) {
     if (!events_.take(message.seq())) return;  // already handled before a reconnect
     arm_ack_timer();
+    if (message.seq() <= current_through_ && (message.has_state_changed() || history_given_)) {
+      // The Welcome already covers it: its snapshot is newer than any state
+      // replayed here, and with a history its words were shown from there.
+      drop_acknowledged(message.ack_input());
+      return save_state();
+    }
   }
   drop_acknowledged(message.ack_input());
 
   switch (message.body_case()) {
-    case v1::ServerMessage::kWelcome: on_welcome(message.welcome()); break;
+    case v1::ServerMessage::kWelcome: on_welcome(*message.mutable_welcome()); break;
     case v1::ServerMessage::kInvite: {
       // Guided: seat A's code is invite_code and seat B's invite_code_b; self-guided: the partner's.
       const bool second = view_.counselor() && message.invite().seat() == v1::SEAT_B;
@@ -209,6 +231,14 @@ void session_client::on_message(std::string_view bytes) {
   if (message.seq() != 0 || message.has_welcome()) save_state();
   // A body from a newer server: its seq and ack counted above; nothing to show.
   if (message.body_case() == v1::ServerMessage::BODY_NOT_SET) return;
+  switch (message.body_case()) {
+    case v1::ServerMessage::kTurn:
+    case v1::ServerMessage::kJudged:
+    case v1::ServerMessage::kGuidance:
+    case v1::ServerMessage::kCheckInResults:
+    case v1::ServerMessage::kSummary: ++shown_history_; break;
+    default: break;
+  }
   if (on_event_) on_event_(message);
 }
 

@@ -17,6 +17,7 @@
 #include "heard/v1/heard.pb.h"
 #include "outbox.hpp"
 #include "session_view.hpp"
+#include "state_file_writer.hpp"
 
 namespace heard::client {
 
@@ -24,9 +25,15 @@ struct client_options {
   server_address server;
   tls_options tls;
   std::string name;  // how the partner sees you
-  /// Where to keep what a restarted client needs to resume (mode 0600).
-  /// Empty: nothing is kept on disk.
+  /// Where to keep what a restarted client needs to resume (mode 0600): one
+  /// file per session seat in `state_dir` (client/saved_seats.hpp), or
+  /// exactly `state_file` when that is set (a resume reads and keeps writing
+  /// the file it came from). Both empty: nothing is kept on disk.
+  std::string state_dir;
   std::string state_file;
+  /// How often the state file may be rewritten at most: what is typed is on
+  /// disk within about this long (client/state_file_writer.hpp).
+  std::chrono::milliseconds state_write_interval{100};
   /// Reconnection back-off: doubles from `initial` up to `max`, each wait
   /// drawn between half and all of it (jitter), so a restarting server is not
   /// hit by every client at once.
@@ -90,9 +97,12 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void start(v1::CreateOptions create);
   /// Joins with a code a partner gave you.
   void join(std::string code);
-  /// Resumes the session kept in the state file. Returns false (and does
+  /// Resumes the session kept in `state_file`. Returns false (and does
   /// nothing) if there is none.
   bool resume_saved();
+  /// Waits until the state file holds everything so far (for a clean exit
+  /// and for tests; the writer does this by itself within state_write_interval).
+  void flush_state();
   /// Whether `state_file` holds an unfinished session.
   static bool has_saved_session(const std::string& state_file);
 
@@ -131,7 +141,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void on_open();
   void on_message(std::string_view bytes);
   void on_close(const std::string& reason);
-  void on_welcome(const v1::Welcome& welcome);
+  /// Takes the Welcome in; trims from its history what the person already saw.
+  void on_welcome(v1::Welcome& welcome);
 
   /// Numbers an input, queues it until acknowledged, and sends it when connected.
   void send_input(v1::ClientMessage message, bool first_time = true);
@@ -160,6 +171,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::string save_my_words() const;
   void save_state();
   void forget_state();
+  /// The state file of this session seat ("" before the Welcome names it).
+  std::string state_path() const;
 
   boost::asio::io_context& ioc_;
   client_options options_;
@@ -170,6 +183,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
   session_view view_;
 
   // Resumption.
+  std::unique_ptr<state_file_writer> writer_;  // made at the first save
+  std::string join_code_;                      // the code this seat was joined with
   std::string session_key_;
   std::string resume_token_;
   // The reliability protocol's two ends, shared with the server (common/reliability/outbox.hpp):
@@ -186,7 +201,13 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t draft_key_ = 0;
   std::vector<std::string> my_words_;
   bool welcomed_once_ = false;
-  bool final_ = false;  // no reconnecting: ended, left, refused, or closed
+  // What a resume shows once: a restarted client asks for the conversation
+  // so far; events the Welcome already covers are not shown again.
+  bool want_history_ = false;
+  std::uint64_t current_through_ = 0;  // events up to here are in the last Welcome
+  bool history_given_ = false;         // ... and their content is in its history
+  std::uint64_t shown_history_ = 0;    // conversation entries handed to the UI so far
+  bool final_ = false;                 // no reconnecting: ended, left, refused, or closed
   bool leaving_ = false;
   bool session_gone_ = false;
   bool finished_ = false;  // connection_closed was reported

@@ -23,14 +23,10 @@ void session_client::transmit(v1::ClientMessage message) {
 
 void session_client::send_input(v1::ClientMessage message, bool first_time) {
   if (final_) return;
-  if (auto* newest = inputs_.newest(); message.has_draft() && !view_.connected && newest && newest->item.has_draft() &&
-                                       newest->id > last_transmitted_id_) {
-    // Offline: the newest draft replaces one that was never sent (one that
-    // was may already have been processed, and must keep its id).
-    newest->item.mutable_draft()->set_text(message.draft().text());
-    inputs_.resize_newest(newest->item.ByteSizeLong());
-    return save_state();
-  }
+  // Only the newest draft matters: older ones still kept would only be sent
+  // again after a drop (a Turn carries its whole text). So what is kept stays
+  // a few inputs long however long the person types offline.
+  if (message.has_draft()) inputs_.erase_if([](const v1::ClientMessage& kept) { return kept.has_draft(); });
   message.set_input_id(inputs_.last_id() + 1);
   if (first_time) {
     if (message.has_end_turn()) my_words_.push_back(message.end_turn().text());
@@ -127,6 +123,9 @@ void session_client::set_draft(std::string text) {
   net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
     if (!self->accepts_draft(text)) return;
     self->view_.my_draft = text;
+    // On disk within the writer's interval, whatever the draft timer does:
+    // a process killed right after a keystroke keeps the keystroke.
+    self->save_state();
     if (self->draft_kept_) return self->save_state();  // sent when the floor goes on
     if (!self->view_.connected) {
       v1::ClientMessage m;

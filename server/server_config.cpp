@@ -79,7 +79,9 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("app-idle-timeout-ms", po::value(&app_idle_ms)->default_value(app_idle_ms), "close a link with no message for this long")
     ("resume-grace-ms", po::value(&grace_resume_ms)->default_value(grace_resume_ms), "a dropped member's partner is told after this")
     ("ended-session-linger-ms", po::value(&linger_ms)->default_value(linger_ms), "an ended session stays resumable this long")
-    ("max-unacked-bytes", po::value(&c.max_unacked_bytes)->default_value(c.max_unacked_bytes), "per member; a client that never acknowledges is closed")
+    ("max-unacked-bytes", po::value(&c.max_unacked_bytes)->default_value(c.max_unacked_bytes), "per member, connected or away; past it a member is brought back by a snapshot and the history instead of a replay")
+    ("replay-window-bytes", po::value(&c.replay_window_bytes)->default_value(c.replay_window_bytes), "sending pauses while this much is queued on a link, and goes on when it drains")
+    ("max-history-bytes", po::value(&c.max_history_bytes)->default_value(c.max_history_bytes), "per session: the conversation kept for a member who comes back with nothing on screen")
     ("state-file", po::value(&c.state_file)->default_value(c.state_file), "keep sessions here across a graceful restart (empty: don't)")
     ("max-message-bytes", po::value(&c.max_message_bytes)->default_value(c.max_message_bytes), "largest WebSocket message")
     ("max-upgrade-request-bytes", po::value(&c.max_upgrade_request_bytes)->default_value(c.max_upgrade_request_bytes), "largest HTTP upgrade request")
@@ -137,6 +139,10 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     }
     if (c.max_message_bytes < 1024) throw po::error("--max-message-bytes must be at least 1024");
     if (c.max_turn_chars == 0) throw po::error("--max-turn-chars must be positive");
+    if (c.replay_window_bytes == 0 || c.replay_window_bytes + c.max_message_bytes > c.max_outbound_queue_bytes) {
+      throw po::error(
+          "--replay-window-bytes must be positive and, with one message more, fit in --max-outbound-queue-bytes");
+    }
     out.config = c;
   } catch (const po::error& e) {
     std::cerr << "heard-server: " << e.what() << "\nTry 'heard-server --help'.\n";

@@ -58,7 +58,17 @@ struct server_config {
   // dropped at the very end still gets the last events.
   std::chrono::milliseconds resume_grace{600'000};
   std::chrono::milliseconds ended_session_linger{60'000};
-  std::size_t max_unacked_bytes = 1024 * 1024;  // per member; a client that never acks is closed
+  /// Per member, connected or away: past it the backlog is dropped and the
+  /// member is brought back by a snapshot and the history instead of a
+  /// replay (a connected member that never acknowledges is closed).
+  std::size_t max_unacked_bytes = 1024 * 1024;
+  /// A replay (and any sending) pauses while this much is queued on the
+  /// link, and goes on when it drains: below max_outbound_queue_bytes, so a
+  /// resume never cuts its own link.
+  std::size_t replay_window_bytes = 64 * 1024;
+  /// What a session keeps of its conversation for a seat that comes back with
+  /// nothing on screen; the oldest entries go past it.
+  std::size_t max_history_bytes = 1024 * 1024;
 
   // Sessions are saved here on a graceful shutdown and restored at start;
   // empty: not kept across restarts.

@@ -38,6 +38,7 @@ namespace heard::server {
   X(duplicate_inputs)                                                                             \
   X(bad_acks)                                                                                     \
   X(unacked_overflows)                                                                            \
+  X(resyncs)                                                                                      \
   X(sessions_expired)                                                                             \
   X(sessions_restored)                                                                            \
   X(connections_refused_per_ip)                                                                   \

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "codec.hpp"
+#include "conversation_history.hpp"
 #include "moment_words.hpp"
 #include "summary_format.hpp"
 #include "utf8.hpp"
@@ -462,12 +463,26 @@ void full_screen_ui::on_event(const client_event& event) {
     const auto& m = std::get<v1::ServerMessage>(event);
     const auto& view = client_.view();
     switch (m.body_case()) {
-      case v1::ServerMessage::kWelcome:
+      case v1::ServerMessage::kWelcome: {
         ui_.reconnecting = false;
         ui_.notice.clear();  // whatever it said was about before the drop
         snapshot_at_ = std::chrono::steady_clock::now();
         ui_.timer_elapsed_ms = 0;
+        // A restarted client, or one away too long for a replay: the
+        // conversation so far (less what is on screen already) and the floor's words.
+        const auto& w = m.welcome();
+        if (w.history_dropped() > 0 && ui_.transcript.empty()) {
+          std::string note = std::to_string(w.history_dropped());
+          note += " earlier entries are no longer kept.";
+          tell(std::move(note));
+        }
+        for (const auto& entry : w.history()) {
+          if (auto said = message_of(entry); said.body_case() != v1::ServerMessage::BODY_NOT_SET) on_event(said);
+        }
+        if (w.has_draft()) ui_.partner_draft = w.draft().text();
+        floor_key_ = floor_key(view.snapshot);
         break;
+      }
       case v1::ServerMessage::kGuidance:
         ui_.transcript.push_back({tui::transcript_entry::kind::note, v1::SEAT_COUNSELOR, m.guidance().text(),
                                   v1::VERDICT_UNSPECIFIED, view.snapshot.round(), ""});

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "codec.hpp"
+#include "conversation_history.hpp"
 #include "moment_words.hpp"
 #include "tui_model.hpp"
 
@@ -136,12 +137,37 @@ void plain_ui::on_event(const client_event& event) {
   on_server_message(std::get<v1::ServerMessage>(event));
 }
 
+std::ostream& plain_ui::line() {
+  out_ << prefix_;
+  return out_;
+}
+
+// A restarted client, or one away too long for a replay: what was said so
+// far, each line marked "earlier" so nobody takes it for something new.
+void plain_ui::print_history(const v1::Welcome& w) {
+  if (!w.history_sent()) return;
+  if (w.history_dropped() > 0 && w.history_size() > 0) {
+    out_ << "earlier " << w.history_dropped() << " older entries are no longer kept" << std::endl;
+  }
+  prefix_ = "earlier ";
+  for (const auto& entry : w.history()) on_server_message(message_of(entry));  // an unknown kind prints nothing
+  prefix_.clear();
+  if (w.has_draft()) {
+    // The floor's words so far, printed whole once.
+    out_ << "draft " << who(w.draft().author()) << ": " << text_block(w.draft().text()) << std::endl;
+    draft_author_ = w.draft().author();
+    draft_ = w.draft().text();
+    draft_shown_ = draft_.size();
+  }
+}
+
 void plain_ui::on_server_message(const v1::ServerMessage& m) {
   switch (m.body_case()) {
     case v1::ServerMessage::kWelcome: {
       const auto& w = m.welcome();
       if (w.resumed()) {
         out_ << "reconnected" << std::endl;
+        print_history(w);
         on_state(last_, w.snapshot());
         break;
       }
@@ -172,13 +198,13 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     case v1::ServerMessage::kTurn: {
       const auto& t = m.turn();
       const bool statement = t.kind() == v1::TURN_KIND_STATEMENT;
-      if (t.timed_out()) out_ << "time-up " << who(t.author()) << std::endl;
-      if (t.moved_on()) out_ << "moved-on " << who(t.author()) << std::endl;
+      if (t.timed_out()) line() << "time-up " << who(t.author()) << std::endl;
+      if (t.moved_on()) line() << "moved-on " << who(t.author()) << std::endl;
       if (client_.view().snapshot.mode() == v1::MODE_SPOKEN) {
         // Spoken: the words were said out loud; the line says the turn happened.
-        out_ << (statement ? "spoke " : "said-back ") << who(t.author()) << std::endl;
+        line() << (statement ? "spoke " : "said-back ") << who(t.author()) << std::endl;
       } else {
-        out_ << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << text_block(t.text()) << std::endl;
+        line() << (statement ? "said " : "paraphrase ") << who(t.author()) << ": " << text_block(t.text()) << std::endl;
       }
       // The whole turn is printed: nothing of its draft is left to print.
       draft_pause_timer_.cancel();
@@ -188,7 +214,7 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     }
     case v1::ServerMessage::kJudged: {
       const auto& j = m.judged();
-      out_ << "verdict " << verdict_word(j.verdict());
+      line() << "verdict " << verdict_word(j.verdict());
       if (!j.missed().empty()) out_ << ": " << text_block(j.missed());
       out_ << std::endl;
       break;
@@ -196,7 +222,7 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
     case v1::ServerMessage::kPartnerLeft: out_ << "left " << who(m.partner_left().seat()) << std::endl; break;
     case v1::ServerMessage::kCheckInResults:
       for (const auto& a : m.check_in_results().answers()) {
-        out_ << "results " << who(a.seat());
+        line() << "results " << who(a.seat());
         if (!a.answered()) {
           out_ << " no-answer" << std::endl;
           continue;
@@ -220,13 +246,13 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
       break;
     }
     case v1::ServerMessage::kGuidance:
-      out_ << "note " << who(v1::SEAT_COUNSELOR) << ": " << text_block(m.guidance().text()) << std::endl;
+      line() << "note " << who(v1::SEAT_COUNSELOR) << ": " << text_block(m.guidance().text()) << std::endl;
       break;
     case v1::ServerMessage::kSummary: {
       const auto& sm = m.summary();
-      out_ << "summary rounds=" << sm.rounds() << " statements=" << sm.statements_size()
-           << " time-outs=" << sm.time_outs_a() + sm.time_outs_b() << " duration=" << sm.duration_ms() / 1000 << "s"
-           << std::endl;
+      line() << "summary rounds=" << sm.rounds() << " statements=" << sm.statements_size()
+             << " time-outs=" << sm.time_outs_a() + sm.time_outs_b() << " duration=" << sm.duration_ms() / 1000 << "s"
+             << std::endl;
       break;
     }
     case v1::ServerMessage::kAck:  // bookkeeping of the client library

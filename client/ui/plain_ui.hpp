@@ -56,6 +56,9 @@ class plain_ui : public session_ui {
   void print_floor(const v1::Snapshot& s);
   void print_help();
   void on_draft(const v1::DraftUpdate& draft);
+  void print_history(const v1::Welcome& welcome);
+  /// out_, after the prefix of the lines being printed ("earlier " for history).
+  std::ostream& line();
   /// `lines` mode: prints what the partner wrote since the last draft line,
   /// finished lines only unless `all_of_it`.
   void print_new_draft_lines(bool all_of_it);
@@ -70,6 +73,7 @@ class plain_ui : public session_ui {
   plain_options options_;
   boost::asio::steady_timer draft_pause_timer_;
   boost::asio::steady_timer time_warning_timer_;
+  std::string prefix_;
   v1::Seat draft_author_ = v1::SEAT_UNSPECIFIED;
   std::string draft_;            // the partner's latest text on this floor
   std::size_t draft_shown_ = 0;  // how much of draft_ is printed already

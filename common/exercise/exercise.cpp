@@ -68,6 +68,18 @@ v1::Seat exercise::floor_holder() const {
   }
 }
 
+std::optional<v1::DraftUpdate> exercise::current_draft() const {
+  const v1::Snapshot s = snapshot();
+  const v1::Seat writer = writer_of(s);
+  if (writer == v1::SEAT_UNSPECIFIED || floor_draft_.empty()) return std::nullopt;
+  v1::DraftUpdate d;
+  d.set_author(writer);
+  d.set_text(floor_draft_);
+  d.set_round(round_);
+  d.set_attempt(attempt_);
+  return d;
+}
+
 v1::Snapshot exercise::snapshot() const {
   v1::Snapshot s;
   s.set_phase(phase_);

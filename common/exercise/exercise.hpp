@@ -88,6 +88,9 @@ class exercise {
   result handle(v1::Seat from, const v1::ClientMessage& message);
 
   v1::Snapshot snapshot() const;
+  /// The words of the floor so far (through a pause too), for a seat that
+  /// comes back with nothing on screen; nullopt when nobody is writing.
+  std::optional<v1::DraftUpdate> current_draft() const;
   v1::Phase phase() const { return phase_; }
   bool ended() const { return phase_ == v1::PHASE_ENDED; }
   bool present(v1::Seat seat) const { return member(seat).present; }

@@ -60,13 +60,22 @@ class outbox {
   bool empty() const { return entries_.empty(); }
   const std::deque<entry>& entries() const { return entries_; }
 
-  /// The newest entry still kept, to amend in place (a client's offline
-  /// draft that a newer one replaces before it was ever sent).
-  entry* newest() { return entries_.empty() ? nullptr : &entries_.back(); }
-  void resize_newest(std::size_t bytes) {
-    if (entries_.empty()) return;
-    bytes_ = bytes_ - entries_.back().bytes + bytes;
-    entries_.back().bytes = bytes;
+  /// Drops every kept entry `superseded` says a newer one makes pointless
+  /// (a client's older drafts once a newer draft is queued), so what is
+  /// kept stays bounded by what matters. Returns how many went.
+  template <typename Superseded>
+  std::size_t erase_if(Superseded&& superseded) {
+    std::size_t n = 0;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (superseded(it->item)) {
+        bytes_ -= it->bytes;
+        it = entries_.erase(it);
+        ++n;
+      } else {
+        ++it;
+      }
+    }
+    return n;
   }
 
   /// Back to a saved state: nothing kept, numbering goes on after `last_id`.

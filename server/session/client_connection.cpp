@@ -144,6 +144,10 @@ void client_connection::on_hello(const v1::Hello& hello) {
   session_->join(claimed.seat, link_, hello.display_name(), "");
 }
 
+void client_connection::on_drained() {
+  if (session_) session_->drained(link_);
+}
+
 void client_connection::on_close() {
   if (session_) session_->drop(link_);
   session_.reset();

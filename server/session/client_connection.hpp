@@ -25,6 +25,8 @@ class client_connection : public link_handler, public std::enable_shared_from_th
 
   void on_message(std::string_view bytes) override;
   void on_close() override;
+  /// The link's queue emptied: its session sends what waits (a paced replay).
+  void on_drained() override;
 
  private:
   void on_hello(const v1::Hello& hello);

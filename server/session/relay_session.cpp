@@ -27,8 +27,10 @@ relay_session::relay_session(net::io_context& ioc, std::string id, const exercis
       log_(log),
       on_ended_(std::move(on_ended)),
       exercise_(settings),
+      history_(config.max_history_bytes),
       guided_(settings.guided) {
   ++stats_.sessions_live;
+  for (auto& m : members_) m.events = event_backlog(config_.max_unacked_bytes);
 }
 
 relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved, const server_config& config,
@@ -41,20 +43,26 @@ relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved
       log_(log),
       on_ended_(std::move(on_ended)),
       exercise_(restore_exercise(saved.exercise(), limits_of(config))),
+      history_(config.max_history_bytes),
       next_seq_(saved.next_seq()),
       invite_code_(saved.invite_code()),
       invite_code_b_(saved.invite_code_b()),
       guided_(saved.exercise().guided()) {
   ++stats_.sessions_live;
+  for (auto& m : members_) m.events = event_backlog(config_.max_unacked_bytes);
   for (int i = 0; i < saved.members_size() && i < 3; ++i) {
     const auto& m = saved.members(i);
     auto& member = members_[all_seats[static_cast<std::size_t>(i)]];
     if (!m.resume_token().empty()) member.token.issue(m.resume_token());
     member.inputs.restore(m.last_input_id());
     for (const auto& e : m.unacked()) {
-      member.events.push(e.seq(), std::make_shared<const std::string>(e.message()), e.message().size());
+      member.events.push(e.seq(), std::make_shared<const std::string>(e.message()), false);
     }
     member.events.restore_numbering(m.last_seq());
+  }
+  for (const auto& h : saved.history()) history_.restore(h.to(), h.entry());
+  for (int i = 0; i < saved.history_dropped_size() && i < 3; ++i) {
+    history_.restore_dropped(all_seats[static_cast<std::size_t>(i)], saved.history_dropped(i));
   }
 }
 
@@ -70,13 +78,19 @@ void relay_session::save(v1::SessionState& out) const {
     auto* saved = out.add_members();
     saved->set_resume_token(m.token.current());
     saved->set_last_input_id(m.inputs.last());
-    saved->set_last_seq(m.events.last_id());
-    for (const auto& kept : m.events.entries()) {
+    saved->set_last_seq(m.events.last_seq());
+    for (const auto& kept : m.events.events()) {
       auto* e = saved->add_unacked();
-      e->set_seq(kept.id);
-      e->set_message(*kept.item);
+      e->set_seq(kept.seq);
+      e->set_message(*kept.bytes);
     }
   }
+  for (const auto& h : history_.entries()) {
+    auto* saved = out.add_history();
+    saved->set_to(h.to);
+    *saved->mutable_entry() = h.body;
+  }
+  for (const v1::Seat seat : all_seats) out.add_history_dropped(history_.dropped(seat));
 }
 
 void relay_session::start_restored() {
@@ -136,7 +150,7 @@ void relay_session::join(v1::Seat seat, std::shared_ptr<link> joiner, std::strin
   });
 }
 
-void relay_session::welcome(v1::Seat seat, bool resumed) {
+void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
   auto& m = member(seat);
   v1::ServerMessage message;
   auto* w = message.mutable_welcome();
@@ -164,7 +178,34 @@ void relay_session::welcome(v1::Seat seat, bool resumed) {
   w->set_session_key(id_);
   w->set_last_input_id(m.inputs.last());
   w->set_resumed(resumed);
-  send_direct(m.current_link, std::move(message), seat);
+  if (resumed) w->set_current_through_seq(next_seq_ - 1);
+  if (with_history) {
+    w->set_history_sent(true);
+    history_.fill(seat, *w);
+    if (auto draft = exercise_.current_draft(); draft && draft->author() != seat) *w->mutable_draft() = *draft;
+  }
+  message.set_ack_input(m.inputs.last());
+  if (m.current_link) m.queued = m.current_link->send(std::make_shared<const std::string>(encode(message)));
+}
+
+void relay_session::pump(v1::Seat seat) {
+  auto& m = member(seat);
+  if (!m.current_link) return;
+  while (m.queued < config_.replay_window_bytes) {
+    const auto* e = m.events.next_unsent();
+    if (!e) return;
+    m.queued = m.current_link->send(e->bytes);
+    m.events.mark_sent();
+  }
+}
+
+void relay_session::drained(std::shared_ptr<link> l) {
+  net::post(strand_, [self = shared_from_this(), l = std::move(l)] {
+    auto seat = self->seat_of(l);
+    if (!seat) return;
+    self->member(*seat).queued = 0;
+    self->pump(*seat);
+  });
 }
 
 void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
@@ -208,11 +249,20 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     m.current_link = joiner;
     m.token.rotate(new_resume_token(), used);
     ++self->stats_.resumes;
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
-                     " replay=", m.events.size());
     self->acknowledge(*seat, rejoin.last_seq());
-    self->welcome(*seat, true);
-    for (const auto& kept : m.events.entries()) m.current_link->send(kept.item);
+    // Away past the backlog's cap, or back with nothing on screen: the
+    // snapshot and the conversation so far instead of a replay.
+    const bool resync = m.events.resync_needed() || rejoin.want_history();
+    self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
+                     resync ? " resync=1" : " replay=", resync ? 0 : m.events.size());
+    if (m.events.resync_needed()) ++self->stats_.resyncs;
+    self->welcome(*seat, true, resync);
+    if (resync) {
+      m.events.resynced();
+    } else {
+      m.events.rewind();
+    }
+    self->pump(*seat);
     if (self->finished_) {
       // A late resume of an ended session still gets what it missed, then the goodbye.
       m.current_link->close(close_code::normal, "session ended");
@@ -403,6 +453,7 @@ void relay_session::renew_invite(v1::Seat seat, std::string code) {
 bool relay_session::deliver(exercise::result result, v1::Seat sender) {
   bool sender_got_one = false;
   for (auto& item : result.out) {
+    history_.record(item.to, item.message);
     const std::uint64_t seq = next_seq_++;
     for (v1::Seat seat : all_seats) {
       // Seats nobody holds any more (left, or never joined) keep no backlog.
@@ -450,17 +501,18 @@ void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::ui
   auto& m = member(seat);
   message.set_seq(seq);
   message.set_ack_input(m.inputs.last());
+  const bool draft = message.has_draft_update();
   auto bytes = std::make_shared<const std::string>(encode(message));
-  m.events.push(seq, bytes, bytes->size());
-  if (m.current_link) m.current_link->send(bytes);
-  if (m.events.bytes() > config_.max_unacked_bytes && m.current_link) {
-    // A connected client that does not acknowledge would make us keep its
-    // backlog forever. Close it; its resume replays from its last ack.
-    ++stats_.unacked_overflows;
-    log_.write(log_level::warn, "session=", log_id_, " event=unacked_overflow seat=", seat_label(seat),
-               " bytes=", m.events.bytes());
-    m.current_link->close(close_code::policy_violation, "not acknowledging");
-  }
+  const bool was_resyncing = m.events.resync_needed();
+  if (m.events.push(seq, std::move(bytes), draft)) return pump(seat);
+  if (was_resyncing) return;  // already past the cap: the resync covers this too
+  // Past the cap, connected or away: the backlog goes, and the member comes
+  // back with a snapshot and the history instead. A connected member that
+  // let it grow this far is not acknowledging: close it; it resumes.
+  ++stats_.unacked_overflows;
+  log_.write(log_level::warn, "session=", log_id_, " event=unacked_overflow seat=", seat_label(seat),
+             " connected=", m.current_link ? 1 : 0);
+  if (m.current_link) m.current_link->close(close_code::policy_violation, "not acknowledging");
 }
 
 void relay_session::send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat) {

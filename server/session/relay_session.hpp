@@ -10,7 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "conversation_history.hpp"
 #include "credentials.hpp"
+#include "event_backlog.hpp"
 #include "exercise.hpp"
 #include "heard/v1/server_state.pb.h"
 #include "link.hpp"
@@ -58,6 +60,8 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   void expire_invite();
   /// The code for `seat` burned: give the creator its replacement.
   void renew_invite(v1::Seat seat, std::string code);
+  /// Everything queued on `member`'s link was written: send what waits.
+  void drained(std::shared_ptr<link> member);
   /// Starts the grace timers of a restored session. Call once, after construction.
   void start_restored();
   /// The server is stopping: cancel the timers and start no new ones, so the
@@ -73,12 +77,13 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
  private:
   // The reliability protocol of one seat lives in common/ (pure, unit-tested):
   // its resume token, the input ids it has used, the events it has not
-  // acknowledged. Here only the link and the timer.
+  // acknowledged (bounded and paced). Here only the link and the timer.
   struct member_state {
     std::shared_ptr<link> current_link;
     credentials token;
     inbox inputs;
-    outbox<std::shared_ptr<const std::string>> events;
+    event_backlog events{0};
+    std::size_t queued = 0;  // bytes on the link's queue, as its last send said
     std::unique_ptr<boost::asio::steady_timer> grace_timer;
   };
 
@@ -90,7 +95,12 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   /// Outside the event stream: Welcome, Ack, refusals of a Hello.
   void send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat);
   void acknowledge(v1::Seat seat, std::uint64_t ack);
-  void welcome(v1::Seat seat, bool resumed);
+  /// `with_history`: the conversation so far and the floor's words, for a
+  /// seat with nothing on screen or one that was away past the backlog's cap.
+  void welcome(v1::Seat seat, bool resumed, bool with_history = false);
+  /// Sends `seat` what its link has not been sent yet, while the link's queue
+  /// is under replay_window_bytes; on_drained brings the rest.
+  void pump(v1::Seat seat);
   /// Brings the exercise's clock up to now (the floor may move on at its
   /// limit), then re-arms the floor timer for the next deadline.
   void advance_clock();
@@ -113,6 +123,7 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   ended_callback on_ended_;
   exercise exercise_;
   seat_table<member_state> members_;
+  conversation_history history_;
   std::uint64_t next_seq_ = 1;
   std::string invite_code_;  // display forms, for the creator's Welcome after a resume
   std::string invite_code_b_;

@@ -1,6 +1,8 @@
 // Counselor-guided sessions with three real clients over real TLS.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "codec.hpp"
 #include "fault_proxy.hpp"
 #include "relay_fixture.hpp"
@@ -55,6 +57,81 @@ class guided_test : public relay_test {
   std::string code_a_;
   v1::Snapshot partners_view_;  // what Alex saw when the session became ready
 };
+
+// A counselor's drop pauses nothing, so the partners go on drafting while the
+// counselor is away: here some 1,800 drafts of up to 2,000 characters (three
+// minutes of real-time text), a statement, and a paraphrase being written.
+// The counselor comes back in one connection, with no cut, and is given every
+// turn and the latest draft: a newer draft replaces the older ones in the
+// backlog, and the replay is paced by the link.
+TEST_F(guided_test, a_counselor_away_for_minutes_of_drafting_comes_back_in_one_connection) {
+  serve([](auto& c) {
+    c.draft_interval = 1ms;  // three minutes of drafts in a few seconds
+    c.max_messages_per_s = 100'000;
+    c.max_message_burst = 100'000;
+  });
+  fault_proxy proxy(port_);
+  auto& rivera = client("Rivera", proxy.port(), [](auto& o) {
+    o.reconnect_initial = 20ms;
+    o.reconnect_max = 50ms;
+  });
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  ASSERT_NO_FATAL_FAILURE(seat_three(rivera, alex, sam));
+  ASSERT_NO_FATAL_FAILURE(begin(rivera, alex, sam));
+
+  proxy.stall(true);  // the counselor's network goes, and stays gone for now
+  proxy.reset_all();
+  ASSERT_TRUE(alex.wait_for([](auto& m) {
+    return m.has_state_changed() &&
+           member_of(m.state_changed().snapshot(), v1::SEAT_COUNSELOR).link() == v1::LINK_DROPPED;
+  }));
+  const std::string words = "I keep thinking about the evening you moved out and what it meant to me. ";
+  std::string text;
+  for (int i = 0; i < 1800; ++i) {
+    text = words.substr(0, 10 + i % 60);
+    while (text.size() < 300 + static_cast<std::size_t>(i % 1700)) text += words;
+    alex->set_draft(text);
+    // Each one relayed (the client would otherwise send only the latest).
+    ASSERT_TRUE(sam.wait_for([&](auto& m) { return m.has_draft_update() && m.draft_update().text() == text; }))
+        << "draft " << i;
+  }
+  std::size_t drafts_sent = 0;
+  for (const auto& m : sam.history()) drafts_sent += m.has_draft_update();
+  alex->end_turn("The evening you moved out, I felt left behind.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->set_draft("You felt left");
+  sam->set_draft("You felt left behind when I moved");
+  ASSERT_TRUE(alex.wait_for(
+      [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "You felt left behind when I moved"; }));
+
+  const auto cuts_before = server_->stats().slow_reader_closes.load();
+  proxy.stall(false);
+  auto back = rivera.wait_for([](auto& m) { return m.has_welcome() && m.welcome().resumed(); }, 30s);
+  ASSERT_TRUE(back);
+  const auto drops_at_return = rivera.drops();
+  ASSERT_TRUE(rivera.wait_for(
+      [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "You felt left behind when I moved"; }));
+  std::size_t events = 0, bytes = 0, drafts = 0;
+  bool statement = false;
+  bool after_welcome = false;
+  for (const auto& m : rivera.history()) {
+    if (m.has_welcome() && m.welcome().resumed()) after_welcome = true;
+    if (!after_welcome || m.seq() == 0) continue;
+    ++events;
+    bytes += m.ByteSizeLong();
+    drafts += m.has_draft_update();
+    statement |= m.has_turn() && m.turn().text() == "The evening you moved out, I felt left behind.";
+  }
+  EXPECT_TRUE(statement) << "every turn is given back";
+  EXPECT_LE(drafts, 2u) << "the latest draft, not every draft";
+  EXPECT_EQ(server_->stats().unacked_overflows.load(), 0u);
+  EXPECT_EQ(server_->stats().slow_reader_closes.load(), cuts_before) << "the replay never cuts its own link";
+  EXPECT_EQ(rivera.drops(), drops_at_return) << "one connection: no drop after coming back";
+  std::cout << "counselor away: " << drafts_sent << " drafts relayed to Sam while away; on return " << events
+            << " events, " << bytes << " bytes, " << drafts << " drafts, "
+            << server_->stats().slow_reader_closes.load() - cuts_before << " cuts\n";
+}
 
 TEST_F(guided_test, seats_are_bound_to_their_codes_and_everyone_sees_the_counselor) {
   serve();

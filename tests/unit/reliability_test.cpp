@@ -1,14 +1,19 @@
 // The reliability protocol's pure parts, used by both ends: what is kept
-// until acknowledged (outbox), what is taken once (inbox), and the resume
-// token's rotation (credentials).
+// until acknowledged (outbox; the server's bounded, paced event_backlog),
+// what is taken once (inbox), the resume token's rotation (credentials), and
+// the conversation a returning seat gets back (conversation_history).
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 
+#include "conversation_history.hpp"
 #include "credentials.hpp"
+#include "event_backlog.hpp"
 #include "outbox.hpp"
+#include "seat.hpp"
 
 namespace heard {
 namespace {
@@ -41,13 +46,105 @@ TEST(outbox, refuses_what_would_break_the_order_and_acks_of_what_was_never_sent)
   EXPECT_TRUE(box.push(10, "ten", 3));
 }
 
-TEST(outbox, the_newest_entry_can_be_amended_in_place) {
+TEST(outbox, superseded_entries_go_and_the_bytes_follow) {
   outbox<std::string> box;
-  box.push(1, "draft", 5);
-  box.newest()->item = "longer draft";
-  box.resize_newest(12);
-  EXPECT_EQ(box.bytes(), 12u);
-  EXPECT_EQ(box.entries().front().item, "longer draft");
+  box.push(1, "draft one", 9);
+  box.push(2, "turn", 4);
+  box.push(3, "draft two", 9);
+  EXPECT_EQ(box.erase_if([](const std::string& s) { return s.rfind("draft", 0) == 0; }), 2u);
+  EXPECT_EQ(box.bytes(), 4u);
+  ASSERT_EQ(box.size(), 1u);
+  EXPECT_EQ(box.entries().front().id, 2u);
+  EXPECT_TRUE(box.push(4, "draft three", 11)) << "numbering goes on";
+}
+
+// --- The server's per-seat backlog ---------------------------------------------
+
+std::shared_ptr<const std::string> bytes_of(std::size_t n) { return std::make_shared<const std::string>(n, 'x'); }
+
+// A member away for minutes of drafting comes back to the latest draft and
+// every turn, not to thousands of drafts.
+TEST(event_backlog, a_newer_draft_replaces_every_older_one_and_turns_stay) {
+  event_backlog backlog(64 * 1024);
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 5000; ++i) ASSERT_TRUE(backlog.push(++seq, bytes_of(200), true));
+  ASSERT_TRUE(backlog.push(++seq, bytes_of(300), false));  // the turn
+  for (int i = 0; i < 5000; ++i) ASSERT_TRUE(backlog.push(++seq, bytes_of(200), true));
+  ASSERT_EQ(backlog.size(), 2u);
+  EXPECT_FALSE(backlog.events()[0].draft);
+  EXPECT_EQ(backlog.events()[1].seq, seq) << "the latest draft";
+  EXPECT_EQ(backlog.bytes(), 500u);
+  EXPECT_FALSE(backlog.resync_needed());
+}
+
+// The cap holds connected or away: past it nothing is kept until a resync.
+TEST(event_backlog, past_the_cap_the_seat_is_resynced_instead_of_replayed) {
+  event_backlog backlog(1000);
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(backlog.push(++seq, bytes_of(200), false));
+  EXPECT_FALSE(backlog.push(++seq, bytes_of(300), false));
+  EXPECT_TRUE(backlog.resync_needed());
+  EXPECT_EQ(backlog.size(), 0u);
+  EXPECT_EQ(backlog.bytes(), 0u);
+  EXPECT_FALSE(backlog.push(++seq, bytes_of(10), false)) << "the resync covers it";
+  EXPECT_TRUE(backlog.can_acknowledge(seq));
+  backlog.resynced();
+  EXPECT_FALSE(backlog.resync_needed());
+  EXPECT_EQ(backlog.next_unsent(), nullptr) << "nothing before the resync is sent again";
+  EXPECT_TRUE(backlog.push(++seq, bytes_of(10), false));
+  ASSERT_NE(backlog.next_unsent(), nullptr);
+  EXPECT_EQ(backlog.next_unsent()->seq, seq);
+}
+
+// Pacing: each event goes out once per link, oldest first; a new link
+// starts again from the oldest unacknowledged.
+TEST(event_backlog, each_link_is_sent_each_kept_event_once_in_order) {
+  event_backlog backlog(1 << 20);
+  for (std::uint64_t seq : {2, 5, 9}) backlog.push(seq, bytes_of(1), false);
+  std::vector<std::uint64_t> sent;
+  while (const auto* e = backlog.next_unsent()) {
+    sent.push_back(e->seq);
+    backlog.mark_sent();
+  }
+  EXPECT_EQ(sent, (std::vector<std::uint64_t>{2, 5, 9}));
+  backlog.acknowledge(5);
+  backlog.rewind();
+  ASSERT_NE(backlog.next_unsent(), nullptr);
+  EXPECT_EQ(backlog.next_unsent()->seq, 9u);
+}
+
+// --- The conversation a returning seat gets back ------------------------------
+
+v1::ServerMessage turn_message(const std::string& text) {
+  v1::ServerMessage m;
+  m.mutable_turn()->set_text(text);
+  return m;
+}
+
+TEST(conversation_history, each_seat_gets_what_it_saw_and_is_told_what_was_left_out) {
+  conversation_history history(100);
+  history.record(everyone, turn_message("first words"));
+  v1::ServerMessage draft;
+  draft.mutable_draft_update()->set_text("not kept");
+  history.record(everyone, draft);
+  v1::ServerMessage scores;
+  scores.mutable_check_in_results()->add_answers()->set_seat(v1::SEAT_A);
+  history.record(to_counselor, scores);
+  v1::Welcome for_a;
+  history.fill(v1::SEAT_A, for_a);
+  ASSERT_EQ(for_a.history_size(), 1);
+  EXPECT_EQ(for_a.history(0).turn().text(), "first words");
+  v1::Welcome for_counselor;
+  history.fill(v1::SEAT_COUNSELOR, for_counselor);
+  EXPECT_EQ(for_counselor.history_size(), 2);
+
+  for (int i = 0; i < 10; ++i) history.record(to_a | to_b, turn_message("more words " + std::to_string(i)));
+  EXPECT_LE(history.bytes(), 100u);
+  v1::Welcome later;
+  history.fill(v1::SEAT_A, later);
+  EXPECT_GT(later.history_dropped(), 0u);
+  EXPECT_EQ(later.history_dropped() + static_cast<std::uint32_t>(later.history_size()), 11u) << "none lost unsaid";
+  EXPECT_EQ(message_of(later.history(later.history_size() - 1)).turn().text(), "more words 9");
 }
 
 // Nothing lost: through any mix of pushes and acknowledgements (some stale,
