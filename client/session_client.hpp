@@ -193,6 +193,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t last_acked_seq_ = 0;       // the highest seq we told the server about
   std::uint64_t last_transmitted_id_ = 0;  // inputs above it were never on the wire
   outbox<v1::ClientMessage> inputs_;
+  static constexpr std::uint64_t input_id_reserve = 10'000;  // far more than a person types between saves
   // Inputs the server processed lately, to find one it refused by id.
   std::deque<v1::ClientMessage> recent_;
   // Inputs refused only because a connection dropped (ERROR_PARTNER_AWAY):

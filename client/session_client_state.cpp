@@ -44,7 +44,11 @@ void session_client::save_state() {
   state.set_resume_token(resume_token_);
   state.set_seat(view_.my_seat);
   state.set_last_seq(events_.last());
-  state.set_next_input_id(inputs_.last_id() + 1);
+  // Written a moment after inputs go out, so the numbering saved runs ahead
+  // of what this process may still use before its next save: a restart must
+  // never reuse an input id the server has seen (it would take the new input
+  // for a repeat and drop it). Gaps in the numbering are fine.
+  state.set_next_input_id(inputs_.last_id() + 1 + input_id_reserve);
   for (const auto& kept : inputs_.entries()) state.add_unacked(kept.item.SerializeAsString());
   state.set_draft(view_.my_draft);
   state.set_draft_key(draft_key_);

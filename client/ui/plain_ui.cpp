@@ -168,7 +168,14 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
       if (w.resumed()) {
         out_ << "reconnected" << std::endl;
         print_history(w);
-        on_state(last_, w.snapshot());
+        if (last_.phase() == v1::PHASE_UNSPECIFIED) {
+          // A restarted heard: no arrivals to announce, only where things stand.
+          v1::Snapshot before = w.snapshot();
+          before.set_phase(v1::PHASE_UNSPECIFIED);
+          on_state(before, w.snapshot());
+        } else {
+          on_state(last_, w.snapshot());
+        }
         break;
       }
       out_ << "welcome seat="

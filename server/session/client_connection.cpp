@@ -88,8 +88,8 @@ void client_connection::on_hello(const v1::Hello& hello) {
     if (!session) {
       ++stats_.resumes_refused;
       return refuse_and_close(v1::ERROR_SESSION_EXPIRED,
-                              "This session cannot be resumed: it has ended, expired, or was resumed from another "
-                              "device.",
+                              "This server no longer has the session: it ended a while ago, or the server stopped "
+                              "without saving it (a crash or a forced restart). It cannot go on.",
                               "session expired");
     }
     session_ = std::move(session);

@@ -223,8 +223,8 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
       ++self->stats_.resumes_refused;
       self->send_direct(joiner,
                         make_error(v1::ERROR_SESSION_EXPIRED,
-                                   "This session cannot be resumed: it has ended, expired, or was resumed "
-                                   "from another device.",
+                                   "This seat was taken back on another device (or from an older copy of its "
+                                   "state), so this one cannot resume it.",
                                    true),
                         v1::SEAT_UNSPECIFIED);
       joiner->close(close_code::policy_violation, "session expired");
@@ -253,9 +253,21 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
     // Away past the backlog's cap, or back with nothing on screen: the
     // snapshot and the conversation so far instead of a replay.
     const bool resync = m.events.resync_needed() || rejoin.want_history();
-    self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
-                     resync ? " resync=1" : " replay=", resync ? 0 : m.events.size());
+    if (resync) {
+      self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
+                       " resync=", m.events.resync_needed() ? "past_cap" : "asked");
+    } else {
+      self->log_.write(log_level::info, "session=", self->log_id_, " event=resumed seat=", seat_label(*seat),
+                       " replay=", m.events.size());
+    }
     if (m.events.resync_needed()) ++self->stats_.resyncs;
+    // Back first, so the Welcome's snapshot already shows this seat back
+    // (the others learn it from the state change delivered after).
+    exercise::result back;
+    if (!self->finished_ && !self->exercise_.connected(*seat)) {
+      self->advance_clock();
+      back = self->exercise_.reconnect(*seat);
+    }
     self->welcome(*seat, true, resync);
     if (resync) {
       m.events.resynced();
@@ -269,10 +281,7 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
       m.current_link.reset();
       return;
     }
-    if (!self->exercise_.connected(*seat)) {
-      self->advance_clock();
-      self->deliver(self->exercise_.reconnect(*seat));
-    }
+    self->deliver(std::move(back));
   });
 }
 

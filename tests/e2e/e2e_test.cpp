@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iterator>
 #include <thread>
 
@@ -315,6 +316,125 @@ TEST_F(e2e_test, a_client_killed_mid_draft_resumes_after_a_restart_and_loses_not
   EXPECT_LINE(again, "paraphrasing Sam round=1 attempt=1");
 }
 
+// The words are on disk within 100 ms of being typed, whatever the draft
+// timer (300 ms) does: a line typed and the process killed 0.1 s later comes
+// back with `heard resume`.
+TEST_F(e2e_test, a_line_typed_a_tenth_of_a_second_before_a_kill_comes_back) {
+  PAIR_UP(alex, sam);
+  alex->write_line("Typed a tenth of a second before the kill.");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the scenario itself, not a wait for an event
+  alex->signal(SIGKILL);
+  EXPECT_EQ(alex->wait_exit(), 128 + SIGKILL);
+  auto again = heard({"resume"}, "alex", /*fresh_state=*/false);
+  EXPECT_LINE(again, "reconnected");
+  again->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: Typed a tenth of a second before the kill.");
+}
+
+// Two people on one machine and one account, as the README's two terminals:
+// each seat has its own state file; nobody is refused for the other's
+// session, and `heard resume` lists both and takes the one asked for. The
+// seat that comes back sees the conversation so far and the partner's
+// words in progress, marked as earlier.
+TEST_F(e2e_test, two_people_on_one_account_each_keep_their_own_seat_and_its_history) {
+  const std::string dir = testing::scratch_dir() + "heard-e2e-one-account";
+  std::filesystem::remove_all(dir);
+  auto in_dir = [&](std::vector<std::string> args, const std::string& name) {
+    std::vector<std::string> argv{HEARD_CLIENT_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (const auto& extra :
+         {std::string("--server"), url_, std::string("--ca"), certs("ca.crt"), std::string("--plain"),
+          std::string("--drafts"), std::string("all"), std::string("--state-dir"), dir}) {
+      argv.push_back(extra);
+    }
+    return std::make_unique<child_process>(argv, testing::scratch_dir() + "heard-e2e-" + name + ".log");
+  };
+  auto alex = in_dir({"start", "--name", "Alex"}, "one-alex");
+  auto code = alex->wait_line("code ");
+  ASSERT_TRUE(code);
+  auto sam = in_dir({"join", code->substr(5), "--name", "Sam"}, "one-sam");
+  EXPECT_LINE(sam, "joined Alex");  // not refused for Alex's unfinished session
+  alex->write_line("/ready");
+  sam->write_line("/ready");
+  EXPECT_LINE(alex, "speaking you round=1");
+  alex->write_line("I miss our walks.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "paraphrasing you");
+  sam->write_line("You miss our walks.");
+  sam->write_line("/done");
+  EXPECT_LINE(alex, "confirming you");
+  alex->write_line("/accurate");
+  EXPECT_LINE(sam, "speaking you round=2");
+  sam->write_line("I do too.");
+  EXPECT_LINE(alex, "draft Sam: I do too.");
+  alex->signal(SIGKILL);
+  sam->signal(SIGKILL);
+  EXPECT_EQ(alex->wait_exit(), 128 + SIGKILL);
+  EXPECT_EQ(sam->wait_exit(), 128 + SIGKILL);
+
+  // Which saved seat is whose, from the list `heard resume` prints.
+  auto number_of = [&](const std::string& who) -> std::string {
+    auto list = in_dir({"resume"}, "one-list");
+    EXPECT_EQ(list->wait_exit(), 2) << "several seats: it asks which";
+    std::istringstream text(read_file(testing::scratch_dir() + "heard-e2e-one-list.log"));
+    for (std::string line; std::getline(text, line);) {
+      if (line.find(who + " with ") != std::string::npos) return line.substr(line.find_first_not_of(' '), 1);
+    }
+    ADD_FAILURE() << "no saved seat for " << who << " in:\n"
+                  << read_file(testing::scratch_dir() + "heard-e2e-one-list.log");
+    return "0";
+  };
+  auto alex_again = in_dir({"resume", number_of("Alex")}, "one-alex-2");
+  EXPECT_LINE(alex_again, "reconnected");
+  EXPECT_LINE(alex_again, "earlier said you: I miss our walks.");
+  EXPECT_LINE(alex_again, "earlier paraphrase Sam: You miss our walks.");
+  EXPECT_LINE(alex_again, "earlier verdict accurate-done");
+  EXPECT_LINE(alex_again, "draft Sam: I do too.");
+  auto sam_again = in_dir({"resume", number_of("Sam")}, "one-sam-2");
+  EXPECT_LINE(sam_again, "reconnected");
+  EXPECT_LINE(sam_again, "earlier said Alex: I miss our walks.");
+  sam_again->write_line("/done");
+  ASSERT_TRUE(alex_again->wait_line("said Sam: I do too.")) << all_lines(*alex_again) << "Sam:\n"
+                                                            << all_lines(*sam_again);
+  for (const auto& line : alex_again->lines()) {
+    EXPECT_NE(line.rfind("said Alex", 0), 0u) << "nothing printed twice as new: " << line;
+  }
+}
+
+// `heard resume` works from any folder: the CA given as a relative path is
+// saved as an absolute one.
+TEST_F(e2e_test, a_resume_from_another_folder_finds_the_ca_given_relative) {
+  PAIR_UP(alex, sam);
+  alex->signal(SIGKILL);
+  EXPECT_EQ(alex->wait_exit(), 128 + SIGKILL);
+  const std::string state = state_file("relative");
+  std::remove(state.c_str());
+  const std::string cert_dir = std::filesystem::path(certs("ca.crt")).parent_path().string();
+  auto carol = std::make_unique<child_process>(
+      std::vector<std::string>{"/bin/sh", "-c",
+                               "cd '" + cert_dir + "' && exec '" + HEARD_CLIENT_BIN +
+                                   "' start --name Carol --plain --ca ca.crt --server " + url_ + " --state-file '" +
+                                   state + "'"},
+      testing::scratch_dir() + "heard-e2e-relative.log");
+  ASSERT_TRUE(carol->wait_line("code "));
+  // Carol's seat is on disk within 100 ms of her Welcome.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!std::filesystem::exists(state) && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(std::filesystem::exists(state));
+  carol->signal(SIGKILL);
+  EXPECT_EQ(carol->wait_exit(), 128 + SIGKILL);
+  auto again =
+      std::make_unique<child_process>(std::vector<std::string>{"/bin/sh", "-c",
+                                                               "cd / && exec '" + std::string(HEARD_CLIENT_BIN) +
+                                                                   "' resume --plain --state-file '" + state + "'"},
+                                      testing::scratch_dir() + "heard-e2e-relative-2.log");
+  EXPECT_LINE(again, "reconnected");
+  again->signal(SIGTERM);
+  EXPECT_EQ(again->wait_exit(), 0);
+}
+
 TEST_F(e2e_test, a_server_restart_mid_round_is_survived_and_clients_come_back_by_themselves) {
   PAIR_UP(alex, sam);
   alex->write_line("Words before the restart.");
@@ -352,7 +472,8 @@ TEST_F(e2e_test, a_server_crash_is_never_silent_and_every_word_written_is_kept) 
 
   // The restarted server does not know the session: both are told so, and
   // Alex's words are in a file of his.
-  ASSERT_TRUE(alex->wait_line("error SESSION_EXPIRED:", std::chrono::seconds(30))) << all_lines(*alex);
+  ASSERT_TRUE(alex->wait_line("error SESSION_EXPIRED: This server no longer has the session", std::chrono::seconds(30)))
+      << all_lines(*alex);
   auto saved = alex->wait_line("saved ");
   ASSERT_TRUE(saved) << all_lines(*alex);
   EXPECT_NE(read_file(saved->substr(6)).find("I said this before the crash."), std::string::npos);

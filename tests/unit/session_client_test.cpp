@@ -167,6 +167,59 @@ TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_o
   EXPECT_TRUE(current().sent[3].has_end_session());
 }
 
+// After a resume the Welcome's snapshot is the newest state: replayed state
+// changes it covers are not applied again (no stale "away"/"back" lines), and
+// with a history, nothing it covers is shown twice.
+TEST_F(session_client_test, events_a_welcome_covers_are_not_shown_again) {
+  ASSERT_NO_FATAL_FAILURE(started());
+  current().drop("connection lost: reset");
+  ASSERT_TRUE(run_until([&] { return transports_.size() == 2; }));
+  current().open();
+  auto back = welcome(true);
+  back.mutable_welcome()->set_current_through_seq(5);
+  back.mutable_welcome()->mutable_snapshot()->set_phase(v1::PHASE_SPEAKING);
+  current().deliver(back);
+  ASSERT_TRUE(run_until([&] { return client_->view().connected; }));
+  const auto shown = server_messages();
+
+  v1::ServerMessage stale;
+  stale.set_seq(4);
+  stale.mutable_state_changed()->mutable_snapshot()->set_phase(v1::PHASE_READY);
+  current().deliver(stale);
+  v1::ServerMessage missed_turn;
+  missed_turn.set_seq(5);
+  missed_turn.mutable_turn()->set_text("said while you were away");
+  current().deliver(missed_turn);
+  ASSERT_TRUE(run_until([&] { return server_messages() == shown + 1; }));
+  EXPECT_EQ(client_->view().snapshot.phase(), v1::PHASE_SPEAKING) << "the older state was not applied";
+  EXPECT_TRUE(std::get<v1::ServerMessage>(events_.back()).has_turn())
+      << "a missed turn is shown: it is new to this person";
+
+  // The same, when the Welcome brought the history: the turn is in it.
+  current().drop("connection lost: reset");
+  ASSERT_TRUE(run_until([&] { return transports_.size() == 3; }));
+  current().open();
+  auto with_history = welcome(true);
+  with_history.mutable_welcome()->set_current_through_seq(9);
+  with_history.mutable_welcome()->set_history_sent(true);
+  with_history.mutable_welcome()->add_history()->mutable_turn()->set_text("said while you were away");
+  current().deliver(with_history);
+  ASSERT_TRUE(run_until([&] { return client_->view().connected; }));
+  ASSERT_TRUE(std::get<v1::ServerMessage>(events_.back()).has_welcome());
+  EXPECT_EQ(std::get<v1::ServerMessage>(events_.back()).welcome().history_size(), 0)
+      << "the entry this client already showed is not handed to the UI again";
+  const auto before_replay = server_messages();
+  v1::ServerMessage replayed = missed_turn;
+  replayed.set_seq(8);
+  current().deliver(replayed);
+  v1::ServerMessage fresh;
+  fresh.set_seq(10);
+  fresh.mutable_guidance()->set_text("new");
+  current().deliver(fresh);
+  ASSERT_TRUE(run_until([&] { return server_messages() == before_replay + 1; }));
+  EXPECT_TRUE(std::get<v1::ServerMessage>(events_.back()).has_guidance());
+}
+
 // --- Line mode on top of the client: what a screen reader hears ---------------
 
 class plain_ui_test : public session_client_test {
