@@ -1,33 +1,67 @@
 #include "heard_server.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <cstdio>
 #include <stdexcept>
 
+#include "listener.hpp"
 #include "private_file.hpp"
 #include "process_limits.hpp"
+#include "session_registry.hpp"
 #include "tls_context.hpp"
+#include "tls_transport.hpp"
+#include "upgrade_policy.hpp"
 
 namespace heard::server {
 namespace net = boost::asio;
+
+// Everything bound to the io_context, in the order it must be destroyed in
+// reverse: the I/O objects first, the io_context (and the handlers still
+// queued in it) last. heard_server destroys all of it before its own members.
+struct heard_server::io_parts {
+  io_parts(heard_server& server, const server_config& config)
+      : ioc(static_cast<int>(config.effective_io_threads())),
+        registry(ioc, config, server.stats_, server.log_),
+        policy(config.allowed_origins, registry),
+        transport(ioc, {ws_link_options::from(config), policy, server.admission_, server.accounting_, registry}),
+        listener(ioc, server.stats_, server.log_, config.accept_backoff_min, config.accept_backoff_max,
+                 [this](net::ip::tcp::socket socket) { transport.accept(std::move(socket)); }),
+        control(net::make_strand(ioc)),
+        sweep_timer(control),
+        grace_timer(control) {}
+
+  net::io_context ioc;
+  session_registry registry;
+  upgrade_policy policy;
+  tls_transport transport;
+  heard::server::listener listener;
+  // The sweep, the shutdown and their timers share one strand: with several
+  // I/O threads a sweep completing while stop() runs would otherwise re-arm
+  // its timer after the cancel and keep run() from returning.
+  net::strand<net::io_context::executor_type> control;
+  net::steady_timer sweep_timer;
+  net::steady_timer grace_timer;
+};
 
 heard_server::heard_server(server_config config, std::ostream& log_out)
     : config_(std::move(config)),
       log_(config_.level, log_out),
       accounting_(stats_, log_),
       admission_(config_.max_connections, config_.max_connections_per_ip),
-      ioc_(static_cast<int>(config_.effective_io_threads())),
-      registry_(ioc_, config_, stats_, log_),
-      upgrade_policy_(config_.allowed_origins, registry_),
-      transport_(ioc_, {ws_link_options::from(config_), upgrade_policy_, admission_, accounting_, registry_}),
-      listener_(ioc_, stats_, log_, config_.accept_backoff_min, config_.accept_backoff_max,
-                [this](boost::asio::ip::tcp::socket socket) { transport_.accept(std::move(socket)); }),
-      control_(net::make_strand(ioc_)),
-      sweep_timer_(control_),
-      grace_timer_(control_) {}
+      io_(std::make_unique<io_parts>(*this, config_)) {}
 
-heard_server::~heard_server() = default;
+heard_server::~heard_server() {
+  // First, while stats_, log_, accounting_ and admission_ are certainly alive.
+  io_.reset();
+}
+
+std::string heard_server::listening_on() const { return io_->listener.describe(); }
+
+std::size_t heard_server::live_sessions() const { return io_->registry.live_sessions(); }
 
 std::uint16_t heard_server::start() {
   if (!config_.state_file.empty()) {
@@ -39,7 +73,7 @@ std::uint16_t heard_server::start() {
                                " (choose a --state-file in a folder that exists and is writable)");
     }
     std::remove(probe.c_str());
-    const auto restored = registry_.restore(config_.state_file, session_registry::clock::now());
+    const auto restored = io_->registry.restore(config_.state_file, session_registry::clock::now());
     if (restored > 0) log_.write(log_level::info, "event=sessions_restored count=", restored);
   }
   const auto files = raise_open_file_limit();
@@ -51,20 +85,20 @@ std::uint16_t heard_server::start() {
                " note=\"past about ", files.now > own_descriptors ? files.now - own_descriptors : 0,
                " connections, new ones wait until a descriptor frees up; raise the hard limit (LimitNOFILE)\"");
   }
-  configure_server_tls(transport_.tls_context(), config_.cert_file, config_.key_file);
-  const auto port = listener_.start(config_.listen_addresses, config_.port);
-  net::post(control_, [this] { schedule_sweep(); });
-  log_.write(log_level::info, "event=listening endpoints=\"", listener_.describe(),
+  configure_server_tls(io_->transport.tls_context(), config_.cert_file, config_.key_file);
+  const auto port = io_->listener.start(config_.listen_addresses, config_.port);
+  net::post(io_->control, [this] { schedule_sweep(); });
+  log_.write(log_level::info, "event=listening endpoints=\"", io_->listener.describe(),
              "\" threads=", config_.effective_io_threads());
   return port;
 }
 
 void heard_server::schedule_sweep() {
   if (stopping_) return;
-  sweep_timer_.expires_after(config_.invite_sweep_interval);
-  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+  io_->sweep_timer.expires_after(config_.invite_sweep_interval);
+  io_->sweep_timer.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    registry_.sweep(session_registry::clock::now());
+    io_->registry.sweep(session_registry::clock::now());
     schedule_sweep();
   });
 }
@@ -73,13 +107,13 @@ void heard_server::run() {
   std::vector<std::thread> threads;
   const unsigned extra = config_.effective_io_threads() - 1;
   threads.reserve(extra);
-  for (unsigned i = 0; i < extra; ++i) threads.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (unsigned i = 0; i < extra; ++i) threads.emplace_back([this] { io_->ioc.run(); });
+  io_->ioc.run();
   for (auto& t : threads) t.join();
   if (stopping_ && !config_.state_file.empty()) {
     // Nothing runs now, so the sessions can be read without their strands.
     try {
-      const auto saved = registry_.save(config_.state_file);
+      const auto saved = io_->registry.save(config_.state_file);
       log_.write(log_level::info, "event=sessions_saved count=", saved);
     } catch (const std::exception& e) {
       // The folder went away or the disk filled since the start: say so and
@@ -92,16 +126,16 @@ void heard_server::run() {
 }
 
 void heard_server::stop() {
-  net::post(control_, [this] {
+  net::post(io_->control, [this] {
     if (stopping_) return;
     stopping_ = true;
     log_.write(log_level::info, "event=stopping");
-    sweep_timer_.cancel();
-    listener_.stop();
-    registry_.shut_down();
+    io_->sweep_timer.cancel();
+    io_->listener.stop();
+    io_->registry.shut_down();
     // Clients reconnect by themselves; with a state file their sessions are
     // still here when they do.
-    transport_.stop(config_.state_file.empty() ? "server shutting down" : "server restarting");
+    io_->transport.stop(config_.state_file.empty() ? "server shutting down" : "server restarting");
     // Closing handshakes normally finish in a round trip; a peer that never
     // answers must not hold the process.
     grace_deadline_ = std::chrono::steady_clock::now() + config_.shutdown_grace;
@@ -113,11 +147,11 @@ void heard_server::wait_for_links_to_close() {
   if (stats_.connections_open.load() == 0) return;  // nothing left: run() returns by itself
   if (std::chrono::steady_clock::now() >= grace_deadline_) {
     log_.write(log_level::warn, "event=shutdown_forced connections_open=", stats_.connections_open.load());
-    ioc_.stop();
+    io_->ioc.stop();
     return;
   }
-  grace_timer_.expires_after(shutdown_poll_interval);
-  grace_timer_.async_wait([this](boost::system::error_code ec) {
+  io_->grace_timer.expires_after(shutdown_poll_interval);
+  io_->grace_timer.async_wait([this](boost::system::error_code ec) {
     if (!ec) wait_for_links_to_close();
   });
 }

@@ -1,9 +1,6 @@
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -11,12 +8,9 @@
 #include <vector>
 
 #include "admission.hpp"
-#include "listener.hpp"
 #include "logger.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
-#include "session_registry.hpp"
-#include "tls_transport.hpp"
 #include "transport_accounting.hpp"
 #include "upgrade_policy.hpp"
 
@@ -36,7 +30,7 @@ class heard_server {
   std::uint16_t start();
 
   /// Where it listens, e.g. "127.0.0.1:8443, [::1]:8443" (after start()).
-  std::string listening_on() const { return listener_.describe(); }
+  std::string listening_on() const;
 
   /// Runs the I/O threads until the server has stopped; the calling thread is
   /// one of them.
@@ -52,7 +46,7 @@ class heard_server {
   /// (empty when they were, or when none is configured).
   const std::string& save_error() const { return save_error_; }
   const server_stats& stats() const { return stats_; }
-  std::size_t live_sessions() const { return registry_.live_sessions(); }
+  std::size_t live_sessions() const;
 
  private:
   void schedule_sweep();
@@ -62,24 +56,17 @@ class heard_server {
   static constexpr std::chrono::milliseconds shutdown_poll_interval{10};
 
   const server_config config_;
-  // Declared before ioc_, so they outlive it: handlers still queued are
-  // destroyed inside ~io_context, and the links and sessions they release
-  // count, log and give back their admission on the way out.
+  // What the I/O parts (and the handlers still queued in them) use. They
+  // outlive the parts whatever the declaration order: ~heard_server destroys
+  // the parts first, explicitly (io_parts in the .cpp), so the links and
+  // sessions the last handlers release still count, log and give back their
+  // admission on the way out.
   server_stats stats_;
   logger log_;
   transport_accounting accounting_;
   admission admission_;
-  boost::asio::io_context ioc_;
-  session_registry registry_;
-  upgrade_policy upgrade_policy_;
-  tls_transport transport_;
-  listener listener_;
-  // The sweep, the shutdown and their timers share one strand: with several
-  // I/O threads a sweep completing while stop() runs would otherwise re-arm
-  // its timer after the cancel and keep run() from returning.
-  boost::asio::strand<boost::asio::io_context::executor_type> control_;
-  boost::asio::steady_timer sweep_timer_;
-  boost::asio::steady_timer grace_timer_;
+  struct io_parts;
+  std::unique_ptr<io_parts> io_;
   bool stopping_ = false;
   std::string save_error_;
   std::chrono::steady_clock::time_point grace_deadline_;

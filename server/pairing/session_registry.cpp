@@ -30,6 +30,7 @@ std::optional<session_registry::created> session_registry::create(const exercise
   auto session = make_session(to_hex(secure_random_bytes(16)), settings);
 
   std::lock_guard lock(mutex_);
+  if (stopping_) return std::nullopt;
   if (sessions_.size() >= config_.max_sessions) {
     ++stats_.sessions_refused_capacity;
     return std::nullopt;
@@ -75,6 +76,7 @@ session_registry::claimed session_registry::claim(std::string_view canonical_cod
   claimed out;
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return out;  // the code stays good for after the restart
     const std::string canonical(canonical_code);
     if (auto it = invites_.find(canonical); it != invites_.end()) {
       invite found = it->second;
@@ -143,10 +145,16 @@ void session_registry::sweep(clock::time_point now) {
   for (auto& s : expired) s->expire_invite();
 }
 
+bool session_registry::stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void session_registry::shut_down() {
   std::vector<std::shared_ptr<relay_session>> all;
   {
     std::lock_guard lock(mutex_);
+    stopping_ = true;
     for (auto& [id, s] : sessions_) all.push_back(s);
   }
   for (auto& s : all) s->shut_down();

@@ -55,8 +55,11 @@ class session_registry : public link_acceptor {
   /// Drops codes past their time and tells their creators.
   void sweep(clock::time_point now);
 
-  /// Tells every session the server is stopping.
+  /// Tells every session the server is stopping; from now on no session is
+  /// created or joined (a Hello that arrives during the stop would otherwise
+  /// make a session that never heard of it, and hold the stop for its grace).
   void shut_down();
+  bool stopping() const;
   /// Writes every live session to `path` (private permissions). Call after
   /// the io_context has stopped. Returns how many were saved.
   std::size_t save(const std::string& path) const;
@@ -90,6 +93,7 @@ class session_registry : public link_acceptor {
   logger& log_;
 
   mutable std::mutex mutex_;
+  bool stopping_ = false;                                                     // under mutex_
   std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id (the key)
   std::unordered_map<std::string, invite> invites_;                           // by canonical code
   std::unordered_multimap<std::string, std::string> handles_;                 // handle -> canonical code

@@ -82,6 +82,13 @@ void client_connection::on_hello(const v1::Hello& hello) {
     return refuse_and_close(problem->code, std::string("Display name: ") + problem->message, "bad name");
   }
 
+  if (registry_.stopping()) {
+    // A Hello in the instant the server began to stop: no new session, no
+    // seat taken. 1001, as every other link gets: the client comes back to
+    // the restarted server by itself.
+    if (link_) link_->close(close_code::going_away, "server restarting");
+    return;
+  }
   const auto now = session_registry::clock::now();
   if (route_.what == session_target::kind::resume) {
     auto session = registry_.find(route_.value);
@@ -117,6 +124,10 @@ void client_connection::on_hello(const v1::Hello& hello) {
     settings.limits.max_turn_chars = config_.max_turn_chars;
     settings.limits.max_check_in_chars = config_.max_check_in_chars;
     auto created = registry_.create(settings, now);
+    if (!created && registry_.stopping()) {
+      if (link_) link_->close(close_code::going_away, "server restarting");
+      return;
+    }
     if (!created) {
       return refuse_and_close(v1::ERROR_SERVER_BUSY, "The server is at capacity; try again in a few minutes.", "busy");
     }

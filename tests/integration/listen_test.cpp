@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "listener.hpp"
 #include "relay_fixture.hpp"
 
 namespace heard {

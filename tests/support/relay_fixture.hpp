@@ -15,8 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/post.hpp>
 #include "client_transport.hpp"
 #include "codec.hpp"
+
 #include "heard_server.hpp"
 #include "test_client.hpp"
 

@@ -312,6 +312,18 @@ TEST_F(registry_test, sessions_beyond_the_limit_are_refused) {
   EXPECT_FALSE(registry().create(exercise_settings{}, t0_));
 }
 
+// A Hello that arrives while the server stops makes no session and takes no
+// seat (it would never hear of the stop and hold it for its grace period).
+TEST_F(registry_test, once_stopping_nothing_is_created_or_claimed) {
+  auto made = registry().create(exercise_settings{}, t0_);
+  ASSERT_TRUE(made);
+  registry().shut_down();
+  EXPECT_TRUE(registry().stopping());
+  EXPECT_FALSE(registry().create(exercise_settings{}, t0_));
+  EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), t0_).session);
+  EXPECT_EQ(stats_.sessions_created.load(), 1u);
+}
+
 TEST_F(registry_test, join_attempts_are_limited_per_address_per_minute) {
   config_.max_joins_per_ip_per_minute = 3;
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(registry().allow_join_attempt("192.0.2.7", t0_));
