@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "heard/v1/client_state.pb.h"
 #include "invite_code.hpp"
@@ -52,7 +53,14 @@ std::vector<saved_seat> find_saved_seats(const std::string& folder) {
     seat.saved_unix_ms = state.saved_unix_ms();
     out.push_back(std::move(seat));
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.saved_unix_ms > b.saved_unix_ms; });
+  // A stable order, so the number a person read still names the same seat
+  // while another seat in the folder is live and being rewritten (which can
+  // also show a file twice while it is renamed over).
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.my_name, a.partner_name, a.path) < std::tie(b.my_name, b.partner_name, b.path);
+  });
+  out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path == b.path; }),
+            out.end());
   return out;
 }
 
@@ -64,10 +72,13 @@ std::optional<std::size_t> choose_saved_seat(const std::vector<saved_seat>& seat
   }
   const auto wanted = normalize_invite_code(choice);
   if (!wanted) return std::nullopt;
+  std::optional<std::size_t> found;
   for (std::size_t i = 0; i < seats.size(); ++i) {
-    if (normalize_invite_code(seats[i].code) == wanted) return i;
+    if (normalize_invite_code(seats[i].code) != wanted) continue;
+    if (found) return std::nullopt;  // both seats of one session on this machine: the number says which
+    found = i;
   }
-  return std::nullopt;
+  return found;
 }
 
 std::string describe_saved_seat(const saved_seat& seat, std::size_t number, std::int64_t now_unix_ms) {

@@ -22,13 +22,14 @@ struct saved_seat {
 /// The state file for a session seat inside `folder`.
 std::string seat_state_path(const std::string& folder, const std::string& session_key, char seat_letter);
 
-/// Every unfinished seat saved in `folder`, newest first (files that are not
-/// a saved seat are left alone).
+/// Every unfinished seat saved in `folder`, by name (a stable order: the
+/// numbers `heard resume` prints stay valid); files that are not a saved seat
+/// are left alone.
 std::vector<saved_seat> find_saved_seats(const std::string& folder);
 
 /// Which seat `choice` names: its number in the list as `heard resume`
-/// prints it (1 is the newest), or its code (any spelling a person would
-/// type). Nullopt when it names none of them.
+/// prints it, or its code (any spelling a person would type) when exactly
+/// one seat has it. Nullopt when it names none of them, or more than one.
 std::optional<std::size_t> choose_saved_seat(const std::vector<saved_seat>& seats, std::string_view choice);
 
 /// One line for the list: "1  Alex with Sam, saved 3 minutes ago (code 7KQ2-M9XD-4TRB)".

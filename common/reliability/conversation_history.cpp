@@ -4,29 +4,41 @@
 
 namespace heard {
 
+namespace {
+
+// HistoryEntry's oneof names the ServerMessage bodies a history keeps, field
+// for field (turn, judged, guidance, check_in_results, summary): the one list
+// of what a conversation is. Copies the body set in `from` into the field of
+// the same name in `to`; false when `to` has no such field.
+bool copy_same_named_body(const google::protobuf::Message& from, const google::protobuf::OneofDescriptor& from_body,
+                          google::protobuf::Message& to, const google::protobuf::OneofDescriptor& to_body) {
+  const auto* from_reflection = from.GetReflection();
+  const auto* set = from_reflection->GetOneofFieldDescriptor(from, &from_body);
+  if (!set) return false;
+  const auto* target = to.GetDescriptor()->FindFieldByName(set->name());
+  if (!target || target->containing_oneof() != &to_body) return false;
+  to.GetReflection()->MutableMessage(&to, target)->CopyFrom(from_reflection->GetMessage(from, set));
+  return true;
+}
+
+const google::protobuf::OneofDescriptor& body_of(const google::protobuf::Descriptor& d) {
+  return *d.FindOneofByName("body");
+}
+
+}  // namespace
+
 void conversation_history::record(unsigned to, const v1::ServerMessage& message) {
   v1::HistoryEntry body;
-  switch (message.body_case()) {
-    case v1::ServerMessage::kTurn: *body.mutable_turn() = message.turn(); break;
-    case v1::ServerMessage::kJudged: *body.mutable_judged() = message.judged(); break;
-    case v1::ServerMessage::kGuidance: *body.mutable_guidance() = message.guidance(); break;
-    case v1::ServerMessage::kCheckInResults: *body.mutable_check_in_results() = message.check_in_results(); break;
-    case v1::ServerMessage::kSummary: *body.mutable_summary() = message.summary(); break;
-    default: return;
+  if (!copy_same_named_body(message, body_of(*v1::ServerMessage::descriptor()), body,
+                            body_of(*v1::HistoryEntry::descriptor()))) {
+    return;  // drafts, state, errors: not the conversation
   }
   keep(to, std::move(body));
 }
 
 v1::ServerMessage message_of(const v1::HistoryEntry& entry) {
   v1::ServerMessage m;
-  switch (entry.body_case()) {
-    case v1::HistoryEntry::kTurn: *m.mutable_turn() = entry.turn(); break;
-    case v1::HistoryEntry::kJudged: *m.mutable_judged() = entry.judged(); break;
-    case v1::HistoryEntry::kGuidance: *m.mutable_guidance() = entry.guidance(); break;
-    case v1::HistoryEntry::kCheckInResults: *m.mutable_check_in_results() = entry.check_in_results(); break;
-    case v1::HistoryEntry::kSummary: *m.mutable_summary() = entry.summary(); break;
-    case v1::HistoryEntry::BODY_NOT_SET: break;
-  }
+  copy_same_named_body(entry, body_of(*v1::HistoryEntry::descriptor()), m, body_of(*v1::ServerMessage::descriptor()));
   return m;
 }
 

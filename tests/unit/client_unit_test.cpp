@@ -1,11 +1,18 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
+#include <unistd.h>
+
 #include "client_transport.hpp"
 #include "command_line.hpp"
+#include "heard/v1/client_state.pb.h"
 #include "plain_ui.hpp"
+#include "saved_seats.hpp"
+#include "seat.hpp"
 
 namespace heard::client {
 namespace {
@@ -94,6 +101,40 @@ TEST(command_line, mistakes_get_one_sentence_and_exit_code_2) {
   auto help = parse({"--help"});
   EXPECT_FALSE(help.line);
   EXPECT_EQ(help.exit_code, 0);
+}
+
+// heard resume's list: one entry per saved seat, in a stable order, chosen by
+// number or by a code that names one seat only.
+TEST(saved_seats, are_listed_in_a_stable_order_and_chosen_by_number_or_code) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("heard-saved-seats-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto save = [&](const std::string& key, char seat, const std::string& me, const std::string& partner,
+                  const std::string& code) {
+    v1::ClientState state;
+    state.set_resume_token("token");
+    state.set_name(me);
+    state.set_seat(seat == 'a' ? v1::SEAT_A : v1::SEAT_B);
+    member_in(*state.mutable_snapshot(), seat == 'a' ? v1::SEAT_B : v1::SEAT_A).set_name(partner);
+    state.set_invite_code(code);
+    std::ofstream(seat_state_path(dir, key, seat), std::ios::binary) << state.SerializeAsString();
+  };
+  save("k1", 'b', "Sam", "Alex", "7KQ2-M9XD-4TRB");
+  save("k1", 'a', "Alex", "Sam", "7KQ2-M9XD-4TRB");
+  save("k2", 'a', "Jo", "Kim", "NRTB-TMHK-Z7OF");
+  std::ofstream(dir + "/notes.txt") << "not a seat";
+  const auto seats = find_saved_seats(dir);
+  ASSERT_EQ(seats.size(), 3u);
+  EXPECT_EQ(seats[0].my_name, "Alex");
+  EXPECT_EQ(seats[1].my_name, "Jo");
+  EXPECT_EQ(seats[2].my_name, "Sam");
+  EXPECT_EQ(choose_saved_seat(seats, "3"), 2u);
+  EXPECT_FALSE(choose_saved_seat(seats, "4"));
+  EXPECT_EQ(choose_saved_seat(seats, "nrtb tmhk z7of"), 1u) << "a code read aloud";
+  EXPECT_FALSE(choose_saved_seat(seats, "7KQ2-M9XD-4TRB")) << "both seats of one session: the number decides";
+  EXPECT_NE(describe_saved_seat(seats[2], 3, 0).find("3  Sam with Alex"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
