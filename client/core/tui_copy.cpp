@@ -58,112 +58,37 @@ std::string time_left(const session_view& view, const ui_state& ui) {
   return buf;
 }
 
-namespace {
-
-std::string counselor_sentence(const session_view& view, const ui_state& ui) {
+// The shared headline (common/exercise/moment_words), with this screen's keys
+// where the moment asks for one.
+std::string header_sentence(const session_view& view, const ui_state& ui) {
   const auto& s = view.snapshot;
-  const std::string a = name_of(view, v1::SEAT_A), b = name_of(view, v1::SEAT_B);
-  const std::string speaker = name_of(view, s.speaker());
-  const std::string listener = name_of(view, other_partner(s.speaker()));
-  if (ui.typing_note) return "Write a note both partners will see, then Enter.";
-  if (s.held() && (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING ||
-                   s.phase() == v1::PHASE_CONFIRMING || s.phase() == v1::PHASE_READY)) {
-    return "You paused the exercise. Press h to let it go on.";
-  }
-  switch (s.phase()) {
-    case v1::PHASE_WAITING_FOR_PARTNER: {
-      std::string out = "Waiting for the partners. Codes:";
+  if (ui.reconnecting) return "Your connection dropped - reconnecting. Nothing you wrote is lost.";
+  const std::string now = headline(s, view.my_seat);
+  if (view.counselor()) {
+    if (ui.typing_note) return "Write a note both partners will see, then Enter.";
+    if (s.held() && (is_exercise_phase(s.phase()) || s.phase() == v1::PHASE_READY)) return now + " F6 lets it go on.";
+    if (s.phase() == v1::PHASE_WAITING_FOR_PARTNER) {
+      std::string out = now + " Codes:";
       if (!member_of(s, v1::SEAT_A).present()) out += " A " + view.invite_code;
       if (!member_of(s, v1::SEAT_B).present()) out += " B " + view.invite_code_b;
       return out;
     }
-    case v1::PHASE_READY: {
-      // Who has said now is a good time: the counselor starts when both have.
-      const bool a_ready = member_of(s, v1::SEAT_A).ready(), b_ready = member_of(s, v1::SEAT_B).ready();
-      const std::string readiness = a_ready && b_ready ? "Both are ready."
-                                    : a_ready          ? a + " is ready; " + b + " not yet."
-                                    : b_ready          ? b + " is ready; " + a + " not yet."
-                                                       : "Neither has said they are ready yet.";
-      return "Both partners are here. " + name_of(view, s.speaker()) + " speaks first. " + readiness + " F5 begins.";
-    }
-    case v1::PHASE_SPEAKING: return speaker + " is speaking; " + listener + " listens.";
-    case v1::PHASE_PARAPHRASING: return listener + " is saying back what they heard.";
-    case v1::PHASE_CONFIRMING: return speaker + " is deciding whether " + listener + " heard them.";
-    case v1::PHASE_PAUSED:
-      if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
-        return name_of(view, s.paused_by()) + "'s connection dropped - waiting for them.";
-      }
-      return "Time-out called by " + name_of(view, s.paused_by()) + ".";
-    case v1::PHASE_CHECK_IN: return "The partners are checking in.";
-    case v1::PHASE_ENDED: return "The session is over. The summary is below.";
-    default: return a + " and " + b;
-  }
-}
-
-}  // namespace
-
-std::string header_sentence(const session_view& view, const ui_state& ui) {
-  const auto& s = view.snapshot;
-  const std::string partner = name_of(view, view.partner_seat());
-  const std::string Partner = partner == "your partner" ? "Your partner" : partner;
-  if (ui.reconnecting) return "Your connection dropped - reconnecting. Nothing you wrote is lost.";
-  if (view.counselor()) return counselor_sentence(view, ui);
-  if (s.held() &&
-      (s.phase() == v1::PHASE_SPEAKING || s.phase() == v1::PHASE_PARAPHRASING || s.phase() == v1::PHASE_CONFIRMING)) {
-    return "Your counselor has paused the exercise for a moment.";
+    if (s.phase() == v1::PHASE_READY) return now + " F5 begins.";
+    return now;
   }
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
-      // In a guided session the counselor gave out the codes; a partner has none to give.
-      if (s.guided() || view.invite_code.empty()) {
-        return "Waiting for your partner to join. " + capitalized(name_of(view, v1::SEAT_COUNSELOR)) +
-               " gave them their code.";
-      }
+      if (s.guided() || view.invite_code.empty()) return now;
       return "Waiting for your partner to join - give them this code: " + view.invite_code;
-    case v1::PHASE_READY: {
-      const bool me_ready = member_of(s, view.my_seat).ready();
-      return me_ready ? "Waiting for " + partner + " to say now is a good time."
-                      : "Is now a good time for you? Press Enter when you are ready.";
-    }
+    case v1::PHASE_READY: return member_of(s, view.my_seat).ready() ? now : now + " Press Enter when you are ready.";
     case v1::PHASE_SPEAKING:
-      if (s.mode() == v1::MODE_SPOKEN) {
-        // Spoken: one person talks (on the phone, in the room); Heard holds the floor.
-        if (s.speaker() == view.my_seat) return "Your turn: talk to " + partner + " out loud, then press Ctrl-D.";
-        return Partner + " is talking - listen. You'll say it back out loud when " + partner + " is done.";
-      }
-      if (s.speaker() == view.my_seat) return "Your turn to speak. " + Partner + " is listening.";
-      return Partner + " is speaking - listen. You'll say it back when " + partner + " is done.";
     case v1::PHASE_PARAPHRASING:
-      if (s.floor_holder() == view.my_seat) {
-        return s.mode() == v1::MODE_SPOKEN ? "Your turn: say back out loud what you heard, then press Ctrl-D."
-                                           : "Your turn: say back what you heard, in your own words.";
-      }
-      return Partner + " is saying back what they heard.";
+      if (s.mode() == v1::MODE_SPOKEN && view.moment().may(act::write)) return now + " Then press Ctrl-D.";
+      return now;
     case v1::PHASE_CONFIRMING:
-      if (s.speaker() == view.my_seat) {
-        return ui.typing_missed ? "Say what was missed, then Ctrl-D."
-                                : "Was that what you meant? Accurate, there is more, or not quite?";
-      }
-      return "Waiting for " + partner + " to confirm.";
-    case v1::PHASE_PAUSED:
-      if (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY) {
-        const auto link = member_of(s, view.partner_seat()).link();
-        if (link == v1::LINK_OVERDUE) {
-          return Partner + " has been away a long time. Keep waiting, or end the session.";
-        }
-        return Partner + "'s connection dropped - waiting for them to come back.";
-      }
-      if (s.paused_by() == view.my_seat) return "Paused by you - resume when you're ready.";
-      return "Paused by " + partner + " - they will resume when they are ready.";
-    case v1::PHASE_CHECK_IN: {
-      const std::string who_ended = ended_sentence(s, view.my_seat);
-      const std::string opening = who_ended.empty() ? "The session has ended." : who_ended;
-      return view.i_check_in() ? opening + " A short check-in:" : "Thank you. Waiting for " + partner + "'s check-in.";
-    }
-    case v1::PHASE_ENDED:
-      if (s.round() == 0) return "The session ended before it began.";
-      return "The session is over. Thank you for listening to each other.";
-    default: return "Connecting...";
+      if (s.speaker() == view.my_seat && ui.typing_missed) return "Say what was missed, then Ctrl-D.";
+      return now;
+    default: return now;
   }
 }
 

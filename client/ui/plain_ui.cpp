@@ -338,16 +338,21 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
     case v1::PHASE_READY:
       if (before.phase() == v1::PHASE_PAUSED) out_ << "resumed " << who(before.paused_by()) << std::endl;
       if (view.counselor()) {
-        out_ << "hint Both partners are here. /start when you are ready to begin." << std::endl;
-      } else if (member_of(s, v1::SEAT_COUNSELOR).present()) {
-        out_ << "hint Say when now is a good time (/ready); the counselor starts the first round." << std::endl;
-      } else {
-        out_ << "hint Both of you say when now is a good time: /ready" << std::endl;
+        out_ << "hint " << headline(s, view.my_seat) << " /start begins the first round." << std::endl;
+      } else if (!member_of(s, view.my_seat).ready()) {
+        out_ << "hint " << headline(s, view.my_seat) << " Say so with /ready"
+             << (member_of(s, v1::SEAT_COUNSELOR).present() ? "; your counselor then begins the first round."
+                                                            : "; the first round begins when you both have.")
+             << std::endl;
       }
       break;
     case v1::PHASE_PAUSED:
       out_ << "paused " << who(s.paused_by()) << (s.pause_reason() == v1::PAUSE_REASON_PARTNER_AWAY ? " away" : "")
            << std::endl;
+      if (!view.counselor()) {
+        const bool mine = s.pause_reason() == v1::PAUSE_REASON_TIME_OUT && s.paused_by() == view.my_seat;
+        out_ << "hint " << headline(s, view.my_seat) << (mine ? " /resume" : "") << std::endl;
+      }
       break;
     case v1::PHASE_CHECK_IN:
       out_ << "checkin" << std::endl;
@@ -387,32 +392,28 @@ void plain_ui::print_floor(const v1::Snapshot& s) {
   const bool spoken = s.mode() == v1::MODE_SPOKEN;
   const std::string limit =
       s.timer().limit_ms() > 0 ? " limit=" + std::to_string((s.timer().left_ms() + 999) / 1000) + "s" : "";
+  // The same headline every screen shows (common/exercise/moment_words), and
+  // the commands for the moment after it.
+  const std::string hint = "hint " + headline(s, view.my_seat);
   switch (s.phase()) {
     case v1::PHASE_SPEAKING:
       out_ << "speaking " << who(s.speaker()) << " round=" << s.round() << limit << std::endl;
       if (!hints) break;
-      if (mine) {
-        out_ << (spoken ? "hint You have the floor: talk, then /done"
-                        : "hint You have the floor: type what matters to you, then /done")
-             << std::endl;
-      } else {
-        out_ << "hint Listen. You will say it back when " << who(s.speaker()) << " is done." << std::endl;
-      }
+      out_ << hint
+           << (!mine    ? ""
+               : spoken ? " Talk, then /done"
+                        : " Type what matters to you, then /done")
+           << std::endl;
       break;
     case v1::PHASE_PARAPHRASING:
       out_ << "paraphrasing " << who(s.floor_holder()) << " round=" << s.round() << " attempt=" << s.attempt() << limit
            << std::endl;
-      if (hints && mine) {
-        out_ << (s.mode() == v1::MODE_SPOKEN
-                     ? "hint Say back out loud what you heard, in your own words. No rebuttal, no advice. Then /done"
-                     : "hint Say back what you heard, in your own words. No rebuttal, no advice. Then /done")
-             << std::endl;
-      }
+      if (hints) out_ << hint << (mine ? " No rebuttal, no advice. Then /done" : "") << std::endl;
       break;
     case v1::PHASE_CONFIRMING:
       out_ << "confirming " << who(s.speaker()) << " round=" << s.round() << " attempt=" << s.attempt() << std::endl;
-      if (hints && mine) {
-        out_ << "hint Was that accurate? /accurate, /more (accurate, and there is more), /notquite [what was missed]"
+      if (hints) {
+        out_ << hint << (mine ? " /accurate, /more (accurate, and there is more), /notquite [what was missed]" : "")
              << std::endl;
       }
       break;

@@ -10,6 +10,12 @@ namespace heard {
 /// way (the terminal's two modes; a browser reads docs/protocol.md), so
 /// people are told the same thing whichever screen they use.
 
+/// The sentence at the top of every screen: what is happening now and what
+/// is this seat's to do, in words and without keys (each client adds its own:
+/// "Press Enter", "/ready"). The same words in the full screen, in line mode
+/// and, from docs/protocol.md's table, in any other client.
+std::string headline(const v1::Snapshot& s, v1::Seat me);
+
 /// Who ended the session early, to the person in seat `me`: "You ended the
 /// session.", "Sam ended the session.", "Sam left the session." Empty when
 /// it was not ended early (the rounds were done) or has not ended.

@@ -497,7 +497,7 @@ TEST_F(e2e_test, a_counselor_guides_two_partners_and_gets_the_summary) {
   EXPECT_LINE(alex, "counselor Rivera");
   EXPECT_LINE(alex, "topic Moving for work");
   EXPECT_LINE(sam, "counselor Rivera");
-  EXPECT_LINE(rivera, "hint Both partners are here. /start");
+  EXPECT_LINE(rivera, "hint Both partners are here.");
 
   alex->write_line("/start");  // not a partner's control
   EXPECT_LINE(alex, "usage unknown command /start");
