@@ -104,11 +104,28 @@ void heard_server::schedule_sweep() {
 }
 
 void heard_server::run() {
+  // A handler that throws must not take the process (and every session) with
+  // it: the exception is logged and counted, and the thread goes back to work
+  // (Asio allows run() again after a handler threw).
+  const auto run_io = [this] {
+    for (;;) {
+      try {
+        io_->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        ++stats_.handler_exceptions;
+        log_.write(log_level::error, "event=handler_exception what=\"", e.what(), "\"");
+      } catch (...) {
+        ++stats_.handler_exceptions;
+        log_.write(log_level::error, "event=handler_exception what=unknown");
+      }
+    }
+  };
   std::vector<std::thread> threads;
   const unsigned extra = config_.effective_io_threads() - 1;
   threads.reserve(extra);
-  for (unsigned i = 0; i < extra; ++i) threads.emplace_back([this] { io_->ioc.run(); });
-  io_->ioc.run();
+  for (unsigned i = 0; i < extra; ++i) threads.emplace_back(run_io);
+  run_io();
   for (auto& t : threads) t.join();
   if (stopping_ && !config_.state_file.empty()) {
     // Nothing runs now, so the sessions can be read without their strands.

@@ -39,6 +39,7 @@ namespace heard::server {
   X(bad_acks)                                                                                     \
   X(unacked_overflows)                                                                            \
   X(resyncs)                                                                                      \
+  X(handler_exceptions)                                                                           \
   X(sessions_expired)                                                                             \
   X(sessions_restored)                                                                            \
   X(connections_refused_per_ip)                                                                   \

@@ -15,6 +15,7 @@
 
 #include "codec.hpp"
 #include "plain_ui.hpp"
+#include "seat.hpp"
 
 namespace heard::client {
 namespace {
@@ -165,6 +166,40 @@ TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_o
   EXPECT_EQ(ids, (std::vector<std::uint64_t>{2, 3}));
   EXPECT_TRUE(current().sent[2].has_time_out());
   EXPECT_TRUE(current().sent[3].has_end_session());
+}
+
+// The client's own queue is bounded like the server's: minutes of typing
+// while offline keep one draft, and the reconnect sends that one.
+TEST_F(session_client_test, typing_offline_keeps_only_the_latest_draft) {
+  ASSERT_NO_FATAL_FAILURE(started());
+  v1::ServerMessage speaking;
+  speaking.set_seq(1);
+  auto* s = speaking.mutable_state_changed()->mutable_snapshot();
+  s->set_phase(v1::PHASE_SPEAKING);
+  s->set_speaker(v1::SEAT_A);
+  s->set_floor_holder(v1::SEAT_A);
+  member_in(*s, v1::SEAT_A).set_present(true);
+  member_in(*s, v1::SEAT_B).set_present(true);
+  current().deliver(speaking);
+  ASSERT_TRUE(run_until([&] { return client_->view().snapshot.phase() == v1::PHASE_SPEAKING; }));
+  current().drop("connection lost: reset");
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text += "w";
+    client_->set_draft(text);
+  }
+  client_->end_turn("The whole statement.");
+  ASSERT_TRUE(run_until([&] { return transports_.size() == 2; }));
+  current().open();
+  current().deliver(welcome(true));
+  ASSERT_TRUE(run_until([&] { return client_->view().connected && current().sent.size() >= 3; }));
+  std::size_t drafts = 0, turns = 0;
+  for (const auto& m : current().sent) {
+    drafts += m.has_draft();
+    turns += m.has_end_turn();
+  }
+  EXPECT_LE(drafts, 1u) << "only the newest draft is kept";
+  EXPECT_EQ(turns, 1u);
 }
 
 // After a resume the Welcome's snapshot is the newest state: replayed state
