@@ -11,6 +11,7 @@ packages=(
   libssl-dev
   libgtest-dev libgmock-dev
   libncurses-dev tmux testssl.sh
+  systemd
 )
 
 missing=()

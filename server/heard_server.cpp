@@ -85,12 +85,24 @@ std::uint16_t heard_server::start() {
                " note=\"past about ", files.now > own_descriptors ? files.now - own_descriptors : 0,
                " connections, new ones wait until a descriptor frees up; raise the hard limit (LimitNOFILE)\"");
   }
-  configure_server_tls(io_->transport.tls_context(), config_.cert_file, config_.key_file);
+  io_->transport.use_tls([&](auto& tls) { configure_server_tls(tls, config_.cert_file, config_.key_file); });
   const auto port = io_->listener.start(config_.listen_addresses, config_.port);
   net::post(io_->control, [this] { schedule_sweep(); });
   log_.write(log_level::info, "event=listening endpoints=\"", io_->listener.describe(),
              "\" threads=", config_.effective_io_threads());
   return port;
+}
+
+std::string heard_server::reload_certificate() {
+  try {
+    io_->transport.use_tls([&](auto& tls) { configure_server_tls(tls, config_.cert_file, config_.key_file); });
+  } catch (const std::exception& e) {
+    ++stats_.certificate_reload_failures;
+    log_.write(log_level::error, "event=certificate_not_reloaded error=\"", e.what(), "\"");
+    return e.what();
+  }
+  log_.write(log_level::info, "event=certificate_reloaded");
+  return {};
 }
 
 void heard_server::schedule_sweep() {

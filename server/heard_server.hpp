@@ -36,6 +36,12 @@ class heard_server {
   /// one of them.
   void run();
 
+  /// Reads --cert and --key again (SIGHUP; a renewed certificate): new
+  /// connections use them, open ones keep theirs and are never dropped. If
+  /// they cannot be loaded the ones in use stay, the log says why, and so
+  /// does the answer ("" when reloaded). Safe from any thread.
+  std::string reload_certificate();
+
   /// Graceful stop, safe from any thread and from a signal handler's
   /// completion: stop accepting, close every link with 1001, then let run()
   /// return (forcibly after shutdown_grace).

@@ -2,6 +2,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -23,6 +24,19 @@ int main(int argc, char* argv[]) {
     signals.async_wait([&](boost::system::error_code ec, int) {
       if (!ec) server.stop();
     });
+    // SIGHUP: a renewed certificate (systemctl reload); every time it comes.
+    boost::asio::signal_set hangups(signal_ioc, SIGHUP);
+    std::function<void()> await_hangup = [&] {
+      hangups.async_wait([&](boost::system::error_code ec, int) {
+        if (ec) return;
+        if (const auto error = server.reload_certificate(); !error.empty()) {
+          std::cerr << "heard-server: the certificate was not reloaded (" << error
+                    << "); the one in use stays. Check --cert and --key." << std::endl;
+        }
+        await_hangup();
+      });
+    };
+    await_hangup();
     std::thread signal_thread([&] { signal_ioc.run(); });
     // Whatever leaves run(), the signal thread is stopped and joined first: a
     // joinable std::thread destroyed by an exception would abort the process.

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -54,12 +55,14 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 close_linger_ms = c.close_linger.count(), backoff_min_ms = c.accept_backoff_min.count(),
                 backoff_max_ms = c.accept_backoff_max.count();
   std::string level = "info";
+  std::string config_file;
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");
   // clang-format off
   desc.add_options()
     ("help,h", "show this help")
     ("version", "show the version")
+    ("config", po::value<std::string>(), "read options from FILE: one 'name = value' a line, named as here (deploy/heard-server.conf); the command line wins")
     ("listen", po::value(&c.listen_addresses)->composing(), "an IP address to listen on (repeatable; default: 127.0.0.1 and ::1)")
     ("port", po::value(&c.port)->default_value(c.port), "TCP port (0: any free port)")
     ("cert", po::value(&c.cert_file)->default_value(c.cert_file), "server certificate chain (PEM)")
@@ -105,6 +108,14 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, desc), vm);
+    if (vm.count("config")) {
+      // The same names as the options, one "name = value" a line; what the
+      // command line says wins (stored first).
+      config_file = vm["config"].as<std::string>();
+      std::ifstream in(config_file);
+      if (!in) throw po::error("cannot read --config " + config_file);
+      po::store(po::parse_config_file(in, desc), vm);
+    }
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << desc << "\n";

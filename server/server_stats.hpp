@@ -40,6 +40,7 @@ namespace heard::server {
   X(unacked_overflows)                                                                            \
   X(resyncs)                                                                                      \
   X(handler_exceptions)                                                                           \
+  X(certificate_reload_failures)                                                                  \
   X(sessions_expired)                                                                             \
   X(sessions_restored)                                                                            \
   X(connections_refused_per_ip)                                                                   \

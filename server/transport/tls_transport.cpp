@@ -103,7 +103,7 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
         admission_(with.admit),
         observer_(with.observer),
         app_(with.app),
-        ssl_ctx_(ssl::context::tls_server) {}
+        ssl_ctx_(std::make_shared<ssl::context>(ssl::context::tls_server)) {}
 
   void accept(tcp::socket socket);
   void stop(const std::string& reason);
@@ -120,7 +120,15 @@ struct tls_transport::impl : std::enable_shared_from_this<tls_transport::impl> {
   admission& admission_;
   transport_observer& observer_;
   link_acceptor& app_;
-  ssl::context ssl_ctx_;
+  // The context new connections use; swapped whole by use_tls (a renewed
+  // certificate). An SSL made from a context keeps that context alive.
+  std::mutex ssl_ctx_mutex_;
+  std::shared_ptr<ssl::context> ssl_ctx_;
+
+  std::shared_ptr<ssl::context> current_tls() {
+    std::lock_guard lock(ssl_ctx_mutex_);
+    return ssl_ctx_;
+  }
 
   std::mutex links_mutex_;
   bool stopping_ = false;
@@ -137,7 +145,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       : owner_(std::move(owner)),
         options_(owner_->options_),
         remote_(std::move(remote)),
-        ws_(lingering_tcp_stream(std::move(socket), options_.close_linger), owner_->ssl_ctx_),
+        tls_(owner_->current_tls()),
+        ws_(lingering_tcp_stream(std::move(socket), options_.close_linger), *tls_),
         request_buffer_(options_.max_upgrade_request_bytes + 1024),
         idle_timer_(ws_.get_executor()),
         hello_timer_(ws_.get_executor()) {
@@ -413,6 +422,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::shared_ptr<transport_impl> owner_;
   const ws_link_options& options_;
   const std::string remote_;
+  std::shared_ptr<ssl::context> tls_;  // the context this link started with (see use_tls)
   std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
   std::size_t pings_in_window_ = 0;
   websocket::stream<beast::ssl_stream<lingering_tcp_stream>> ws_;
@@ -485,7 +495,12 @@ tls_transport::tls_transport(net::io_context& ioc, parts with) : impl_(std::make
 
 tls_transport::~tls_transport() = default;
 
-ssl::context& tls_transport::tls_context() { return impl_->ssl_ctx_; }
+void tls_transport::use_tls(const std::function<void(ssl::context&)>& configure) {
+  auto fresh = std::make_shared<ssl::context>(ssl::context::tls_server);
+  configure(*fresh);  // throws: the context in use stays
+  std::lock_guard lock(impl_->ssl_ctx_mutex_);
+  impl_->ssl_ctx_ = std::move(fresh);
+}
 
 void tls_transport::accept(tcp::socket socket) { impl_->accept(std::move(socket)); }
 

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,9 +41,14 @@ class tls_transport {
   tls_transport(const tls_transport&) = delete;
   tls_transport& operator=(const tls_transport&) = delete;
 
-  /// The TLS context that every connection's handshake uses (configure it
-  /// before accepting).
-  boost::asio::ssl::context& tls_context();
+  /// Sets up the TLS context that connections accepted from now on use:
+  /// `configure` fills a fresh context (certificate, key, policy) and, if it
+  /// does not throw, that context replaces the last one. Connections already
+  /// open keep the one they started with (their TLS state holds its own
+  /// reference), so a certificate renewed under a live pair reaches new
+  /// connections and the pair never notices. If `configure` throws, nothing
+  /// changes and the exception goes to the caller. Safe from any thread.
+  void use_tls(const std::function<void(boost::asio::ssl::context&)>& configure);
 
   /// Takes one accepted connection (on a strand of its own): admission,
   /// then TLS, the upgrade and a link. Safe from any thread.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <arpa/inet.h>
@@ -433,6 +434,76 @@ TEST_F(e2e_test, a_resume_from_another_folder_finds_the_ca_given_relative) {
   EXPECT_LINE(again, "reconnected");
   again->signal(SIGTERM);
   EXPECT_EQ(again->wait_exit(), 0);
+}
+
+// A renewed certificate, reloaded with SIGHUP (systemctl reload) under a live
+// pair: new connections get the new certificate, the pair never notices; a
+// broken key at a later reload keeps the certificate in use.
+TEST_F(e2e_test, sighup_reloads_the_certificate_and_a_live_pair_never_notices) {
+  const std::string dir = testing::scratch_dir() + "heard-e2e-reload";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(certs("server.crt"), dir + "/server.crt");
+  std::filesystem::copy_file(certs("server.key"), dir + "/server.key");
+  const std::string log = testing::scratch_dir() + "heard-e2e-reload-server.log";
+  auto server = std::make_unique<child_process>(
+      std::vector<std::string>{HEARD_SERVER_BIN, "--port", "0", "--threads", "2", "--cert", dir + "/server.crt",
+                               "--key", dir + "/server.key"},
+      log);
+  auto listening = server->wait_line("heard-server listening on ");
+  ASSERT_TRUE(listening) << read_file(log);
+  const std::string port = listening->substr(listening->rfind(':') + 1);
+  url_ = "wss://localhost:" + port;
+  // The serial of the certificate a new connection is shown.
+  auto served_serial = [&] {
+    child_process probe({"/bin/sh", "-c",
+                         "openssl s_client -connect 127.0.0.1:" + port + " -servername localhost -CAfile '" +
+                             certs("ca.crt") + "' </dev/null 2>/dev/null | openssl x509 -noout -serial"},
+                        testing::scratch_dir() + "heard-e2e-reload-probe.log");
+    auto line = probe.wait_line("serial=");
+    probe.wait_exit();
+    return line ? *line : std::string("(none)");
+  };
+  auto log_says = [&](const std::string& what) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < until) {
+      if (read_file(log).find(what) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  PAIR_UP(alex, sam);
+  const std::string before = served_serial();
+
+  // The renewal: a new key and certificate from the same CA, over the old files.
+  const std::string renew =
+      "cd '" + dir +
+      "' && openssl ecparam -name prime256v1 -genkey -noout -out new.key 2>/dev/null && "
+      "openssl req -new -key new.key -subj /CN=localhost -out new.csr && "
+      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\\nextendedKeyUsage=serverAuth\\n' > ext && "
+      "openssl x509 -req -in new.csr -CA '" +
+      certs("ca.crt") + "' -CAkey '" + certs("ca.key") +
+      "' -set_serial 4242 -days 30 -sha256 -extfile ext -out new.crt 2>/dev/null && "
+      "mv new.key server.key && mv new.crt server.crt";
+  ASSERT_EQ(std::system(renew.c_str()), 0);
+  server->signal(SIGHUP);
+  ASSERT_TRUE(log_says("event=certificate_reloaded")) << read_file(log);
+  EXPECT_EQ(served_serial(), "serial=1092") << "new connections get the new certificate (was " << before << ")";
+
+  alex->write_line("Still here after the renewal.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: Still here after the renewal.");
+  for (const auto* p : {alex.get(), sam.get()}) {
+    for (const auto& line : p->lines()) EXPECT_NE(line.rfind("reconnecting", 0), 0u) << "the pair noticed: " << line;
+  }
+
+  // A broken key: the reload is refused with a sentence, the certificate in use stays.
+  std::ofstream(dir + "/server.key") << "not a key\n";
+  server->signal(SIGHUP);
+  ASSERT_TRUE(log_says("event=certificate_not_reloaded")) << read_file(log);
+  EXPECT_EQ(served_serial(), "serial=1092");
+  server->signal(SIGTERM);
+  EXPECT_EQ(server->wait_exit(), 0);
 }
 
 TEST_F(e2e_test, a_server_restart_mid_round_is_survived_and_clients_come_back_by_themselves) {

@@ -1,0 +1,49 @@
+// heard-server's options from the command line and from a --config file: the
+// same names, the command line winning, every mistake one sentence (exit 2).
+#include "server_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace heard::server {
+namespace {
+
+parsed_config parse(std::vector<std::string> args) {
+  std::vector<const char*> argv{"heard-server"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  return parse_server_config(static_cast<int>(argv.size()), argv.data());
+}
+
+// The commented example shipped in deploy/ is a real configuration.
+TEST(server_config, the_shipped_example_configuration_reads) {
+  const auto parsed = parse({"--config", std::string(HEARD_SOURCE_DIR) + "/deploy/heard-server.conf"});
+  ASSERT_TRUE(parsed.config) << "exit " << parsed.exit_code;
+  EXPECT_EQ(parsed.config->port, 443);
+  EXPECT_EQ(parsed.config->listen_addresses, (std::vector<std::string>{"0.0.0.0", "::"}));
+  EXPECT_EQ(parsed.config->cert_file, "/etc/heard/tls/fullchain.pem");
+  EXPECT_EQ(parsed.config->max_turn_chars, 4000u) << "a commented line keeps the default";
+}
+
+TEST(server_config, the_command_line_wins_over_the_file_and_a_bad_file_is_refused) {
+  const auto file = std::filesystem::temp_directory_path() / ("heard-config-" + std::to_string(::getpid()));
+  std::ofstream(file) << "# a comment\nport = 9443\nmax-turn-chars = 2000\n";
+  auto parsed = parse({"--config", file.string(), "--port", "7443"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->port, 7443) << "the command line wins";
+  EXPECT_EQ(parsed.config->max_turn_chars, 2000u) << "the file fills in the rest";
+
+  std::ofstream(file) << "no-such-option = 1\n";
+  EXPECT_FALSE(parse({"--config", file.string()}).config);
+  EXPECT_EQ(parse({"--config", file.string()}).exit_code, 2);
+  EXPECT_EQ(parse({"--config", "/nonexistent/heard.conf"}).exit_code, 2);
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace heard::server
