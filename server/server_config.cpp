@@ -53,7 +53,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 app_idle_ms = c.app_idle_timeout.count(), grace_resume_ms = c.resume_grace.count(),
                 linger_ms = c.ended_session_linger.count(), close_ms = c.close_timeout.count(),
                 close_linger_ms = c.close_linger.count(), backoff_min_ms = c.accept_backoff_min.count(),
-                backoff_max_ms = c.accept_backoff_max.count();
+                backoff_max_ms = c.accept_backoff_max.count(), ack_ms = c.ack_delay.count();
   std::string level = "info";
   std::string config_file;
 
@@ -83,6 +83,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("resume-grace-ms", po::value(&grace_resume_ms)->default_value(grace_resume_ms), "a dropped member's partner is told after this")
     ("ended-session-linger-ms", po::value(&linger_ms)->default_value(linger_ms), "an ended session stays resumable this long")
     ("max-unacked-bytes", po::value(&c.max_unacked_bytes)->default_value(c.max_unacked_bytes), "per member, connected or away; past it a member is brought back by a snapshot and the history instead of a replay")
+    ("ack-delay-ms", po::value(&ack_ms)->default_value(ack_ms), "inputs the sender sees no effect of are acknowledged within this long, together")
     ("replay-window-bytes", po::value(&c.replay_window_bytes)->default_value(c.replay_window_bytes), "sending pauses while this much is queued on a link, and goes on when it drains")
     ("max-history-bytes", po::value(&c.max_history_bytes)->default_value(c.max_history_bytes), "per session: the conversation kept for a member who comes back with nothing on screen")
     ("state-file", po::value(&c.state_file)->default_value(c.state_file), "keep sessions here across a graceful restart (empty: don't)")
@@ -142,6 +143,9 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.invite_ttl = std::chrono::seconds(invite_s);
     c.draft_interval = std::chrono::milliseconds(draft_ms);
     c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
+    c.ack_delay = std::chrono::milliseconds(ack_ms);
+    if (c.ack_delay >= c.heartbeat_interval)
+      throw po::error("--ack-delay-ms must be shorter than --heartbeat-interval-ms");
     c.app_idle_timeout = std::chrono::milliseconds(app_idle_ms);
     c.resume_grace = std::chrono::milliseconds(grace_resume_ms);
     c.ended_session_linger = std::chrono::milliseconds(linger_ms);

@@ -36,6 +36,10 @@ struct server_config {
   // otherwise stuck; clients send a message at least every heartbeat_interval
   // and a link silent for app_idle_timeout is closed.
   std::chrono::milliseconds heartbeat_interval{10'000};
+  // An input whose effect the sender does not see itself (a speaker's draft)
+  // is acknowledged within this long, in one Ack for all of them: each Ack is
+  // an encryption and a send of its own. Clients keep inputs until then.
+  std::chrono::milliseconds ack_delay{100};
   std::chrono::milliseconds app_idle_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{5'000};  // closing handshakes on SIGTERM
   std::chrono::milliseconds close_timeout{3'000};   // a link that cannot flush and close by then is cut

@@ -107,6 +107,7 @@ void relay_session::shut_down() {
     if (self->floor_timer_) self->floor_timer_->cancel();
     for (auto& m : self->members_) {
       if (m.grace_timer) m.grace_timer->cancel();
+      if (m.ack_timer) m.ack_timer->cancel();
     }
     if (self->linger_timer_) self->linger_timer_->cancel();
   });
@@ -185,6 +186,7 @@ void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
     if (auto draft = exercise_.current_draft(); draft && draft->author() != seat) *w->mutable_draft() = *draft;
   }
   message.set_ack_input(m.inputs.last());
+  m.ack_told = m.inputs.last();
   if (m.current_link) m.queued = m.current_link->send(std::make_shared<const std::string>(encode(message)));
 }
 
@@ -362,11 +364,25 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
     // Sizes only: never the words.
     self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(message),
                      " bytes=", message.ByteSizeLong(), " phase=", phase_name(self->exercise_.phase()));
-    if (!self->deliver(std::move(result), *seat)) {
-      v1::ServerMessage ack;
-      ack.mutable_ack();
-      self->send_direct(from, std::move(ack), *seat);
-    }
+    if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);
+  });
+}
+
+void relay_session::acknowledge_later(v1::Seat seat) {
+  auto& m = member(seat);
+  if (m.ack_due || shutting_down_) return;
+  if (!m.ack_timer) m.ack_timer = std::make_unique<net::steady_timer>(strand_);
+  m.ack_due = true;
+  m.ack_timer->expires_after(config_.ack_delay);
+  m.ack_timer->async_wait([weak = weak_from_this(), seat](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self) return;
+    auto& member = self->member(seat);
+    member.ack_due = false;
+    if (ec || !member.current_link || member.ack_told >= member.inputs.last()) return;
+    v1::ServerMessage ack;
+    ack.mutable_ack();
+    self->send_direct(member.current_link, std::move(ack), seat);
   });
 }
 
@@ -510,6 +526,7 @@ void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::ui
   auto& m = member(seat);
   message.set_seq(seq);
   message.set_ack_input(m.inputs.last());
+  m.ack_told = m.inputs.last();
   const bool draft = message.has_draft_update();
   auto bytes = std::make_shared<const std::string>(encode(message));
   const bool was_resyncing = m.events.resync_needed();
@@ -526,7 +543,10 @@ void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::ui
 
 void relay_session::send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat) {
   if (!to) return;
-  if (seat != v1::SEAT_UNSPECIFIED) message.set_ack_input(member(seat).inputs.last());
+  if (seat != v1::SEAT_UNSPECIFIED) {
+    message.set_ack_input(member(seat).inputs.last());
+    member(seat).ack_told = member(seat).inputs.last();
+  }
   to->send(std::make_shared<const std::string>(encode(message)));
 }
 
@@ -542,6 +562,7 @@ void relay_session::finish() {
   if (floor_timer_) floor_timer_->cancel();
   for (auto& m : members_) {
     if (m.grace_timer) m.grace_timer->cancel();
+    if (m.ack_timer) m.ack_timer->cancel();
     if (m.current_link) m.current_link->close(close_code::normal, "session ended");
     m.current_link.reset();
   }

@@ -83,7 +83,10 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
     credentials token;
     inbox inputs;
     event_backlog events{0};
-    std::size_t queued = 0;  // bytes on the link's queue, as its last send said
+    std::size_t queued = 0;      // bytes on the link's queue, as its last send said
+    std::uint64_t ack_told = 0;  // the highest input id this member was told was processed
+    bool ack_due = false;        // the ack timer is armed
+    std::unique_ptr<boost::asio::steady_timer> ack_timer;
     std::unique_ptr<boost::asio::steady_timer> grace_timer;
   };
 
@@ -95,6 +98,9 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   /// Outside the event stream: Welcome, Ack, refusals of a Hello.
   void send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat);
   void acknowledge(v1::Seat seat, std::uint64_t ack);
+  /// An input of `seat` that sent it nothing: one Ack within ack_delay covers
+  /// it and any that follow (unless an event carries the ack first).
+  void acknowledge_later(v1::Seat seat);
   /// `with_history`: the conversation so far and the floor's words, for a
   /// seat with nothing on screen or one that was away past the backlog's cap.
   void welcome(v1::Seat seat, bool resumed, bool with_history = false);

@@ -3,6 +3,8 @@
 // every wait has a deadline, nothing sleeps.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "codec.hpp"
 #include "relay_fixture.hpp"
 
@@ -216,6 +218,35 @@ TEST_F(relay_test, time_out_freezes_the_floor_and_only_its_caller_resumes) {
   alex->set_draft("Anyway... As I was saying");
   ASSERT_TRUE(sam.wait_for(
       [](auto& m) { return m.has_draft_update() && m.draft_update().text() == "Anyway... As I was saying"; }));
+}
+
+// A speaker's drafts send the speaker nothing back but acknowledgements; they
+// come batched, one within ack_delay for all the drafts before it, not one
+// per draft (each is an encryption and a send of its own), and the last one
+// still covers every input.
+TEST_F(relay_test, drafts_are_acknowledged_in_batches_not_one_ack_each) {
+  serve([](auto& c) {
+    c.draft_interval = 1ms;
+    c.max_messages_per_s = 100'000;
+    c.max_message_burst = 100'000;
+  });
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  constexpr int drafts = 60;
+  std::string text;
+  for (int i = 0; i < drafts; ++i) {
+    text += "word ";
+    alex->set_draft(text);
+    ASSERT_TRUE(sam.wait_for([&](auto& m) { return m.has_draft_update() && m.draft_update().text() == text; }));
+  }
+  // Ready was input 1; the drafts are 2 .. drafts + 1.
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return m.ack_input() >= drafts + 1; }, 2s)) << "every draft acknowledged";
+  std::size_t acks = 0;
+  for (const auto& m : alex.history()) acks += m.has_ack();
+  EXPECT_LT(acks, static_cast<std::size_t>(drafts) / 4) << acks << " Acks for " << drafts << " drafts";
+  std::cout << "acknowledgements: " << acks << " Acks for " << drafts << " drafts (one per draft before)\n";
 }
 
 // The floor is a promise: words the listener types during a time-out are
