@@ -72,7 +72,7 @@ struct server_config {
   std::size_t replay_window_bytes = 64 * 1024;
   /// What a session keeps of its conversation for a seat that comes back with
   /// nothing on screen; the oldest entries go past it.
-  std::size_t max_history_bytes = 1024 * 1024;
+  std::size_t max_history_bytes = 256 * 1024;  // a long session of full turns is ~160 KiB
 
   // Sessions are saved here on a graceful shutdown and restored at start;
   // empty: not kept across restarts.
