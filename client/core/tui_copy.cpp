@@ -76,6 +76,13 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
     if (s.phase() == v1::PHASE_READY) return now + " F5 begins.";
     return now;
   }
+  // The writer may keep writing through a time-out or hold; the screen says
+  // where those words go, for as long as it lasts (a notice would be gone at
+  // the next key).
+  if (view.moment().writes && s.mode() != v1::MODE_SPOKEN &&
+      (s.phase() == v1::PHASE_PAUSED || (s.held() && is_exercise_phase(s.phase())))) {
+    return now + " What you write waits for the resume.";
+  }
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
       if (s.guided() || view.invite_code.empty()) return now;
