@@ -49,7 +49,7 @@ struct heard_server::io_parts {
 
 heard_server::heard_server(server_config config, std::ostream& log_out)
     : config_(std::move(config)),
-      log_(config_.level, log_out),
+      log_(config_.level, log_out, config_.format),
       accounting_(stats_, log_),
       admission_(config_.max_connections, config_.max_connections_per_ip),
       io_(std::make_unique<io_parts>(*this, config_)) {}

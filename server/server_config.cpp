@@ -55,6 +55,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 close_linger_ms = c.close_linger.count(), backoff_min_ms = c.accept_backoff_min.count(),
                 backoff_max_ms = c.accept_backoff_max.count(), ack_ms = c.ack_delay.count();
   std::string level = "info";
+  std::string format = "text";
   std::string config_file;
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");
@@ -102,7 +103,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
-    ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug");
+    ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug")
+    ("log-format", po::value(&format)->default_value(format), "text (key=value lines) or json (JSON Lines); never a word of content either way");
   // clang-format on
 
   parsed_config out;
@@ -129,6 +131,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     auto parsed_level = parse_level(level);
     if (!parsed_level) throw po::error("--log-level must be error, warn, info or debug");
     c.level = *parsed_level;
+    if (format != "text" && format != "json") throw po::error("--log-format must be text or json");
+    c.format = format == "json" ? log_format::json : log_format::text;
     c.tls_handshake_timeout = std::chrono::milliseconds(tls_ms);
     c.upgrade_timeout = std::chrono::milliseconds(upgrade_ms);
     c.idle_timeout = std::chrono::milliseconds(idle_ms);

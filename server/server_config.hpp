@@ -10,6 +10,9 @@
 namespace heard::server {
 
 enum class log_level { error, warn, info, debug };
+/// text: `time level key=value ...` a line; json: one JSON object a line (JSON
+/// Lines, for a log pipeline). Both carry the same fields and never content.
+enum class log_format { text, json };
 
 /// Every knob of heard-server, with its default, in one place. Built once at
 /// startup (from the command line) and passed by const reference; tests build
@@ -103,6 +106,7 @@ struct server_config {
   std::chrono::milliseconds draft_interval{300};
 
   log_level level = log_level::info;
+  log_format format = log_format::text;
 
   unsigned effective_io_threads() const;
 };

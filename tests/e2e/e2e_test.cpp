@@ -506,6 +506,31 @@ TEST_F(e2e_test, sighup_reloads_the_certificate_and_a_live_pair_never_notices) {
   EXPECT_EQ(server->wait_exit(), 0);
 }
 
+// --log-format json: every line a JSON object (JSON Lines), from start to stop,
+// and still never a word anyone wrote.
+TEST_F(e2e_test, the_json_log_is_one_object_a_line_and_holds_no_words) {
+  const std::string log = testing::scratch_dir() + "heard-e2e-json-server.log";
+  std::string port;
+  auto server =
+      testing::start_heard_server(HEARD_SERVER_BIN, "0", {"--log-format", "json", "--log-level", "debug"}, log, port);
+  ASSERT_TRUE(server) << read_file(log);
+  url_ = "wss://localhost:" + port;
+  PAIR_UP(alex, sam);
+  alex->write_line("Words that stay out of logs.");
+  alex->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: Words that stay out of logs.");
+  server->signal(SIGTERM);
+  EXPECT_EQ(server->wait_exit(), 0);
+  std::istringstream lines(read_file(log));
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    EXPECT_EQ(line.rfind("{\"time\":\"", 0), 0u) << line;
+    EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_EQ(line.find("Words that stay"), std::string::npos) << line;
+  }
+  EXPECT_GT(count, 5);
+}
+
 TEST_F(e2e_test, a_server_restart_mid_round_is_survived_and_clients_come_back_by_themselves) {
   PAIR_UP(alex, sam);
   alex->write_line("Words before the restart.");
