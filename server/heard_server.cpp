@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "admin_listener.hpp"
 #include "listener.hpp"
 #include "private_file.hpp"
 #include "process_limits.hpp"
@@ -30,6 +31,7 @@ struct heard_server::io_parts {
         transport(ioc, {ws_link_options::from(config), policy, server.admission_, server.accounting_, registry}),
         listener(ioc, server.stats_, server.log_, config.accept_backoff_min, config.accept_backoff_max,
                  [this](net::ip::tcp::socket socket) { transport.accept(std::move(socket)); }),
+        admin(ioc, server.stats_, server.log_),
         control(net::make_strand(ioc)),
         sweep_timer(control),
         grace_timer(control) {}
@@ -39,6 +41,7 @@ struct heard_server::io_parts {
   upgrade_policy policy;
   tls_transport transport;
   heard::server::listener listener;
+  admin_listener admin;
   // The sweep, the shutdown and their timers share one strand: with several
   // I/O threads a sweep completing while stop() runs would otherwise re-arm
   // its timer after the cancel and keep run() from returning.
@@ -87,6 +90,7 @@ std::uint16_t heard_server::start() {
   }
   io_->transport.use_tls([&](auto& tls) { configure_server_tls(tls, config_.cert_file, config_.key_file); });
   const auto port = io_->listener.start(config_.listen_addresses, config_.port);
+  if (!config_.admin_listen.empty()) admin_port_ = io_->admin.start(config_.admin_listen);
   net::post(io_->control, [this] { schedule_sweep(); });
   log_.write(log_level::info, "event=listening endpoints=\"", io_->listener.describe(),
              "\" threads=", config_.effective_io_threads());
@@ -161,6 +165,7 @@ void heard_server::stop() {
     log_.write(log_level::info, "event=stopping");
     io_->sweep_timer.cancel();
     io_->listener.stop();
+    io_->admin.stop();
     io_->registry.shut_down();
     // Clients reconnect by themselves; with a state file their sessions are
     // still here when they do.

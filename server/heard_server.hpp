@@ -31,6 +31,8 @@ class heard_server {
 
   /// Where it listens, e.g. "127.0.0.1:8443, [::1]:8443" (after start()).
   std::string listening_on() const;
+  /// The admin endpoints' port (after start(); 0 when --admin-listen is off).
+  std::uint16_t admin_port() const { return admin_port_; }
 
   /// Runs the I/O threads until the server has stopped; the calling thread is
   /// one of them.
@@ -74,6 +76,7 @@ class heard_server {
   struct io_parts;
   std::unique_ptr<io_parts> io_;
   bool stopping_ = false;
+  std::uint16_t admin_port_ = 0;
   std::string save_error_;
   std::chrono::steady_clock::time_point grace_deadline_;
 };

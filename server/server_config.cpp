@@ -103,6 +103,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
+    ("admin-listen", po::value(&c.admin_listen), "ADDRESS:PORT for /metrics, /healthz and /readyz (plain HTTP; keep it private, e.g. 127.0.0.1:9464; default: off)")
     ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug")
     ("log-format", po::value(&format)->default_value(format), "text (key=value lines) or json (JSON Lines); never a word of content either way");
   // clang-format on

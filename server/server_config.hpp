@@ -105,6 +105,9 @@ struct server_config {
   // Advertised to clients: how often to send a draft while typing (RFC 4103).
   std::chrono::milliseconds draft_interval{300};
 
+  // The operator's endpoints (/metrics, /healthz, /readyz), plain HTTP:
+  // "ADDRESS:PORT", e.g. 127.0.0.1:9464; empty: not served. Never the public port.
+  std::string admin_listen;
   log_level level = log_level::info;
   log_format format = log_format::text;
 

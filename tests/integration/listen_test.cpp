@@ -56,6 +56,64 @@ TEST_F(relay_test, by_default_the_server_answers_on_both_loopback_addresses) {
   }
 }
 
+/// One plain HTTP request to 127.0.0.1:`port`; the whole answer, or "" on a
+/// failure or after 5 s.
+std::string http_get(std::uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {};
+  timeval five{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+// The operator's endpoints: Prometheus metrics, health and readiness, on an
+// address of their own; numbers only, never a name or a word.
+TEST_F(relay_test, the_admin_endpoints_serve_metrics_health_and_readiness_and_no_content) {
+  serve([](server::server_config& c) { c.admin_listen = "127.0.0.1:0"; });
+  const auto admin = server_->admin_port();
+  ASSERT_NE(admin, 0);
+  ASSERT_NE(admin, port_) << "never the public port";
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  alex->end_turn("A private statement.");
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "A private statement."); }));
+
+  const auto metrics = http_get(admin, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(metrics.rfind("HTTP/1.1 200 OK", 0), 0u) << metrics;
+  EXPECT_NE(metrics.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
+  EXPECT_NE(metrics.find("# TYPE heard_sessions_created_total counter\nheard_sessions_created_total 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("# TYPE heard_connections_open gauge\nheard_connections_open 2\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("heard_slow_reader_closes_total 0"), std::string::npos) << "every failure mode, zero or not";
+  for (const char* content : {"Alex", "Sam", "private statement"}) {
+    EXPECT_EQ(metrics.find(content), std::string::npos) << content;
+  }
+  EXPECT_EQ(http_get(admin, "GET /healthz HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 OK", 0), 0u);
+  EXPECT_EQ(http_get(admin, "GET /readyz HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 OK", 0), 0u);
+  EXPECT_EQ(http_get(admin, "GET /secrets HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 404", 0), 0u);
+  EXPECT_EQ(http_get(admin, "POST /metrics HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 405", 0), 0u);
+
+  server::server_config bad = config_;
+  bad.port = 0;
+  bad.admin_listen = "localhost";
+  EXPECT_NE(listen_error_of(bad).find("--admin-listen must be ADDRESS:PORT"), std::string::npos);
+}
+
 TEST_F(relay_test, a_second_address_takes_the_port_the_first_one_got) {
   serve([](server::server_config& c) { c.listen_addresses = {"127.0.0.1", "127.0.0.2"}; });
   EXPECT_EQ(server_->listening_on(), "127.0.0.1:" + std::to_string(port_) + ", 127.0.0.2:" + std::to_string(port_));
