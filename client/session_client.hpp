@@ -160,6 +160,9 @@ class session_client : public std::enable_shared_from_this<session_client> {
   /// goes on again.
   void send_kept_draft();
   void notify(local_notice::kind what, std::string text);
+  /// The server's own length rule, checked before sending: why `text` would
+  /// be refused, naming the limit and the length, or nullopt.
+  std::optional<std::string> too_long(const std::string& text) const;
   void transmit(v1::ClientMessage message);
   void flush_draft();
   void arm_ack_timer();

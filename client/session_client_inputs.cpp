@@ -80,6 +80,12 @@ void session_client::ready() {
   queue_input(std::move(m));
 }
 
+std::optional<std::string> session_client::too_long(const std::string& text) const {
+  const auto chars = count_code_points(text);
+  if (view_.max_turn_chars == 0 || chars <= view_.max_turn_chars) return std::nullopt;
+  return too_long_sentence(chars, view_.max_turn_chars);
+}
+
 void session_client::notify(local_notice::kind what, std::string text) {
   if (on_event_) on_event_(local_notice{what, std::move(text)});
 }
@@ -90,8 +96,8 @@ bool session_client::accepts_draft(const std::string& text) {
            "This is a spoken session: say it out loud. Nothing typed is sent; finish your turn with done.");
     return false;
   }
-  if (const auto chars = count_code_points(text); view_.max_turn_chars > 0 && chars > view_.max_turn_chars) {
-    notify(local_notice::kind::not_sent, too_long_sentence(chars, view_.max_turn_chars));
+  if (const auto why = too_long(text)) {
+    notify(local_notice::kind::not_sent, *why);
     return false;
   }
   const auto refused = view_.refusal_of(act::write);
@@ -161,10 +167,7 @@ void session_client::end_turn(std::string text) {
   net::dispatch(ioc_, [self = shared_from_this(), text = std::move(text)]() mutable {
     // Spoken: the words were said out loud; what the screen holds is not sent.
     if (self->view_.snapshot.mode() == v1::MODE_SPOKEN) text.clear();
-    if (const auto chars = count_code_points(text);
-        self->view_.max_turn_chars > 0 && chars > self->view_.max_turn_chars) {
-      return self->notify(local_notice::kind::not_sent, too_long_sentence(chars, self->view_.max_turn_chars));
-    }
+    if (const auto why = self->too_long(text)) return self->notify(local_notice::kind::not_sent, *why);
     // The final text replaces any draft not yet sent.
     self->pending_draft_.reset();
     self->draft_timer_.cancel();

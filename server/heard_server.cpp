@@ -31,7 +31,7 @@ struct heard_server::io_parts {
         transport(ioc, {ws_link_options::from(config), policy, server.admission_, server.accounting_, registry}),
         listener(ioc, server.stats_, server.log_, config.accept_backoff_min, config.accept_backoff_max,
                  [this](net::ip::tcp::socket socket) { transport.accept(std::move(socket)); }),
-        admin(ioc, server.stats_, server.log_),
+        admin(ioc, config, server.stats_, server.log_),
         control(net::make_strand(ioc)),
         sweep_timer(control),
         grace_timer(control) {}

@@ -53,7 +53,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 app_idle_ms = c.app_idle_timeout.count(), grace_resume_ms = c.resume_grace.count(),
                 linger_ms = c.ended_session_linger.count(), close_ms = c.close_timeout.count(),
                 close_linger_ms = c.close_linger.count(), backoff_min_ms = c.accept_backoff_min.count(),
-                backoff_max_ms = c.accept_backoff_max.count(), ack_ms = c.ack_delay.count();
+                backoff_max_ms = c.accept_backoff_max.count(), ack_ms = c.ack_delay.count(),
+                admin_timeout_ms = c.admin_request_timeout.count();
   std::string level = "info";
   std::string format = "text";
   std::string config_file;
@@ -104,6 +105,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
     ("admin-listen", po::value(&c.admin_listen), "ADDRESS:PORT for /metrics, /healthz and /readyz (plain HTTP; keep it private, e.g. 127.0.0.1:9464; default: off)")
+    ("admin-max-request-bytes", po::value(&c.admin_max_request_bytes)->default_value(c.admin_max_request_bytes), "largest request head the admin endpoints read")
+    ("admin-request-timeout-ms", po::value(&admin_timeout_ms)->default_value(admin_timeout_ms), "time to send one request to the admin endpoints")
     ("log-level", po::value(&level)->default_value(level), "error, warn, info or debug")
     ("log-format", po::value(&format)->default_value(format), "text (key=value lines) or json (JSON Lines); never a word of content either way");
   // clang-format on
@@ -149,6 +152,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.draft_interval = std::chrono::milliseconds(draft_ms);
     c.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
     c.ack_delay = std::chrono::milliseconds(ack_ms);
+    c.admin_request_timeout = std::chrono::milliseconds(admin_timeout_ms);
     if (c.ack_delay >= c.heartbeat_interval)
       throw po::error("--ack-delay-ms must be shorter than --heartbeat-interval-ms");
     c.app_idle_timeout = std::chrono::milliseconds(app_idle_ms);

@@ -108,6 +108,8 @@ struct server_config {
   // The operator's endpoints (/metrics, /healthz, /readyz), plain HTTP:
   // "ADDRESS:PORT", e.g. 127.0.0.1:9464; empty: not served. Never the public port.
   std::string admin_listen;
+  std::size_t admin_max_request_bytes = 4096;              // one request head, at most
+  std::chrono::milliseconds admin_request_timeout{5'000};  // to send it
   log_level level = log_level::info;
   log_format format = log_format::text;
 

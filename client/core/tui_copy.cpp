@@ -79,8 +79,7 @@ std::string header_sentence(const session_view& view, const ui_state& ui) {
   // The writer may keep writing through a time-out or hold; the screen says
   // where those words go, for as long as it lasts (a notice would be gone at
   // the next key).
-  if (view.moment().writes && s.mode() != v1::MODE_SPOKEN &&
-      (s.phase() == v1::PHASE_PAUSED || (s.held() && is_exercise_phase(s.phase())))) {
+  if (view.moment().writes && s.mode() != v1::MODE_SPOKEN && floor_stopped(s)) {
     return now + " What you write waits for the resume.";
   }
   switch (s.phase()) {
@@ -110,7 +109,7 @@ bool input_active(const session_view& view, const ui_state& ui, std::string* why
   if (s.phase() == v1::PHASE_CHECK_IN) return ui.check_in_field == 3;
   // The writer keeps writing through a time-out or a hold: the words stay in
   // their own text and go on when the floor does (session_client keeps them).
-  if (view.moment().writes && s.mode() != v1::MODE_SPOKEN && (s.held() || s.phase() == v1::PHASE_PAUSED)) return true;
+  if (view.moment().writes && s.mode() != v1::MODE_SPOKEN && floor_stopped(s)) return true;
   if (s.held() && s.phase() != v1::PHASE_PAUSED) return say("Your counselor has paused the exercise for a moment.");
   if (s.phase() == v1::PHASE_PAUSED) return say("Paused - the floor is frozen until the session resumes.");
   if (view.moment().may(act::write)) {

@@ -443,13 +443,15 @@ void plain_ui::print_help() {
        << "help   /done             end my turn, or submit my paraphrase" << std::endl
        << "help   /undo /clear      drop my last line / empty my text" << std::endl
        << "help   /feelings         a list of words for feelings" << std::endl
-       << "help   /istatement       the I-statement scaffold: When ..., I feel ..., and I would like ..." << std::endl
+       << "help   /istatement       the I-statement scaffold: " << tui::i_statement_scaffold << std::endl
        << "help   /accurate         the paraphrase was accurate; switch roles" << std::endl
        << "help   /more             accurate, and there is more I want to say" << std::endl
        << "help   /notquite [text]  not quite; optionally say what was missed" << std::endl
        << "help   /timeout /resume  pause the session / resume your time-out" << std::endl
        << "help   /end              end the session and go to the check-in" << std::endl
-       << "help   /checkin S J I [words]  check-in answers, each 1-5" << std::endl
+       << "help   /checkin S J I [--share] [words]  check-in answers, each 1-5 (--share: your counselor reads "
+          "the words too)"
+       << std::endl
        << "help   /quit             leave now" << std::endl;
 }
 

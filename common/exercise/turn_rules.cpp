@@ -38,10 +38,6 @@ v1::Error paused_refusal(const v1::Snapshot& s) {
   return refuse(v1::ERROR_SESSION_PAUSED, "The session is paused; nobody holds the floor until it resumes.");
 }
 
-bool floor_stopped(const v1::Snapshot& s) {
-  return s.phase() == v1::PHASE_PAUSED || (s.held() && is_exercise_phase(s.phase()));
-}
-
 std::optional<v1::Error> partner_refusal(const v1::Snapshot& s, v1::Seat seat, act what) {
   const v1::Phase phase = s.phase();
   switch (what) {
@@ -147,6 +143,10 @@ std::optional<v1::Error> counselor_refusal(const v1::Snapshot& s, act what) {
 
 bool is_exercise_phase(v1::Phase phase) {
   return phase == v1::PHASE_SPEAKING || phase == v1::PHASE_PARAPHRASING || phase == v1::PHASE_CONFIRMING;
+}
+
+bool floor_stopped(const v1::Snapshot& s) {
+  return s.phase() == v1::PHASE_PAUSED || (s.held() && is_exercise_phase(s.phase()));
 }
 
 bool is_pausable(v1::Phase phase) { return phase == v1::PHASE_READY || is_exercise_phase(phase); }

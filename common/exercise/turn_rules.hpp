@@ -63,6 +63,9 @@ bool refused_for_now(const v1::Error& refusal);
 /// The phases in which a floor is held: someone speaks, says back, or
 /// confirms.
 bool is_exercise_phase(v1::Phase phase);
+/// A time-out, a dropped connection or the counselor's hold has stopped the
+/// floor for now (its writer's words wait for it to go on).
+bool floor_stopped(const v1::Snapshot& s);
 /// The phases a time-out or a dropped connection can pause: READY and the
 /// exercise phases.
 bool is_pausable(v1::Phase phase);

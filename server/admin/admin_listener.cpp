@@ -18,21 +18,20 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr std::size_t max_request_head_bytes = 4096;
-constexpr std::chrono::seconds request_deadline{5};
-
 // One request, one answer, then the connection closes.
 class admin_exchange : public std::enable_shared_from_this<admin_exchange> {
  public:
-  admin_exchange(tcp::socket socket, const server_stats& stats, std::shared_ptr<std::atomic<bool>> ready)
+  admin_exchange(tcp::socket socket, const server_config& config, const server_stats& stats,
+                 std::shared_ptr<std::atomic<bool>> ready)
       : socket_(std::move(socket)),
+        config_(config),
         stats_(stats),
         ready_(std::move(ready)),
-        request_(max_request_head_bytes),
+        request_(config.admin_max_request_bytes),
         deadline_(socket_.get_executor()) {}
 
   void run() {
-    deadline_.expires_after(request_deadline);
+    deadline_.expires_after(config_.admin_request_timeout);
     deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec) self->socket_.close(ec);  // too slow to ask
     });
@@ -73,6 +72,7 @@ class admin_exchange : public std::enable_shared_from_this<admin_exchange> {
   }
 
   tcp::socket socket_;
+  const server_config& config_;
   const server_stats& stats_;
   std::shared_ptr<std::atomic<bool>> ready_;
   net::streambuf request_;
@@ -82,8 +82,9 @@ class admin_exchange : public std::enable_shared_from_this<admin_exchange> {
 
 }  // namespace
 
-admin_listener::admin_listener(net::io_context& ioc, const server_stats& stats, logger& log)
-    : ioc_(ioc), stats_(stats), log_(log), acceptor_(ioc) {}
+admin_listener::admin_listener(net::io_context& ioc, const server_config& config, const server_stats& stats,
+                               logger& log)
+    : ioc_(ioc), config_(config), stats_(stats), log_(log), acceptor_(ioc) {}
 
 admin_listener::~admin_listener() = default;
 
@@ -126,7 +127,7 @@ void admin_listener::stop() {
 void admin_listener::accept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) std::make_shared<admin_exchange>(std::move(socket), stats_, ready_)->run();
+    if (!ec) std::make_shared<admin_exchange>(std::move(socket), config_, stats_, ready_)->run();
     accept();
   });
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "logger.hpp"
+#include "server_config.hpp"
 #include "server_stats.hpp"
 
 namespace heard::server {
@@ -17,10 +18,10 @@ namespace heard::server {
 /// configured otherwise), never the public port. GET /metrics (Prometheus
 /// text format), /healthz (200 while the process runs) and /readyz (200
 /// while it accepts sessions, 503 once it is stopping). One request per
-/// connection, 4 KiB of request head at most, 5 s to send it.
+/// connection, within admin_max_request_bytes and admin_request_timeout.
 class admin_listener {
  public:
-  admin_listener(boost::asio::io_context& ioc, const server_stats& stats, logger& log);
+  admin_listener(boost::asio::io_context& ioc, const server_config& config, const server_stats& stats, logger& log);
   ~admin_listener();
   admin_listener(const admin_listener&) = delete;
   admin_listener& operator=(const admin_listener&) = delete;
@@ -35,6 +36,7 @@ class admin_listener {
   void accept();
 
   boost::asio::io_context& ioc_;
+  const server_config& config_;
   const server_stats& stats_;
   logger& log_;
   boost::asio::ip::tcp::acceptor acceptor_;
