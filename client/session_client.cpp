@@ -6,9 +6,11 @@
 #include <boost/asio/dispatch.hpp>
 
 #include <fstream>
+#include <random>
 
 #include "codec.hpp"
 #include "invite_code.hpp"
+#include "session_target.hpp"
 
 namespace heard::client {
 namespace net = boost::asio;
@@ -25,17 +27,33 @@ session_client::session_client(net::io_context& ioc, client_options options, eve
 
 // --- Opening -----------------------------------------------------------------------
 
+namespace {
+
+// A route only spreads sessions over a balancer's nodes; it is not a secret
+// (the server makes the secret digits), so the library's generator will do.
+std::string random_route() {
+  std::random_device device;
+  std::string bytes;
+  for (std::size_t i = 0; i < route_random_bytes; ++i) bytes.push_back(static_cast<char>(device() & 0xFF));
+  return route_from_random(bytes);
+}
+
+}  // namespace
+
 void session_client::start(v1::CreateOptions create) {
   v1::Hello hello;
   *hello.mutable_create() = std::move(create);
-  connect("/v1/sessions/new", std::move(hello));
+  connect(session_target_for(random_route()), std::move(hello));
 }
 
 void session_client::join(std::string code) {
-  // A typo still goes to the server, which answers it like any wrong code.
+  // A typo still goes to the server (on any route), which answers it like any
+  // wrong code: one answer, one wording, one rate limit.
   auto canonical = normalize_invite_code(code);
   if (canonical) join_code_ = format_invite_code(*canonical);
-  connect("/v1/sessions/" + (canonical ? *canonical : std::string("invalid")), v1::Hello{});
+  v1::Hello hello;
+  hello.set_join_code(canonical ? *canonical : code);
+  connect(session_target_for(canonical ? std::string(route_of(*canonical)) : random_route()), std::move(hello));
 }
 
 bool session_client::has_saved_session(const std::string& state_file) {
@@ -130,7 +148,8 @@ void session_client::reconnect() {
   hello.mutable_rejoin()->set_resume_token(resume_token_);
   hello.mutable_rejoin()->set_last_seq(events_.last());
   hello.mutable_rejoin()->set_want_history(want_history_);
-  connect("/v1/sessions/" + session_key_ + "/resume", std::move(hello));
+  hello.mutable_rejoin()->set_session_key(session_key_);
+  connect(session_target_for(route_of(session_key_)), std::move(hello));
 }
 
 void session_client::on_open() {

@@ -18,21 +18,38 @@ std::optional<char> canonical_digit(char c) {
   return c;
 }
 
-}  // namespace
-
-std::string_view invite_code_handle(std::string_view canonical) {
-  return canonical.substr(0, invite_code_handle_digits);
-}
-
-std::string invite_code_from_random(std::string_view random) {
-  // 12 digits x 5 bits = 60 bits; 8 random bytes give 64, of which we use 60.
+// `digits` base32 digits from the low bits of `random` read big-endian,
+// least significant five bits first.
+std::string digits_from_random(std::string_view random, std::size_t bytes, std::size_t digits) {
   unsigned long long bits = 0;
-  for (unsigned char b : random.substr(0, invite_code_random_bytes)) bits = (bits << 8) | b;
-  std::string canonical;
-  for (std::size_t i = 0; i < invite_code_digits; ++i) {
-    canonical.push_back(alphabet[bits & 31U]);
+  for (unsigned char b : random.substr(0, bytes)) bits = (bits << 8) | b;
+  std::string out;
+  for (std::size_t i = 0; i < digits; ++i) {
+    out.push_back(alphabet[bits & 31U]);
     bits >>= 5;
   }
+  return out;
+}
+
+}  // namespace
+
+std::string route_from_random(std::string_view random) {
+  return digits_from_random(random, route_random_bytes, route_digits);
+}
+
+bool is_route(std::string_view text) {
+  if (text.size() != route_digits) return false;
+  for (char c : text) {
+    if (alphabet.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+std::string_view route_of(std::string_view canonical) { return canonical.substr(0, route_digits); }
+
+std::string invite_code_from_random(std::string_view route, std::string_view random) {
+  std::string canonical(route);
+  canonical += digits_from_random(random, invite_secret_random_bytes, invite_secret_digits);
   return format_invite_code(canonical);
 }
 

@@ -1,24 +1,22 @@
 #include "session_target.hpp"
 
+#include "invite_code.hpp"
+
 namespace heard {
 
-std::optional<session_target> parse_session_target(std::string_view target) {
-  constexpr std::string_view prefix = "/v1/sessions/";
-  constexpr std::string_view resume = "/resume";
-  constexpr std::size_t max_value = 64;
-  if (target.substr(0, prefix.size()) != prefix) return std::nullopt;
-  auto rest = target.substr(prefix.size());
-  session_target out{session_target::kind::join, {}};
-  if (rest.size() > resume.size() && rest.substr(rest.size() - resume.size()) == resume) {
-    rest.remove_suffix(resume.size());
-    out.what = session_target::kind::resume;
-  } else if (rest == "new") {
-    out.what = session_target::kind::create;
-    return out;
-  }
-  if (rest.empty() || rest.size() > max_value || rest.find('/') != std::string_view::npos) return std::nullopt;
-  out.value = std::string(rest);
+std::string session_target_for(std::string_view route) {
+  std::string out(session_target_prefix);
+  out += route;
   return out;
 }
+
+std::optional<std::string> parse_session_target(std::string_view target) {
+  if (target.substr(0, session_target_prefix.size()) != session_target_prefix) return std::nullopt;
+  const auto route = target.substr(session_target_prefix.size());
+  if (!is_route(route)) return std::nullopt;
+  return std::string(route);
+}
+
+bool is_retired_target(std::string_view target) { return target.substr(0, 4) == "/v1/"; }
 
 }  // namespace heard

@@ -1,7 +1,5 @@
 #include "secure_random.hpp"
 
-#include "invite_code.hpp"
-
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -36,7 +34,5 @@ std::string log_label(const std::string& secret_id) {
   EVP_Digest(secret_id.data(), secret_id.size(), digest, &size, EVP_sha256(), nullptr);
   return to_hex(std::string(reinterpret_cast<char*>(digest), size)).substr(0, 12);
 }
-
-std::string generate_invite_code() { return invite_code_from_random(secure_random_bytes(invite_code_random_bytes)); }
 
 }  // namespace heard

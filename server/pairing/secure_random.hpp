@@ -23,7 +23,4 @@ std::string to_hex(const std::string& bytes);
 /// 12 hex digits of its SHA-256.
 std::string log_label(const std::string& secret_id);
 
-/// A fresh invite code in its display form.
-std::string generate_invite_code();
-
 }  // namespace heard

@@ -26,8 +26,8 @@ std::shared_ptr<relay_session> session_registry::make_session(std::string id, co
 }
 
 std::optional<session_registry::created> session_registry::create(const exercise_settings& settings,
-                                                                  clock::time_point now) {
-  auto session = make_session(to_hex(secure_random_bytes(16)), settings);
+                                                                  std::string_view route, clock::time_point now) {
+  auto session = make_session(std::string(route) + to_hex(secure_random_bytes(16)), settings);
 
   std::lock_guard lock(mutex_);
   if (stopping_) return std::nullopt;
@@ -51,22 +51,23 @@ std::optional<session_registry::created> session_registry::create(const exercise
 
 std::string session_registry::add_invite(const std::shared_ptr<relay_session>& session, v1::Seat seat,
                                          clock::time_point expires_at) {
+  const auto route = route_of(session->id());
   std::string code;
   do {
-    code = generate_invite_code();
-  } while (invites_.count(*normalize_invite_code(code)) != 0);  // 2^60 codes: a repeat is near impossible
+    code = invite_code_from_random(route, secure_random_bytes(invite_secret_random_bytes));
+  } while (invites_.count(*normalize_invite_code(code)) != 0);  // 2^40 per route: a repeat is near impossible
   const std::string canonical = *normalize_invite_code(code);
   invites_.emplace(canonical, invite{session, expires_at, code, seat});
-  handles_.emplace(std::string(invite_code_handle(canonical)), canonical);
+  routes_.emplace(std::string(route), canonical);
   return code;
 }
 
 void session_registry::erase_invite(const std::string& canonical) {
   invites_.erase(canonical);
-  auto [first, last] = handles_.equal_range(std::string(invite_code_handle(canonical)));
+  auto [first, last] = routes_.equal_range(std::string(route_of(canonical)));
   for (auto it = first; it != last; ++it) {
     if (it->second == canonical) {
-      handles_.erase(it);
+      routes_.erase(it);
       return;
     }
   }
@@ -89,9 +90,9 @@ session_registry::claimed session_registry::claim(std::string_view canonical_cod
       }
       return out;
     }
-    // A wrong code that shares its handle with live ones counts against them.
+    // A wrong code on a route with live codes counts against them.
     std::vector<std::string> spent;
-    auto [first, last] = handles_.equal_range(std::string(invite_code_handle(canonical)));
+    auto [first, last] = routes_.equal_range(std::string(route_of(canonical)));
     for (auto it = first; it != last; ++it) {
       auto& inv = invites_.at(it->second);
       if (++inv.wrong_attempts >= config_.max_wrong_attempts_per_code) spent.push_back(it->second);
@@ -119,7 +120,10 @@ bool session_registry::allow_join_attempt(const std::string& remote, clock::time
   return it->second.limiter.allow(now);
 }
 
-std::shared_ptr<relay_session> session_registry::find(std::string_view session_key) const {
+std::shared_ptr<relay_session> session_registry::find(std::string_view session_key, std::string_view route) const {
+  // Behind a balancer, a resume on another route reaches another node, which
+  // has no such session: answer the same here, so one node behaves as many.
+  if (route_of(session_key) != route) return nullptr;
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(std::string(session_key));
   return it == sessions_.end() ? nullptr : it->second;
@@ -222,7 +226,7 @@ std::size_t session_registry::restore(const std::string& path, clock::time_point
         if (auto canonical = normalize_invite_code(code)) {
           const auto left = std::chrono::milliseconds(state.invite_expires_unix_ms() - wall_now);
           invites_.emplace(*canonical, invite{session, now + left, code, seat});
-          handles_.emplace(std::string(invite_code_handle(*canonical)), *canonical);
+          routes_.emplace(std::string(route_of(*canonical)), *canonical);
         }
       }
       sessions_.emplace(state.id(), session);
@@ -254,9 +258,9 @@ std::size_t session_registry::live_sessions() const {
 bool session_registry::serves_target(std::string_view target) const { return parse_session_target(target).has_value(); }
 
 std::shared_ptr<link_handler> session_registry::on_open(std::shared_ptr<link> link, std::string_view target) {
-  auto parsed = parse_session_target(target);
-  if (!parsed) return nullptr;  // serves_target() said yes first; only a bug gets here
-  return std::make_shared<client_connection>(*this, std::move(link), std::move(*parsed), config_, stats_, log_);
+  auto route = parse_session_target(target);
+  if (!route) return nullptr;  // serves_target() said yes first; only a bug gets here
+  return std::make_shared<client_connection>(*this, std::move(link), std::move(*route), config_, stats_, log_);
 }
 
 }  // namespace heard::server

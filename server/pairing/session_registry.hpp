@@ -34,8 +34,10 @@ class session_registry : public link_acceptor {
     std::string invite_code_b;  // guided only: seat B's
   };
 
-  /// A new session with fresh invite codes; nullopt at max_sessions.
-  std::optional<created> create(const exercise_settings& settings, clock::time_point now);
+  /// A new session on `route` (canonical; the creating client chose it) with
+  /// fresh invite codes on the same route; nullopt at max_sessions. Its key
+  /// begins with the route, so a resume names the route it connects on.
+  std::optional<created> create(const exercise_settings& settings, std::string_view route, clock::time_point now);
 
   struct claimed {
     std::shared_ptr<relay_session> session;
@@ -49,8 +51,8 @@ class session_registry : public link_acceptor {
   /// max_joins_per_ip_per_minute): guessing codes takes a long time.
   bool allow_join_attempt(const std::string& remote, clock::time_point now);
 
-  /// The session a resume names, if it is still here.
-  std::shared_ptr<relay_session> find(std::string_view session_key) const;
+  /// The session a resume names, if it is still here and `route` is its own.
+  std::shared_ptr<relay_session> find(std::string_view session_key, std::string_view route) const;
 
   /// Drops codes past their time and tells their creators.
   void sweep(clock::time_point now);
@@ -96,7 +98,7 @@ class session_registry : public link_acceptor {
   bool stopping_ = false;                                                     // under mutex_
   std::unordered_map<std::string, std::shared_ptr<relay_session>> sessions_;  // by session id (the key)
   std::unordered_map<std::string, invite> invites_;                           // by canonical code
-  std::unordered_multimap<std::string, std::string> handles_;                 // handle -> canonical code
+  std::unordered_multimap<std::string, std::string> routes_;                  // route -> canonical code
   void erase_invite(const std::string& canonical);
   struct join_budget {
     rate_limiter limiter;

@@ -8,7 +8,7 @@
 
 namespace heard::server {
 
-client_connection::client_connection(session_registry& registry, std::shared_ptr<link> link, session_target route,
+client_connection::client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
                                      const server_config& config, server_stats& stats, logger& log)
     : registry_(registry),
       link_(std::move(link)),
@@ -89,9 +89,14 @@ void client_connection::on_hello(const v1::Hello& hello) {
     if (link_) link_->close(close_code::going_away, "server restarting");
     return;
   }
+  if (hello.has_rejoin() && !hello.join_code().empty()) {
+    ++stats_.malformed_inputs;
+    return refuse_and_close(v1::ERROR_MALFORMED, "A Hello takes a seat back or joins with a code, not both.",
+                            "rejoin and join");
+  }
   const auto now = session_registry::clock::now();
-  if (route_.what == session_target::kind::resume) {
-    auto session = registry_.find(route_.value);
+  if (hello.has_rejoin()) {
+    auto session = registry_.find(hello.rejoin().session_key(), route_);
     if (!session) {
       ++stats_.resumes_refused;
       return refuse_and_close(v1::ERROR_SESSION_EXPIRED,
@@ -103,7 +108,7 @@ void client_connection::on_hello(const v1::Hello& hello) {
     session_->rejoin(link_, hello.rejoin());
     return;
   }
-  if (route_.what == session_target::kind::create) {
+  if (hello.join_code().empty()) {
     const auto& create = hello.create();
     exercise_settings settings;
     settings.mode = create.mode() == v1::MODE_SPOKEN ? v1::MODE_SPOKEN : v1::MODE_TEXT;
@@ -123,7 +128,7 @@ void client_connection::on_hello(const v1::Hello& hello) {
     }
     settings.limits.max_turn_chars = config_.max_turn_chars;
     settings.limits.max_check_in_chars = config_.max_check_in_chars;
-    auto created = registry_.create(settings, now);
+    auto created = registry_.create(settings, route_, now);
     if (!created && registry_.stopping()) {
       if (link_) link_->close(close_code::going_away, "server restarting");
       return;
@@ -144,9 +149,11 @@ void client_connection::on_hello(const v1::Hello& hello) {
                             "Too many attempts to join from your address. Wait a minute and check the code.",
                             "rate limited");
   }
-  // Wrong, expired, used and full codes all get this same answer.
-  auto code = normalize_invite_code(route_.value);
-  auto claimed = code ? registry_.claim(*code, now) : session_registry::claimed{};
+  // Wrong, expired, used and full codes all get this same answer, and so
+  // does a code on another route (behind a balancer it would have reached
+  // another node, which has no such code).
+  auto code = normalize_invite_code(hello.join_code());
+  auto claimed = code && route_of(*code) == route_ ? registry_.claim(*code, now) : session_registry::claimed{};
   if (!claimed.session) {
     ++stats_.invalid_codes;
     return refuse_and_close(invalid_code_refusal(), invalid_code_close_reason);

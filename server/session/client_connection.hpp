@@ -9,7 +9,6 @@
 #include "relay_session.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
-#include "session_target.hpp"
 
 namespace heard::server {
 
@@ -20,7 +19,7 @@ class session_registry;
 /// which knows the link's seat.
 class client_connection : public link_handler, public std::enable_shared_from_this<client_connection> {
  public:
-  client_connection(session_registry& registry, std::shared_ptr<link> link, session_target route,
+  client_connection(session_registry& registry, std::shared_ptr<link> link, std::string route,
                     const server_config& config, server_stats& stats, logger& log);
 
   void on_message(std::string_view bytes) override;
@@ -37,7 +36,7 @@ class client_connection : public link_handler, public std::enable_shared_from_th
 
   session_registry& registry_;
   std::shared_ptr<link> link_;
-  const session_target route_;
+  const std::string route_;  // the target's: every code and key used here must be on it
   const server_config& config_;
   server_stats& stats_;
   logger& log_;

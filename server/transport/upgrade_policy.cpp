@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "link.hpp"
+#include "session_target.hpp"
 
 namespace heard::server {
 
@@ -16,6 +17,12 @@ std::optional<http_answer> upgrade_policy::decide(const request_head& head) cons
     }
     return http_answer{426, "Heard speaks WebSocket over TLS; use the heard client.\n", true,
                        transport_event::plain_http_request};
+  }
+  if (is_retired_target(head.target)) {
+    return http_answer{410,
+                       "This server speaks Heard protocol 2; protocol 1 put the invite code in the address and is "
+                       "no longer served. Update heard.\n",
+                       false, transport_event::upgrade_rejected};
   }
   if (!app_.serves_target(head.target)) {
     return http_answer{404, "No such Heard endpoint.\n", false, transport_event::upgrade_rejected};

@@ -64,6 +64,10 @@ class hardening_test : public relay_test {
       if (*line == "\r" || line->empty()) break;
       lines.push_back(*line);
     }
+    // A refusal's body is one sentence; the last line, after the headers.
+    if (lines[0].find(" 101 ") == std::string::npos) {
+      if (auto body = s_client.wait_line("", 2s)) lines.push_back(*body);
+    }
     return lines;
   }
 
@@ -103,9 +107,9 @@ TEST_F(hardening_test, an_upgrade_request_up_to_8_kib_gets_101_and_a_larger_one_
   healthy_pair();
   const std::string padding_header = "X-Padding: ";
   auto padded = [&](std::size_t total) {
-    const std::string base = upgrade_request("/v1/sessions/new");
+    const std::string base = upgrade_request(testing::create_target);
     const std::size_t pad = total - base.size() - padding_header.size() - 2;
-    return upgrade_request("/v1/sessions/new", padding_header + std::string(pad, 'a') + "\r\n");
+    return upgrade_request(testing::create_target, padding_header + std::string(pad, 'a') + "\r\n");
   };
   auto lines = http(padded(7 * 1024 + 900));
   ASSERT_FALSE(lines.empty());
@@ -121,13 +125,52 @@ TEST_F(hardening_test, an_upgrade_request_up_to_8_kib_gets_101_and_a_larger_one_
   expect_pair_unharmed();
 }
 
+// Protocol 1 put the invite code in the address; its clients are told to
+// update, in words, and never reach a session. A target that is not a route
+// is not an endpoint.
+TEST_F(hardening_test, a_protocol_1_address_gets_410_saying_update_and_a_bad_route_404) {
+  serve();
+  healthy_pair();
+  auto lines = http(upgrade_request("/v1/sessions/new"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 410");
+  EXPECT_NE(lines.back().find("Update heard"), std::string::npos) << lines.back();
+  lines = http(upgrade_request("/v2/7kq2"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 404") << "routes are canonical: the client normalizes";
+  expect_pair_unharmed();
+}
+
+TEST_F(hardening_test, a_hello_that_both_rejoins_and_joins_is_refused_and_claims_nothing) {
+  serve();
+  healthy_pair();
+  auto& creator = client("Creator");
+  const std::string code = start(creator);
+  v1::ClientMessage both;
+  both.mutable_hello()->set_protocol_version(protocol_version);
+  both.mutable_hello()->set_join_code(code);
+  both.mutable_hello()->mutable_rejoin()->set_session_key(std::string(route_of(*normalize_invite_code(code))) + "00");
+  raw_client confused(port_, testing::join_target(code));
+  ASSERT_TRUE(confused.wait_open());
+  confused.send(encode(both));
+  auto m = confused.wait_message(0);
+  ASSERT_TRUE(m && m->has_error());
+  EXPECT_EQ(m->error().code(), v1::ERROR_MALFORMED);
+  EXPECT_TRUE(m->error().closes());
+  ASSERT_TRUE(confused.wait_closed());
+  auto& partner = client("Partner");
+  partner->join(code);
+  EXPECT_TRUE(partner.wait_phase(v1::PHASE_READY)) << "the code was not used up";
+  expect_pair_unharmed();
+}
+
 TEST_F(hardening_test, a_foreign_origin_gets_403_and_compression_is_never_negotiated) {
   serve();
   healthy_pair();
-  auto lines = http(upgrade_request("/v1/sessions/new", "Origin: https://evil.example\r\n"));
+  auto lines = http(upgrade_request(testing::create_target, "Origin: https://evil.example\r\n"));
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 403");
-  lines = http(upgrade_request("/v1/sessions/new", "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
+  lines = http(upgrade_request(testing::create_target, "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 101");
   EXPECT_FALSE(has_header(lines, "Sec-WebSocket-Extensions")) << "compression offered back";
@@ -137,7 +180,7 @@ TEST_F(hardening_test, a_foreign_origin_gets_403_and_compression_is_never_negoti
 TEST_F(hardening_test, a_message_over_the_limit_is_closed_with_1009) {
   serve();
   healthy_pair();
-  raw_client big(port_, "/v1/sessions/new");
+  raw_client big(port_, testing::create_target);
   ASSERT_TRUE(big.wait_open());
   big.send(std::string(20 * 1024, 'x'));
   auto closed = big.wait_closed();
@@ -152,7 +195,7 @@ TEST_F(hardening_test, a_message_far_over_the_limit_still_gets_its_1009_not_a_re
   // The server refuses after the frame header; the client is still sending
   // the rest. Its close frame must arrive all the same.
   for (int i = 0; i < 5; ++i) {
-    raw_client big(port_, "/v1/sessions/new");
+    raw_client big(port_, testing::create_target);
     ASSERT_TRUE(big.wait_open());
     big.send(std::string(4 * 1024 * 1024, 'x'));
     auto closed = big.wait_closed();
@@ -168,9 +211,9 @@ TEST_F(hardening_test, a_message_flood_gets_rate_limited_then_1008) {
     c.max_message_burst = 20;
   });
   healthy_pair();
-  raw_client flood(port_, "/v1/sessions/new");
+  raw_client flood(port_, testing::create_target);
   ASSERT_TRUE(flood.wait_open());
-  flood.send(testing::hello_bytes(1));
+  flood.send(testing::hello_bytes());
   v1::ClientMessage ack;
   ack.mutable_ack_only();
   for (int i = 0; i < 200; ++i) flood.send(encode(ack));
@@ -191,7 +234,7 @@ TEST_F(hardening_test, one_address_cannot_take_every_connection) {
   std::vector<std::unique_ptr<raw_client>> crowd;
   int refused = 0;
   for (int i = 0; i < 5; ++i) {
-    crowd.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new", "127.0.0.2"));
+    crowd.push_back(std::make_unique<raw_client>(port_, testing::create_target, "127.0.0.2"));
     if (!crowd.back()->wait_open()) ++refused;
   }
   EXPECT_EQ(refused, 2) << "127.0.0.2 gets three connections, no more";
@@ -204,7 +247,7 @@ TEST_F(hardening_test, connections_beyond_the_total_are_refused_at_accept) {
   std::vector<std::unique_ptr<raw_client>> crowd;
   int refused = 0;
   for (int i = 0; i < 4; ++i) {
-    crowd.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new", "127.0.0.2"));
+    crowd.push_back(std::make_unique<raw_client>(port_, testing::create_target, "127.0.0.2"));
     if (!crowd.back()->wait_open()) ++refused;
   }
   EXPECT_EQ(refused, 2) << "four connections in all, no more";
@@ -215,14 +258,14 @@ TEST_F(hardening_test, connections_beyond_the_total_are_refused_at_accept) {
 TEST_F(hardening_test, sessions_beyond_the_total_get_server_busy_then_1008) {
   serve([](auto& c) { c.max_sessions = 2; });
   healthy_pair();  // one of the two
-  raw_client second(port_, "/v1/sessions/new");
+  raw_client second(port_, testing::create_target);
   ASSERT_TRUE(second.wait_open());
-  second.send(testing::hello_bytes(1));
+  second.send(testing::hello_bytes());
   auto welcome = second.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
-  raw_client third(port_, "/v1/sessions/new");
+  raw_client third(port_, testing::create_target);
   ASSERT_TRUE(third.wait_open());
-  third.send(testing::hello_bytes(1));
+  third.send(testing::hello_bytes());
   auto refusal = third.wait_message(0);
   ASSERT_TRUE(refusal && refusal->has_error());
   EXPECT_EQ(refusal->error().code(), v1::ERROR_SERVER_BUSY);
@@ -237,10 +280,10 @@ TEST_F(hardening_test, a_ping_flood_is_closed_with_1008) {
   healthy_pair();
   // A broken client: Beast pings at half its idle timeout, here every 100 ms
   // (and gives up itself if a pong takes longer, so not much faster).
-  raw_client pinger(port_, "/v1/sessions/new", "127.0.0.2",
+  raw_client pinger(port_, testing::create_target, "127.0.0.2",
                     [](client::tls_options& tls) { tls.idle_timeout = std::chrono::milliseconds(200); });
   ASSERT_TRUE(pinger.wait_open());
-  pinger.send(testing::hello_bytes(1));
+  pinger.send(testing::hello_bytes());
   auto closed = pinger.wait_closed();
   ASSERT_TRUE(closed);
   EXPECT_NE(closed->find("1008"), std::string::npos) << *closed;
@@ -254,9 +297,10 @@ TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_an
   std::vector<std::string> answers;
   int throttled = 0;
   for (int i = 0; i < 8; ++i) {
-    raw_client guess(port_, "/v1/sessions/ZZZZ-ZZZZ-ZZZ" + std::string(1, "0123456789"[i]), "127.0.0.2");
+    const std::string code = "ZZZZ-ZZZZ-ZZZ" + std::string(1, "0123456789"[i]);
+    raw_client guess(port_, testing::join_target(code), "127.0.0.2");
     ASSERT_TRUE(guess.wait_open());
-    guess.send(testing::hello_bytes(1));
+    guess.send(testing::join_hello_bytes(code));
     auto m = guess.wait_message(0);
     ASSERT_TRUE(m && m->has_error());
     if (m->error().code() == v1::ERROR_RATE_LIMITED) {
@@ -270,9 +314,9 @@ TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_an
   EXPECT_EQ(throttled, 3);
   for (const auto& a : answers) EXPECT_EQ(a, answers.front()) << "every wrong code gets the same answer";
   // Another address, and the pair, are not affected.
-  raw_client other(port_, "/v1/sessions/ZZZZ-ZZZZ-ZZZZ", "127.0.0.3");
+  raw_client other(port_, testing::join_target("ZZZZ-ZZZZ-ZZZZ"), "127.0.0.3");
   ASSERT_TRUE(other.wait_open());
-  other.send(testing::hello_bytes(1));
+  other.send(testing::join_hello_bytes("ZZZZ-ZZZZ-ZZZZ"));
   auto m = other.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
@@ -280,7 +324,7 @@ TEST_F(hardening_test, guessing_codes_is_throttled_per_address_with_identical_an
 }
 
 // Wrong, malformed, used (the session is full), expired and near-miss codes
-// (a live code's handle with wrong digits) all get the same bytes and the
+// (a live code's route with wrong digits) all get the same bytes and the
 // same close. The time from Hello to the answer is printed per kind, the
 // kinds interleaved so that load on the machine falls on all of them alike:
 // a figure to read, not a timed assertion (on a shared 2-core machine a
@@ -293,11 +337,11 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_and_close_wit
     double micros = 0;
   };
   std::map<std::string, std::vector<answer>> by_kind;
-  auto attempt = [&](const std::string& kind, const std::string& code) {
-    raw_client guess(port_, "/v1/sessions/" + code, "127.0.0.2");
+  auto attempt = [&](const std::string& kind, const std::string& code, std::string target = {}) {
+    raw_client guess(port_, target.empty() ? testing::join_target(code) : target, "127.0.0.2");
     ASSERT_TRUE(guess.wait_open());
     const auto sent = std::chrono::steady_clock::now();
-    guess.send(testing::hello_bytes(1));
+    guess.send(testing::join_hello_bytes(code));
     auto m = guess.wait_message(0);
     const auto answered = std::chrono::steady_clock::now();
     ASSERT_TRUE(m && m->has_error()) << kind;
@@ -308,7 +352,7 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_and_close_wit
   };
   auto new_code = [&](raw_client& creator) {
     EXPECT_TRUE(creator.wait_open());
-    creator.send(testing::hello_bytes(1));
+    creator.send(testing::hello_bytes());
     auto welcome = creator.wait_message(0);
     EXPECT_TRUE(welcome && welcome->has_welcome());
     return welcome ? *normalize_invite_code(invite_code_for(welcome->welcome(), v1::SEAT_B)) : std::string();
@@ -329,16 +373,17 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_and_close_wit
   std::vector<std::unique_ptr<raw_client>> lonely;
   std::vector<std::string> expiring;
   for (int i = 0; i < samples; ++i) {
-    lonely.push_back(std::make_unique<raw_client>(port_, "/v1/sessions/new"));
+    lonely.push_back(std::make_unique<raw_client>(port_, testing::create_target));
     expiring.push_back(new_code(*lonely.back()));
     ASSERT_FALSE(expiring.back().empty()) << "a lonely creator got no code";
   }
   const auto expired_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   // Used: the code the healthy pair joined with. Near miss: a live code's
-  // handle (first four digits) with the rest wrong.
+  // route (first four digits) with the rest wrong. Other route: a live code
+  // sent on a route not its own (behind a balancer, another node).
   const std::string used = *normalize_invite_code(alex_->invite_code());
   std::this_thread::sleep_until(expired_at);  // the TTL has to pass: measured time, not synchronisation
-  raw_client live_creator(port_, "/v1/sessions/new");
+  raw_client live_creator(port_, testing::create_target);
   const std::string live = new_code(live_creator);
   ASSERT_FALSE(live.empty()) << "the live creator got no code";
   for (int i = 0; i < samples; ++i) {
@@ -351,6 +396,7 @@ TEST_F(hardening_test, every_kind_of_bad_code_gets_the_same_answer_and_close_wit
     ASSERT_NO_FATAL_FAILURE(attempt("used", used));
     ASSERT_NO_FATAL_FAILURE(attempt("expired", expiring[static_cast<std::size_t>(i)]));
     ASSERT_NO_FATAL_FAILURE(attempt("near miss", near_miss));
+    ASSERT_NO_FATAL_FAILURE(attempt("other route", live, session_target_for(route_of(used))));
   }
 
   ASSERT_EQ(by_kind["wrong"].size(), static_cast<std::size_t>(samples));
@@ -383,14 +429,14 @@ TEST_F(hardening_test, a_code_burns_after_five_wrong_attempts_and_its_creator_ge
   auto& creator = client("Creator");
   const std::string code = start(creator);
   const std::string canonical = *normalize_invite_code(code);
-  // Wrong codes with the live code's handle (its first digits): each counts against it.
+  // Wrong codes on the live code's route (its first digits): each counts against it.
   constexpr std::string_view digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   for (std::size_t i = 0; i < 5; ++i) {
     std::string guess = canonical;
     guess.back() = digits[(digits.find(guess.back()) + 1 + i) % digits.size()];  // never the real digit
-    raw_client attempt(port_, "/v1/sessions/" + guess, "127.0.0.2");
+    raw_client attempt(port_, testing::join_target(guess), "127.0.0.2");
     ASSERT_TRUE(attempt.wait_open());
-    attempt.send(testing::hello_bytes(1));
+    attempt.send(testing::join_hello_bytes(guess));
     auto m = attempt.wait_message(0);
     ASSERT_TRUE(m && m->has_error());
     EXPECT_EQ(m->error().code(), v1::ERROR_INVALID_CODE);
@@ -416,7 +462,7 @@ TEST_F(hardening_test, a_code_burns_after_five_wrong_attempts_and_its_creator_ge
 TEST_F(hardening_test, a_connection_that_only_sends_garbage_is_closed_at_the_upgrade_deadline) {
   serve([](auto& c) { c.upgrade_timeout = 500ms; });
   healthy_pair();
-  raw_client garbage(port_, "/v1/sessions/new", "127.0.0.2");
+  raw_client garbage(port_, testing::create_target, "127.0.0.2");
   ASSERT_TRUE(garbage.wait_open());
   const auto opened = std::chrono::steady_clock::now();
   std::optional<std::string> closed;
@@ -459,7 +505,7 @@ TEST_F(hardening_test, an_upgrade_request_that_never_ends_is_closed_at_the_deadl
   child_process s_client({"/usr/bin/openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + std::to_string(port_),
                           "-servername", "localhost", "-CAfile", ca_file()},
                          testing::scratch_dir() + "heard-s_client-slow.log");
-  s_client.write_line("GET /v1/sessions/new HTTP/1.1\r\nHost: localhost\r");
+  s_client.write_line("GET /v2/7KQ2 HTTP/1.1\r\nHost: localhost\r");
   const auto status = s_client.wait_exit(std::chrono::seconds(5));
   EXPECT_TRUE(status.has_value()) << "the server should close a request that never ends";
   EXPECT_GE(server_->stats().timeouts.load(), 1u) << server_->stats().describe();
@@ -480,9 +526,9 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   healthy_pair();
   testing::fault_proxy proxy(port_, 4096);
   // The writer sends its drafts straight, with no client-side throttle.
-  raw_client writer(port_, "/v1/sessions/new");
+  raw_client writer(port_, testing::create_target);
   ASSERT_TRUE(writer.wait_open());
-  writer.send(testing::hello_bytes(1));
+  writer.send(testing::hello_bytes());
   auto welcome = writer.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
   auto& slow = client("Slow", proxy.port(), [](auto& o) { o.reconnect_initial = 10s; });

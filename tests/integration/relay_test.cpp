@@ -411,14 +411,14 @@ TEST_F(relay_test, bad_text_is_refused_with_a_clear_error_and_the_session_goes_o
 
 TEST_F(relay_test, a_version_mismatch_gets_a_clear_error_and_a_policy_close) {
   serve();
-  raw_client raw(port_, "/v1/sessions/new");
+  raw_client raw(port_, testing::create_target);
   ASSERT_TRUE(raw.wait_open());
-  raw.send(testing::hello_bytes(2));
+  raw.send(testing::hello_bytes(3));
   auto m = raw.wait_message(0);
   ASSERT_TRUE(m);
   ASSERT_TRUE(m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_VERSION_MISMATCH);
-  EXPECT_NE(m->error().message().find("version 2"), std::string::npos);
+  EXPECT_NE(m->error().message().find("version 3"), std::string::npos);
   auto closed = raw.wait_closed();
   ASSERT_TRUE(closed);
   EXPECT_NE(closed->find("1008"), std::string::npos) << *closed;
@@ -426,7 +426,7 @@ TEST_F(relay_test, a_version_mismatch_gets_a_clear_error_and_a_policy_close) {
 
 TEST_F(relay_test, the_first_message_must_be_hello) {
   serve();
-  raw_client raw(port_, "/v1/sessions/new");
+  raw_client raw(port_, testing::create_target);
   ASSERT_TRUE(raw.wait_open());
   v1::ClientMessage ready;
   ready.mutable_ready();
@@ -440,7 +440,7 @@ TEST_F(relay_test, the_first_message_must_be_hello) {
 TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_on) {
   serve();
   auto& sam = client("Sam");
-  raw_client raw(port_, "/v1/sessions/new");
+  raw_client raw(port_, testing::create_target);
   raw_session_with(raw, sam);
 
   // The next error after message `from`, skipping the events between.

@@ -264,33 +264,26 @@ struct seated {
   std::uint64_t last_seq = 0;
 };
 
-std::string rejoin_bytes(const std::string& token, std::uint64_t last_seq) {
-  v1::ClientMessage m;
-  m.mutable_hello()->set_protocol_version(1);
-  m.mutable_hello()->mutable_rejoin()->set_resume_token(token);
-  m.mutable_hello()->mutable_rejoin()->set_last_seq(last_seq);
-  return encode(m);
-}
-
 // Two connections present the same token at once (a laptop and a phone, or a
 // retry racing its own first attempt): exactly one ends up holding the seat;
 // the other is told, with a clear error, and closed.
 TEST_F(resume_test, two_resumes_racing_with_one_token_exactly_one_wins) {
   serve();
-  raw_client creator(port_, "/v1/sessions/new");
+  raw_client creator(port_, testing::create_target);
   ASSERT_TRUE(creator.wait_open());
-  creator.send(testing::hello_bytes(1));
+  creator.send(testing::hello_bytes());
   auto welcome = creator.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
-  const auto target = "/v1/sessions/" + welcome->welcome().session_key() + "/resume";
+  const auto key = welcome->welcome().session_key();
+  const auto target = session_target_for(route_of(key));
   const auto token = welcome->welcome().resume_token();
 
   raw_client first(port_, target);
   raw_client second(port_, target);
   ASSERT_TRUE(first.wait_open());
   ASSERT_TRUE(second.wait_open());
-  first.send(rejoin_bytes(token, 0));
-  second.send(rejoin_bytes(token, 0));
+  first.send(testing::rejoin_hello_bytes(key, token));
+  second.send(testing::rejoin_hello_bytes(key, token));
   auto first_closed = first.wait_closed(2s);
   auto second_closed = second.wait_closed(2s);
   EXPECT_TRUE(first_closed.has_value() != second_closed.has_value()) << "exactly one holds the seat";
@@ -326,9 +319,9 @@ TEST_F(resume_test, two_resumes_racing_with_one_token_exactly_one_wins) {
 
 TEST_F(resume_test, an_ack_beyond_what_was_sent_is_a_protocol_error) {
   serve();
-  raw_client raw(port_, "/v1/sessions/new");
+  raw_client raw(port_, testing::create_target);
   ASSERT_TRUE(raw.wait_open());
-  raw.send(testing::hello_bytes(1));
+  raw.send(testing::hello_bytes());
   ASSERT_TRUE(raw.wait_message(0));
   v1::ClientMessage ack;
   ack.mutable_ack_only();
@@ -347,7 +340,7 @@ TEST_F(resume_test, an_ack_beyond_what_was_sent_is_a_protocol_error) {
 TEST_F(resume_test, an_input_sent_twice_takes_effect_once) {
   serve();
   auto& sam = client("Sam");
-  raw_client raw(port_, "/v1/sessions/new");
+  raw_client raw(port_, testing::create_target);
   raw_session_with(raw, sam);
   v1::ClientMessage ready;
   ready.mutable_ready();
@@ -370,28 +363,39 @@ TEST_F(resume_test, an_input_sent_twice_takes_effect_once) {
 
 TEST_F(resume_test, a_resume_of_a_session_that_is_gone_is_told_expired) {
   serve([](auto& c) { c.ended_session_linger = 0ms; });
-  raw_client unknown(port_, "/v1/sessions/0123456789abcdef0123456789abcdef/resume");
+  raw_client unknown(port_, session_target_for("7KQ2"));
   ASSERT_TRUE(unknown.wait_open());
-  unknown.send(rejoin_bytes("not a token", 0));
+  unknown.send(testing::rejoin_hello_bytes("7KQ20123456789abcdef0123456789abcdef", "not a token"));
   auto m = unknown.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
   ASSERT_TRUE(unknown.wait_closed());
 
   // A real session that ended: its members' tokens are dead once it is forgotten.
-  raw_client creator(port_, "/v1/sessions/new");
+  raw_client creator(port_, testing::create_target);
   ASSERT_TRUE(creator.wait_open());
-  creator.send(testing::hello_bytes(1));
+  creator.send(testing::hello_bytes());
   auto welcome = creator.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
+  const auto key = welcome->welcome().session_key();
+  // A live session's key on a route not its own (behind a balancer: another
+  // node) is answered as if the session were gone, and the seat is not touched.
+  const std::string other_route = route_of(key) == "7KQ2" ? "7KQ3" : "7KQ2";
+  raw_client astray(port_, session_target_for(other_route));
+  ASSERT_TRUE(astray.wait_open());
+  astray.send(testing::rejoin_hello_bytes(key, welcome->welcome().resume_token()));
+  m = astray.wait_message(0);
+  ASSERT_TRUE(m && m->has_error());
+  EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
+  ASSERT_TRUE(astray.wait_closed());
   v1::ClientMessage end;
   end.mutable_end_session();
   end.set_input_id(1);
   creator.send(encode(end));
   ASSERT_TRUE(creator.wait_closed());
-  raw_client late(port_, "/v1/sessions/" + welcome->welcome().session_key() + "/resume");
+  raw_client late(port_, session_target_for(route_of(key)));
   ASSERT_TRUE(late.wait_open());
-  late.send(rejoin_bytes(welcome->welcome().resume_token(), 0));
+  late.send(testing::rejoin_hello_bytes(key, welcome->welcome().resume_token()));
   m = late.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
@@ -404,9 +408,9 @@ TEST_F(resume_test, a_client_silent_past_the_app_idle_timeout_is_closed) {
   });
   auto& alex = client("Alex");
   start(alex);  // the library's heartbeats keep Alex open
-  raw_client silent(port_, "/v1/sessions/new");
+  raw_client silent(port_, testing::create_target);
   ASSERT_TRUE(silent.wait_open());
-  silent.send(testing::hello_bytes(1));
+  silent.send(testing::hello_bytes());
   auto closed = silent.wait_closed();
   ASSERT_TRUE(closed);
   EXPECT_NE(closed->find("idle"), std::string::npos) << *closed;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "codec.hpp"
 #include "heard/v1/heard.pb.h"
 
 namespace heard::test_messages {
@@ -56,7 +57,7 @@ inline v1::ClientMessage check_in(unsigned a = 5, unsigned b = 4, unsigned c = 5
 }
 inline v1::ClientMessage hello() {
   v1::ClientMessage m;
-  m.mutable_hello()->set_protocol_version(1);
+  m.mutable_hello()->set_protocol_version(protocol_version);
   return m;
 }
 

@@ -20,6 +20,8 @@
 #include "codec.hpp"
 
 #include "heard_server.hpp"
+#include "invite_code.hpp"
+#include "session_target.hpp"
 #include "test_client.hpp"
 
 namespace heard::testing {
@@ -196,15 +198,44 @@ class raw_client {
   std::optional<std::string> closed_;
 };
 
-inline std::string hello_bytes(std::uint32_t version);
+inline std::string hello_bytes(std::uint32_t version = protocol_version);
 
 inline void relay_test::raw_session_with(raw_client& raw, test_client& partner) {
   ASSERT_TRUE(raw.wait_open());
-  raw.send(hello_bytes(1));
+  raw.send(hello_bytes());
   auto welcome = raw.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
   partner->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
   ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY));
+}
+
+/// The target a creating raw client uses (any route will do).
+inline const std::string create_target = session_target_for("7KQ2");
+
+/// The target a client uses to join with `typed`: the code's route, or any
+/// route when it cannot be a code (the server answers it like a wrong one).
+inline std::string join_target(std::string_view typed) {
+  const auto canonical = normalize_invite_code(typed);
+  return session_target_for(canonical ? route_of(*canonical) : std::string_view("7KQ2"));
+}
+
+/// An encoded Hello that joins with `typed`.
+inline std::string join_hello_bytes(std::string_view typed) {
+  v1::ClientMessage m;
+  m.mutable_hello()->set_protocol_version(protocol_version);
+  m.mutable_hello()->set_join_code(std::string(typed));
+  return encode(m);
+}
+
+/// An encoded Hello that takes a seat back.
+inline std::string rejoin_hello_bytes(const std::string& session_key, const std::string& resume_token,
+                                      std::uint64_t last_seq = 0) {
+  v1::ClientMessage m;
+  m.mutable_hello()->set_protocol_version(protocol_version);
+  m.mutable_hello()->mutable_rejoin()->set_session_key(session_key);
+  m.mutable_hello()->mutable_rejoin()->set_resume_token(resume_token);
+  m.mutable_hello()->mutable_rejoin()->set_last_seq(last_seq);
+  return encode(m);
 }
 
 /// An encoded Hello with `version`.

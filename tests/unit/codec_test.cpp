@@ -47,14 +47,18 @@ TEST(codec, an_unknown_body_from_a_newer_peer_keeps_its_envelope) {
 
 TEST(codec, the_newest_version_both_speak_is_chosen) {
   v1::Hello hello;
-  hello.set_protocol_version(1);
-  EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), 1u) << "an old client: one version";
+  hello.set_protocol_version(2);
+  EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), 2u) << "a client of one version";
   hello.set_min_version(1);
   hello.set_max_version(4);
   EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), protocol_version) << "a newer client's range";
 }
 
 TEST(codec, no_version_in_common_is_refused_naming_both) {
+  v1::Hello old;
+  old.set_protocol_version(1);
+  EXPECT_TRUE(std::holds_alternative<v1::Error>(negotiate_version(old))) << "protocol 1 carried codes in the URL";
+
   v1::Hello hello;
   hello.set_protocol_version(7);
   auto refused = negotiate_version(hello);
@@ -62,7 +66,7 @@ TEST(codec, no_version_in_common_is_refused_naming_both) {
   const auto& error = std::get<v1::Error>(refused);
   EXPECT_EQ(error.code(), v1::ERROR_VERSION_MISMATCH);
   EXPECT_TRUE(error.closes());
-  EXPECT_NE(error.message().find("version 1"), std::string::npos) << error.message();
+  EXPECT_NE(error.message().find("version 2"), std::string::npos) << error.message();
   EXPECT_NE(error.message().find("version 7"), std::string::npos) << error.message();
   hello.set_min_version(5);
   hello.set_max_version(9);
@@ -89,21 +93,15 @@ TEST(codec, names_for_logs_carry_no_content) {
 namespace heard {
 namespace {
 
-TEST(session_target, parses_create_join_and_resume_and_nothing_else) {
-  EXPECT_EQ(parse_session_target("/v1/sessions/new")->what, session_target::kind::create);
-  auto join = parse_session_target("/v1/sessions/7KQ2-M9XD-4TRB");
-  ASSERT_TRUE(join);
-  EXPECT_EQ(join->what, session_target::kind::join);
-  EXPECT_EQ(join->value, "7KQ2-M9XD-4TRB");
-  auto resume = parse_session_target("/v1/sessions/0123abcd/resume");
-  ASSERT_TRUE(resume);
-  EXPECT_EQ(resume->what, session_target::kind::resume);
-  EXPECT_EQ(resume->value, "0123abcd");
-  for (const char* bad : {"/", "/v1/sessions/", "/v1/sessions//resume", "/v1/sessions/a/b", "/v2/sessions/new",
-                          "/v1/sessions/resume/x", "/healthz"}) {
+TEST(session_target, is_the_route_alone_and_nothing_else) {
+  EXPECT_EQ(session_target_for("7KQ2"), "/v2/7KQ2");
+  EXPECT_EQ(parse_session_target("/v2/7KQ2"), "7KQ2");
+  for (const char* bad : {"/", "/v2/", "/v2/7kq2", "/v2/7KQ", "/v2/7KQ2M", "/v2/7KQ2/", "/v2/7KQU", "/v2/../x",
+                          "/v1/sessions/new", "/v2/7KQ2?x=1", "/healthz"}) {
     EXPECT_FALSE(parse_session_target(bad)) << bad;
   }
-  EXPECT_FALSE(parse_session_target("/v1/sessions/" + std::string(65, 'x')));
+  EXPECT_TRUE(is_retired_target("/v1/sessions/new"));
+  EXPECT_FALSE(is_retired_target("/v2/7KQ2"));
 }
 
 }  // namespace

@@ -9,6 +9,10 @@
 namespace heard {
 namespace {
 
+std::string generate_invite_code(std::string_view route = "7KQ2") {
+  return invite_code_from_random(route, secure_random_bytes(invite_secret_random_bytes));
+}
+
 TEST(invite_code, has_twelve_crockford_digits_in_groups_of_four) {
   const std::string code = generate_invite_code();
   ASSERT_EQ(code.size(), 14u) << code;
@@ -26,25 +30,44 @@ TEST(invite_code, codes_do_not_repeat) {
   EXPECT_EQ(seen.size(), 10000u);
 }
 
-TEST(invite_code, every_digit_position_varies) {
-  // 60 bits are used: each of the 12 positions takes many values.
+TEST(invite_code, begins_with_its_route_and_every_secret_digit_varies) {
+  // 40 bits are used: each of the 8 secret positions takes many values.
   std::vector<std::set<char>> values(14);
   for (int i = 0; i < 2000; ++i) {
     const auto code = generate_invite_code();
-    for (std::size_t k = 0; k < code.size(); ++k) values[k].insert(code[k]);
+    ASSERT_EQ(code.substr(0, 5), "7KQ2-");
+    EXPECT_EQ(route_of(*normalize_invite_code(code)), "7KQ2");
+    for (std::size_t k = 5; k < code.size(); ++k) values[k].insert(code[k]);
   }
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    if (k == 4 || k == 9) continue;
+  for (std::size_t k = 5; k < values.size(); ++k) {
+    if (k == 9) continue;
     EXPECT_GE(values[k].size(), 30u) << "position " << k;
   }
 }
 
 TEST(invite_code, is_made_from_the_random_bytes_it_is_given) {
-  EXPECT_EQ(invite_code_from_random(std::string(8, '\0')), "0000-0000-0000");
-  // 60 bits, least significant five first: 0x...01 gives a leading 1.
-  EXPECT_EQ(invite_code_from_random(std::string(7, '\0') + '\x01'), "1000-0000-0000");
-  EXPECT_EQ(invite_code_from_random(std::string(8, '\xFF')), "ZZZZ-ZZZZ-ZZZZ");
-  EXPECT_EQ(invite_code_from_random(std::string(8, '\xFF') + "ignored"), "ZZZZ-ZZZZ-ZZZZ");
+  EXPECT_EQ(invite_code_from_random("0000", std::string(5, '\0')), "0000-0000-0000");
+  // 40 bits, least significant five first: 0x...01 gives a leading 1.
+  EXPECT_EQ(invite_code_from_random("ABCD", std::string(4, '\0') + '\x01'), "ABCD-1000-0000");
+  EXPECT_EQ(invite_code_from_random("ZZZZ", std::string(5, '\xFF')), "ZZZZ-ZZZZ-ZZZZ");
+  EXPECT_EQ(invite_code_from_random("7KQ2", std::string(5, '\xFF') + "ignored"), "7KQ2-ZZZZ-ZZZZ");
+}
+
+TEST(route, is_four_canonical_digits_made_from_the_random_bytes_given) {
+  EXPECT_EQ(route_from_random(std::string(3, '\0')), "0000");
+  EXPECT_EQ(route_from_random(std::string(3, '\xFF')), "ZZZZ");
+  EXPECT_EQ(route_from_random(std::string("\0\0\x01", 3)), "1000");
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const auto route = route_from_random(secure_random_bytes(route_random_bytes));
+    EXPECT_TRUE(is_route(route)) << route;
+    seen.insert(route);
+  }
+  EXPECT_GE(seen.size(), 1990u) << "2^20 routes: 2,000 draws rarely repeat";
+  EXPECT_FALSE(is_route("7kq2"));
+  EXPECT_FALSE(is_route("7KQU"));
+  EXPECT_FALSE(is_route("7KQ"));
+  EXPECT_EQ(route_of("7KQ2abcdef"), "7KQ2");
 }
 
 TEST(invite_code, normalizing_forgives_case_dashes_spaces_and_confusables) {

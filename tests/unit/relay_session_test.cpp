@@ -226,19 +226,22 @@ class registry_test : public server_parts {
 };
 
 TEST_F(registry_test, a_code_opens_its_seat_once) {
-  auto made = registry().create(exercise_settings{}, t0_);
+  auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   const auto code = *normalize_invite_code(made->invite_code);
   auto first = registry().claim(code, t0_);
   ASSERT_TRUE(first.session);
   EXPECT_EQ(first.seat, v1::SEAT_B);
   EXPECT_FALSE(registry().claim(code, t0_).session) << "single use";
-  EXPECT_EQ(registry().find(first.session->id()), first.session);
+  EXPECT_EQ(registry().find(first.session->id(), "7KQ2"), first.session);
+  EXPECT_EQ(route_of(code), "7KQ2") << "the code is on the route the creator chose";
+  EXPECT_EQ(route_of(first.session->id()), "7KQ2") << "and so is the session key";
+  EXPECT_FALSE(registry().find(first.session->id(), "7KQ3")) << "a key on another route finds nothing";
 }
 
 TEST_F(registry_test, a_code_past_its_time_opens_nothing_and_the_sweep_tells_the_creator) {
   config_.invite_ttl = std::chrono::seconds(60);
-  auto made = registry().create(exercise_settings{}, t0_);
+  auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   auto creator = std::make_shared<fake_link>();
   made->session->join(v1::SEAT_A, creator, "Alex", made->invite_code);
@@ -261,8 +264,10 @@ TEST_F(registry_test, guided_codes_past_their_time_tell_the_counselor_and_the_pa
   config_.invite_ttl = std::chrono::seconds(60);
   exercise_settings settings;
   settings.guided = true;
-  auto made = registry().create(settings, t0_);
+  auto made = registry().create(settings, "7KQ2", t0_);
   ASSERT_TRUE(made);
+  EXPECT_EQ(made->invite_code.substr(0, 4), "7KQ2");
+  EXPECT_EQ(made->invite_code_b.substr(0, 4), "7KQ2") << "every seat of a session on one route";
   auto counselor = std::make_shared<fake_link>();
   made->session->join(v1::SEAT_COUNSELOR, counselor, "Rivera", made->invite_code);
   auto alex_seat = registry().claim(*normalize_invite_code(made->invite_code), t0_);
@@ -284,9 +289,9 @@ TEST_F(registry_test, guided_codes_past_their_time_tell_the_counselor_and_the_pa
   EXPECT_EQ(alex->closed->first, close_code::normal);
 }
 
-TEST_F(registry_test, wrong_codes_with_a_live_handle_burn_it_and_the_creator_gets_a_new_one) {
+TEST_F(registry_test, wrong_codes_on_a_live_route_burn_it_and_the_creator_gets_a_new_one) {
   config_.max_wrong_attempts_per_code = 3;
-  auto made = registry().create(exercise_settings{}, t0_);
+  auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   auto creator = std::make_shared<fake_link>();
   made->session->join(v1::SEAT_A, creator, "Alex", made->invite_code);
@@ -303,23 +308,24 @@ TEST_F(registry_test, wrong_codes_with_a_live_handle_burn_it_and_the_creator_get
     if (m.has_invite()) renewed = &m;
   }
   ASSERT_TRUE(renewed) << "the creator is given a fresh code";
+  EXPECT_EQ(route_of(*normalize_invite_code(renewed->invite().code())), "7KQ2") << "on the same route";
   EXPECT_TRUE(registry().claim(*normalize_invite_code(renewed->invite().code()), t0_).session);
 }
 
 TEST_F(registry_test, sessions_beyond_the_limit_are_refused) {
   config_.max_sessions = 1;
-  ASSERT_TRUE(registry().create(exercise_settings{}, t0_));
-  EXPECT_FALSE(registry().create(exercise_settings{}, t0_));
+  ASSERT_TRUE(registry().create(exercise_settings{}, "7KQ2", t0_));
+  EXPECT_FALSE(registry().create(exercise_settings{}, "7KQ2", t0_));
 }
 
 // A Hello that arrives while the server stops makes no session and takes no
 // seat (it would never hear of the stop and hold it for its grace period).
 TEST_F(registry_test, once_stopping_nothing_is_created_or_claimed) {
-  auto made = registry().create(exercise_settings{}, t0_);
+  auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   registry().shut_down();
   EXPECT_TRUE(registry().stopping());
-  EXPECT_FALSE(registry().create(exercise_settings{}, t0_));
+  EXPECT_FALSE(registry().create(exercise_settings{}, "7KQ2", t0_));
   EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), t0_).session);
   EXPECT_EQ(stats_.sessions_created.load(), 1u);
 }
@@ -333,7 +339,7 @@ TEST_F(registry_test, join_attempts_are_limited_per_address_per_minute) {
 }
 
 TEST_F(registry_test, sessions_saved_at_a_stop_come_back_and_an_unwritable_file_says_so) {
-  auto made = registry().create(exercise_settings{}, t0_);
+  auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   made->session->join(v1::SEAT_A, std::make_shared<fake_link>(), "Alex", made->invite_code);
   settle();
@@ -341,7 +347,7 @@ TEST_F(registry_test, sessions_saved_at_a_stop_come_back_and_an_unwritable_file_
   EXPECT_EQ(registry().save(path), 1u);
   session_registry again(ioc_, config_, stats_, log_);
   EXPECT_EQ(again.restore(path, t0_), 1u);
-  EXPECT_TRUE(again.find(made->session->id()));
+  EXPECT_TRUE(again.find(made->session->id(), "7KQ2"));
   try {
     registry().save("/nonexistent-folder/heard.state");
     FAIL() << "saving into a missing folder succeeded";
@@ -354,7 +360,7 @@ TEST_F(registry_test, sessions_saved_at_a_stop_come_back_and_an_unwritable_file_
 // was down ends at the restore, and its creator is told: it never waits forever.
 TEST_F(registry_test, a_restored_session_whose_code_ran_out_while_down_ends_and_says_so) {
   config_.invite_ttl = std::chrono::seconds(0);
-  auto made = registry().create(exercise_settings{}, t0_);
+  auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   made->session->join(v1::SEAT_A, std::make_shared<fake_link>(), "Alex", made->invite_code);
   settle();
@@ -363,7 +369,7 @@ TEST_F(registry_test, a_restored_session_whose_code_ran_out_while_down_ends_and_
   session_registry again(ioc_, config_, stats_, log_);
   ASSERT_EQ(again.restore(path, session_registry::clock::now()), 1u);
   settle();
-  auto restored = again.find(made->session->id());
+  auto restored = again.find(made->session->id(), "7KQ2");
   ASSERT_TRUE(restored);
   EXPECT_TRUE(restored->ended());
   EXPECT_EQ(stats_.invites_expired.load(), 1u);

@@ -2,8 +2,11 @@
 // across a reconnect, and how it takes what a server says. No TLS, no
 // socket; the io_context runs on the test's thread until each expected step.
 #include "session_client.hpp"
+#include "session_target.hpp"
 
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include <boost/asio/io_context.hpp>
 
@@ -81,7 +84,7 @@ class session_client_test : public ::testing::Test {
     v1::ServerMessage m;
     auto* w = m.mutable_welcome();
     w->set_your_seat(v1::SEAT_A);
-    w->set_session_key("key");
+    w->set_session_key("7KQ2key");
     w->set_resume_token("token");
     w->set_resumed(resumed);
     w->set_last_input_id(last_input_id);
@@ -113,6 +116,32 @@ class session_client_test : public ::testing::Test {
 
 // A newer server's message: its seq still counts (the client acknowledges it
 // and would never ask for it again), and the person is shown nothing.
+// The address a balancer (and its access log) sees carries the route and
+// nothing secret: the code goes inside Hello.
+TEST_F(session_client_test, a_join_goes_to_the_code_route_with_the_code_inside_hello) {
+  make_client();
+  client_->join("7kq2-m9xd 4trb");
+  ASSERT_TRUE(run_until([&] { return !transports_.empty() && !current().target().empty(); }));
+  EXPECT_EQ(current().target(), "/v2/7KQ2");
+  current().open();
+  ASSERT_FALSE(current().sent.empty());
+  EXPECT_EQ(current().sent.front().hello().join_code(), "7KQ2M9XD4TRB");
+  EXPECT_FALSE(current().sent.front().hello().has_rejoin());
+}
+
+TEST_F(session_client_test, a_start_goes_to_a_random_route) {
+  std::set<std::string> targets;
+  for (int i = 0; i < 20; ++i) {
+    make_client();
+    client_->start(v1::CreateOptions{});
+    ASSERT_TRUE(run_until([&] { return !transports_.empty() && !current().target().empty(); }));
+    const auto route = parse_session_target(current().target());
+    ASSERT_TRUE(route) << current().target();
+    targets.insert(*route);
+  }
+  EXPECT_GE(targets.size(), 18u) << "2^20 routes: twenty starts rarely share one";
+}
+
 TEST_F(session_client_test, a_body_from_a_newer_server_is_counted_and_not_shown) {
   ASSERT_NO_FATAL_FAILURE(started());
   const auto shown_before = server_messages();
@@ -155,7 +184,8 @@ TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_o
   ASSERT_FALSE(current().sent.empty());
   ASSERT_TRUE(current().sent.front().has_hello());
   EXPECT_EQ(current().sent.front().hello().rejoin().resume_token(), "token");
-  EXPECT_EQ(current().target(), "/v1/sessions/key/resume");
+  EXPECT_EQ(current().sent.front().hello().rejoin().session_key(), "7KQ2key");
+  EXPECT_EQ(current().target(), "/v2/7KQ2") << "the route alone: no secret in the address";
   current().deliver(welcome(true, /*last_input_id=*/1));  // Ready was processed before the drop
   ASSERT_TRUE(run_until([&] { return current().sent.size() >= 4; }));
   std::vector<std::uint64_t> ids;

@@ -8,7 +8,7 @@ namespace {
 
 class fake_app : public link_acceptor {
  public:
-  bool serves_target(std::string_view target) const override { return target.starts_with("/v1/sessions/"); }
+  bool serves_target(std::string_view target) const override { return target.starts_with("/v2/") && target.size() == 8; }
   std::shared_ptr<link_handler> on_open(std::shared_ptr<link>, std::string_view) override { return nullptr; }
 };
 
@@ -23,7 +23,7 @@ request_head upgrade(std::string_view target) {
 TEST(upgrade_policy, a_served_target_is_upgraded) {
   fake_app app;
   const upgrade_policy policy({}, app);
-  EXPECT_FALSE(policy.decide(upgrade("/v1/sessions/new")));
+  EXPECT_FALSE(policy.decide(upgrade("/v2/7KQ2")));
 }
 
 TEST(upgrade_policy, plain_http_gets_the_health_check_or_426) {
@@ -52,10 +52,20 @@ TEST(upgrade_policy, plain_http_gets_the_health_check_or_426) {
   EXPECT_EQ(answer->status, 426) << "only GET /healthz is a health check";
 }
 
+TEST(upgrade_policy, a_protocol_1_target_gets_410_with_what_to_do) {
+  fake_app app;
+  const upgrade_policy policy({}, app);
+  const auto answer = policy.decide(upgrade("/v1/sessions/7KQ2-M9XD-4TRB"));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 410);
+  EXPECT_NE(answer->body.find("Update heard"), std::string_view::npos);
+  EXPECT_EQ(answer->counted, transport_event::upgrade_rejected);
+}
+
 TEST(upgrade_policy, an_unknown_target_gets_404) {
   fake_app app;
   const upgrade_policy policy({}, app);
-  const auto answer = policy.decide(upgrade("/v2/elsewhere"));
+  const auto answer = policy.decide(upgrade("/v3/elsewhere"));
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 404);
   EXPECT_EQ(answer->counted, transport_event::upgrade_rejected);
@@ -64,7 +74,7 @@ TEST(upgrade_policy, an_unknown_target_gets_404) {
 TEST(upgrade_policy, only_allowed_origins_may_upgrade_and_no_origin_is_the_native_client) {
   fake_app app;
   const upgrade_policy policy({"https://heard.example"}, app);
-  auto head = upgrade("/v1/sessions/new");
+  auto head = upgrade("/v2/7KQ2");
   head.origin = "https://heard.example";
   EXPECT_FALSE(policy.decide(head));
   head.origin = "https://evil.example";
