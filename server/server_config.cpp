@@ -1,5 +1,6 @@
 #include "server_config.hpp"
 
+#include "codec.hpp"
 #include "ws_link_options.hpp"
 
 #include <boost/program_options.hpp>
@@ -29,6 +30,8 @@ ws_link_options ws_link_options::from(const server_config& c) {
   o.max_message_bytes = c.max_message_bytes;
   o.max_outbound_queue_bytes = c.max_outbound_queue_bytes;
   o.max_pings_per_minute = c.max_pings_per_minute;
+  o.trusted_proxies = c.trusted_proxies;
+  o.proxy_header = c.proxy_header;
   return o;
 }
 
@@ -57,6 +60,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 admin_timeout_ms = c.admin_request_timeout.count();
   std::string level = "info";
   std::string format = "text";
+  std::string proxy_header = "proxy-v2";
   std::string config_file;
 
   po::options_description desc("heard-server: the Heard relay\n\nOptions");
@@ -104,6 +108,8 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
+    ("trusted-proxy", po::value(&c.trusted_proxies)->composing(), "the IP address of a load balancer that says who its clients are (repeatable; default: none)")
+    ("proxy-header", po::value(&proxy_header)->default_value(proxy_header), "how trusted proxies say it: proxy-v2 (the PROXY protocol v2, HAProxy's send-proxy-v2) or x-forwarded-for (its last address, nginx)")
     ("admin-listen", po::value(&c.admin_listen), "ADDRESS:PORT for /metrics, /healthz and /readyz (plain HTTP; keep it private, e.g. 127.0.0.1:9464; default: off)")
     ("admin-max-request-bytes", po::value(&c.admin_max_request_bytes)->default_value(c.admin_max_request_bytes), "largest request head the admin endpoints read")
     ("admin-request-timeout-ms", po::value(&admin_timeout_ms)->default_value(admin_timeout_ms), "time to send one request to the admin endpoints")
@@ -129,7 +135,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
       return out;
     }
     if (vm.count("version")) {
-      std::cout << "heard-server 0.1.0 (protocol 1)\n";
+      std::cout << "heard-server 0.1.0 (protocol " << protocol_version << ")\n";
       return out;
     }
     auto parsed_level = parse_level(level);
@@ -137,6 +143,17 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.level = *parsed_level;
     if (format != "text" && format != "json") throw po::error("--log-format must be text or json");
     c.format = format == "json" ? log_format::json : log_format::text;
+    if (proxy_header != "proxy-v2" && proxy_header != "x-forwarded-for") {
+      throw po::error("--proxy-header must be proxy-v2 or x-forwarded-for");
+    }
+    c.proxy_header = proxy_header == "proxy-v2" ? proxy_header_kind::proxy_v2 : proxy_header_kind::x_forwarded_for;
+    for (auto& address : c.trusted_proxies) {
+      auto canonical = forwarded_client(address);
+      if (!canonical || address.find(',') != std::string::npos) {
+        throw po::error("--trusted-proxy " + address + " is not an IP address");
+      }
+      address = *canonical;
+    }
     c.tls_handshake_timeout = std::chrono::milliseconds(tls_ms);
     c.upgrade_timeout = std::chrono::milliseconds(upgrade_ms);
     c.idle_timeout = std::chrono::milliseconds(idle_ms);

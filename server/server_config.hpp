@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "proxy_header.hpp"
+
 namespace heard::server {
 
 enum class log_level { error, warn, info, debug };
@@ -101,6 +103,13 @@ struct server_config {
   // Browser origins allowed to open a WebSocket; the native client sends no
   // Origin and is always accepted. Empty: every Origin is refused (403).
   std::vector<std::string> allowed_origins;
+
+  // Load balancers whose word on who the client is we take (IP addresses,
+  // canonical form). A connection from one of them says, in `proxy_header`'s
+  // way, which client it carries, and that address meets the per-address
+  // limits and the join throttle. Empty: every peer is the client.
+  std::vector<std::string> trusted_proxies;
+  proxy_header_kind proxy_header = proxy_header_kind::proxy_v2;
 
   // Advertised to clients: how often to send a draft while typing (RFC 4103).
   std::chrono::milliseconds draft_interval{300};

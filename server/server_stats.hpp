@@ -48,7 +48,8 @@ namespace heard::server {
   X(rate_limited)                                                                                 \
   X(ping_floods)                                                                                  \
   X(joins_throttled)                                                                              \
-  X(codes_burned)
+  X(codes_burned)                                                                                  \
+  X(proxy_headers_invalid)
 // clang-format on
 
 struct server_stats {

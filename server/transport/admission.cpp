@@ -9,6 +9,11 @@ admission::verdict admission::admit(const std::string& address) {
   std::lock_guard lock(mutex_);
   if (stopping_) return verdict::stopping;
   if (open_ >= max_total_) return verdict::over_total;
+  if (address.empty()) {
+    ++unattributed_;
+    ++open_;
+    return verdict::admitted;
+  }
   auto& count = per_address_[address];
   if (count >= max_per_address_) {
     if (count == 0) per_address_.erase(address);
@@ -19,8 +24,27 @@ admission::verdict admission::admit(const std::string& address) {
   return verdict::admitted;
 }
 
+admission::verdict admission::attribute(const std::string& address) {
+  std::lock_guard lock(mutex_);
+  if (unattributed_ == 0 || address.empty()) return verdict::over_total;  // a caller's bug: nothing to give
+  auto& count = per_address_[address];
+  if (count >= max_per_address_) {
+    if (count == 0) per_address_.erase(address);
+    return verdict::over_per_address;
+  }
+  ++count;
+  --unattributed_;
+  return verdict::admitted;
+}
+
 void admission::release(const std::string& address) {
   std::lock_guard lock(mutex_);
+  if (address.empty()) {
+    if (unattributed_ == 0) return;  // never admitted
+    --unattributed_;
+    --open_;
+    return;
+  }
   const auto it = per_address_.find(address);
   if (it == per_address_.end()) return;  // never admitted
   if (--it->second == 0) per_address_.erase(it);

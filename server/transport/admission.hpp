@@ -17,8 +17,14 @@ class admission {
 
   admission(std::size_t max_total, std::size_t max_per_address);
 
-  /// On `admitted` the caller holds a place until release(address).
+  /// On `admitted` the caller holds a place until release(address). An
+  /// empty address counts in the total only: a connection from a trusted
+  /// proxy, whose client is not known until the proxy says (attribute()).
   verdict admit(const std::string& address);
+  /// Gives a place admitted with no address to `address`, if that address
+  /// has room (over_per_address otherwise: the place stays unattributed and
+  /// is released with release("")).
+  verdict attribute(const std::string& address);
   void release(const std::string& address);
 
   /// Every later admit() answers `stopping`.
@@ -31,6 +37,7 @@ class admission {
   const std::size_t max_per_address_;
   mutable std::mutex mutex_;
   std::size_t open_ = 0;
+  std::size_t unattributed_ = 0;
   std::unordered_map<std::string, std::size_t> per_address_;
   bool stopping_ = false;
 };

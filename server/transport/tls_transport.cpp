@@ -5,6 +5,7 @@
 #include "tls_transport.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -24,6 +25,8 @@
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
+
+#include "proxy_header.hpp"
 
 namespace heard::server {
 namespace {
@@ -141,10 +144,14 @@ using transport_impl = tls_transport::impl;
 
 class ws_link : public link, public std::enable_shared_from_this<ws_link> {
  public:
-  ws_link(tcp::socket&& socket, std::string remote, std::shared_ptr<transport_impl> owner)
+  /// `via_proxy`: the peer is a trusted proxy, which will say who the client
+  /// is; until then the link's place is counted in the total only.
+  ws_link(tcp::socket&& socket, std::string remote, bool via_proxy, std::shared_ptr<transport_impl> owner)
       : owner_(std::move(owner)),
         options_(owner_->options_),
         remote_(std::move(remote)),
+        admitted_as_(via_proxy ? std::string() : remote_),
+        via_proxy_(via_proxy),
         tls_(owner_->current_tls()),
         ws_(lingering_tcp_stream(std::move(socket), options_.close_linger), *tls_),
         request_buffer_(options_.max_upgrade_request_bytes + 1024),
@@ -155,7 +162,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   ~ws_link() override {
     owner_->untrack(this);
-    owner_->admission_.release(remote_);
+    owner_->admission_.release(admitted_as_);
     owner_->observer_.on_event(transport_event::link_destroyed);
   }
 
@@ -182,9 +189,58 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
  private:
-  // --- TLS handshake ---------------------------------------------------------
+  // --- PROXY protocol v2 (a trusted balancer's first bytes) ------------------
   void on_run() {
     beast::get_lowest_layer(ws_).expires_after(options_.tls_handshake_timeout);
+    if (!via_proxy_ || options_.proxy_header != proxy_header_kind::proxy_v2) return start_tls();
+    // Read exactly the header, never into the TLS bytes behind it.
+    proxy_bytes_.resize(proxy_v2_fixed_bytes);
+    net::async_read(beast::get_lowest_layer(ws_), net::buffer(proxy_bytes_),
+                    beast::bind_front_handler(&ws_link::on_proxy_fixed, shared_from_this()));
+  }
+
+  void on_proxy_fixed(beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec, "proxy_header");
+    const auto rest = proxy_v2_rest_bytes(proxy_bytes_);
+    if (!rest) return refuse_proxy_header();
+    proxy_bytes_.resize(proxy_v2_fixed_bytes + *rest);
+    net::async_read(beast::get_lowest_layer(ws_), net::buffer(proxy_bytes_.data() + proxy_v2_fixed_bytes, *rest),
+                    beast::bind_front_handler(&ws_link::on_proxy_header, shared_from_this()));
+  }
+
+  void on_proxy_header(beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec, "proxy_header");
+    const auto source = parse_proxy_v2(proxy_bytes_);
+    proxy_bytes_ = std::string();
+    if (!source) return refuse_proxy_header();
+    // LOCAL (the balancer's own health check): the balancer is the client.
+    if (!attribute(source->address.empty() ? remote_ : source->address)) {
+      beast::get_lowest_layer(ws_).close();
+      return;
+    }
+    start_tls();
+  }
+
+  void refuse_proxy_header() {
+    count(transport_event::proxy_header_invalid);
+    beast::get_lowest_layer(ws_).close();
+  }
+
+  /// Gives the link's place to the client the proxy named; false (counted)
+  /// if that client has no room left.
+  bool attribute(const std::string& client) {
+    if (admitted_as_ == client) return true;
+    if (owner_->admission_.attribute(client) != admission::verdict::admitted) {
+      count(transport_event::refused_per_address);
+      return false;
+    }
+    admitted_as_ = client;
+    remote_ = client;
+    return true;
+  }
+
+  // --- TLS handshake ---------------------------------------------------------
+  void start_tls() {
     ws_.next_layer().async_handshake(ssl::stream_base::server,
                                      beast::bind_front_handler(&ws_link::on_tls_handshake, shared_from_this()));
   }
@@ -213,6 +269,22 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (ec) return fail(ec, "upgrade_read");
 
     const auto& req = parser_->get();
+    if (via_proxy_ && options_.proxy_header == proxy_header_kind::x_forwarded_for) {
+      // No header: a request of the balancer's own (a health check).
+      std::optional<std::string> client = remote_;
+      if (const auto forwarded = req.find("X-Forwarded-For"); forwarded != req.end()) {
+        client = forwarded_client(std::string_view(forwarded->value().data(), forwarded->value().size()));
+      }
+      if (!client) {
+        count(transport_event::proxy_header_invalid);
+        return respond({400, "X-Forwarded-For names no client address.\n", false, std::nullopt}, req.version());
+      }
+      if (!attribute(*client)) {
+        return respond(
+            {503, "Too many connections from your address; close some and try again.\n", false, std::nullopt},
+            req.version());
+      }
+    }
     request_head head;
     head.is_get = req.method() == http::verb::get;
     head.is_websocket_upgrade = websocket::is_upgrade(req);
@@ -421,7 +493,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   std::shared_ptr<transport_impl> owner_;
   const ws_link_options& options_;
-  const std::string remote_;
+  std::string remote_;       // the client: the peer, or whom a trusted proxy names
+  std::string admitted_as_;  // whose place in admission this link holds ("": the total only, until attribute())
+  const bool via_proxy_;
+  std::string proxy_bytes_;
   std::shared_ptr<ssl::context> tls_;  // the context this link started with (see use_tls)
   std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
   std::size_t pings_in_window_ = 0;
@@ -453,8 +528,16 @@ void transport_impl::accept(tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), nodelay_ec);
   beast::error_code peer_ec;
   const auto peer = socket.remote_endpoint(peer_ec);
-  std::string remote = peer_ec ? std::string("unknown") : peer.address().to_string();
-  switch (admission_.admit(remote)) {
+  auto address = peer.address();
+  // An IPv4 client on a dual-stack socket counts as the same client as on
+  // an IPv4 one.
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  }
+  std::string remote = peer_ec ? std::string("unknown") : address.to_string();
+  const bool via_proxy = std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), remote) !=
+                         options_.trusted_proxies.end();
+  switch (admission_.admit(via_proxy ? std::string() : remote)) {
     case admission::verdict::admitted: break;
     case admission::verdict::over_total: observer_.on_event(transport_event::refused_capacity); return;
     case admission::verdict::over_per_address: observer_.on_event(transport_event::refused_per_address); return;
@@ -462,7 +545,7 @@ void transport_impl::accept(tcp::socket socket) {
   }
   // The socket closes with `socket` when refused; once admitted, the link
   // gives its place back when it goes.
-  auto link = std::make_shared<ws_link>(std::move(socket), std::move(remote), shared_from_this());
+  auto link = std::make_shared<ws_link>(std::move(socket), std::move(remote), via_proxy, shared_from_this());
   if (track(link)) link->run();
 }
 

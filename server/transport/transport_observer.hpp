@@ -22,7 +22,8 @@ enum class transport_event : unsigned char {
   message_out,
   slow_reader_close,
   app_idle_close,
-  no_hello_close,  // no Hello by the upgrade deadline
+  no_hello_close,        // no Hello by the upgrade deadline
+  proxy_header_invalid,  // a trusted proxy's connection did not say who the client is
 };
 
 /// How the transport's Beast file tells the rest of the server what

@@ -2,6 +2,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
+
+#include "proxy_header.hpp"
 
 namespace heard::server {
 
@@ -21,6 +25,8 @@ struct ws_link_options {
   std::size_t max_message_bytes = 0;
   std::size_t max_outbound_queue_bytes = 0;
   std::size_t max_pings_per_minute = 0;
+  std::vector<std::string> trusted_proxies;  // see server_config
+  proxy_header_kind proxy_header = proxy_header_kind::proxy_v2;
 
   static ws_link_options from(const server_config& config);
 };

@@ -25,6 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::child_process;
+using testing::fault_proxy;
 using testing::raw_client;
 using testing::relay_test;
 using testing::test_client;
@@ -162,6 +163,63 @@ TEST_F(hardening_test, a_hello_that_both_rejoins_and_joins_is_refused_and_claims
   partner->join(code);
   EXPECT_TRUE(partner.wait_phase(v1::PHASE_READY)) << "the code was not used up";
   expect_pair_unharmed();
+}
+
+// Behind a load balancer every connection comes from the balancer. One the
+// operator trusts says who each client is (here the PROXY protocol v2, as
+// HAProxy sends it), and the per-address limit counts each real client.
+TEST_F(hardening_test, behind_a_trusted_proxy_the_limits_count_each_real_client) {
+  serve([](auto& c) {
+    c.trusted_proxies = {"127.0.0.1"};
+    c.max_connections_per_ip = 2;
+  });
+  fault_proxy balancer(port_);
+  balancer.send_proxy_v2(true);
+  std::vector<std::unique_ptr<raw_client>> first_client;
+  for (int i = 0; i < 2; ++i) {
+    first_client.push_back(std::make_unique<raw_client>(balancer.port(), testing::create_target, "127.0.0.2"));
+    ASSERT_TRUE(first_client.back()->wait_open()) << "connection " << i;
+  }
+  raw_client over(balancer.port(), testing::create_target, "127.0.0.2");
+  EXPECT_FALSE(over.wait_open()) << "127.0.0.2 is at its limit";
+  raw_client other(balancer.port(), testing::create_target, "127.0.0.3");
+  ASSERT_TRUE(other.wait_open()) << "another client behind the same balancer has room";
+  other.send(testing::hello_bytes());
+  auto welcome = other.wait_message(0);
+  ASSERT_TRUE(welcome && welcome->has_welcome());
+  EXPECT_EQ(server_->stats().connections_refused_per_ip.load(), 1u) << server_->stats().describe();
+
+  // The trusted address without a header is refused, counted; an untrusted
+  // peer is its own client and needs none.
+  raw_client no_header(port_, testing::create_target);
+  EXPECT_FALSE(no_header.wait_open());
+  EXPECT_EQ(server_->stats().proxy_headers_invalid.load(), 1u) << server_->stats().describe();
+  raw_client direct(port_, testing::create_target, "127.0.0.4");
+  EXPECT_TRUE(direct.wait_open());
+  for (auto& c : first_client) {
+    c->send(testing::hello_bytes());
+    auto m = c->wait_message(0);
+    EXPECT_TRUE(m && m->has_welcome()) << "the first client's connections were not harmed";
+  }
+}
+
+// nginx says it in X-Forwarded-For: its last address is the client.
+TEST_F(hardening_test, a_trusted_proxy_may_name_the_client_in_x_forwarded_for) {
+  serve([](auto& c) {
+    c.trusted_proxies = {"127.0.0.1"};
+    c.proxy_header = server::proxy_header_kind::x_forwarded_for;
+  });
+  auto lines = http(upgrade_request(testing::create_target, "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 101");
+  lines = http(upgrade_request(testing::create_target, "X-Forwarded-For: somebody\r\n"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 400");
+  EXPECT_NE(lines.back().find("X-Forwarded-For"), std::string::npos) << lines.back();
+  EXPECT_EQ(server_->stats().proxy_headers_invalid.load(), 1u) << server_->stats().describe();
+  lines = http("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].substr(0, 12), "HTTP/1.1 200") << "the balancer's own health check names nobody";
 }
 
 TEST_F(hardening_test, a_foreign_origin_gets_403_and_compression_is_never_negotiated) {

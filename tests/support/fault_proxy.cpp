@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <stdexcept>
+#include <string>
 
 namespace heard::testing {
 namespace {
@@ -166,6 +167,9 @@ void fault_proxy::run() {
         if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
           ::close(server);
           ::close(client);
+        } else if (send_proxy_v2_ && !write_proxy_v2(client, server)) {
+          ::close(server);
+          ::close(client);
         } else {
           const int one = 1;
           ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -189,6 +193,25 @@ void fault_proxy::run() {
       if (p.client >= 0 && (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR))) forward(p, false);
     }
   }
+}
+
+bool fault_proxy::write_proxy_v2(int client, int server) {
+  sockaddr_in from{};
+  sockaddr_in to{};
+  socklen_t from_size = sizeof from;
+  socklen_t to_size = sizeof to;
+  if (::getpeername(client, reinterpret_cast<sockaddr*>(&from), &from_size) != 0 ||
+      ::getsockname(client, reinterpret_cast<sockaddr*>(&to), &to_size) != 0) {
+    return false;
+  }
+  std::string header("\r\n\r\n\0\r\nQUIT\n", 12);
+  header += "\x21\x11";                  // version 2, PROXY; TCP over IPv4
+  header += std::string("\x00\x0c", 2);  // 12 bytes follow
+  header.append(reinterpret_cast<const char*>(&from.sin_addr), 4);
+  header.append(reinterpret_cast<const char*>(&to.sin_addr), 4);
+  header.append(reinterpret_cast<const char*>(&from.sin_port), 2);
+  header.append(reinterpret_cast<const char*>(&to.sin_port), 2);
+  return ::send(server, header.data(), header.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(header.size());
 }
 
 }  // namespace heard::testing

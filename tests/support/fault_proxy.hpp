@@ -34,6 +34,10 @@ class fault_proxy {
   void cut_after(std::size_t bytes, direction dir);
   /// While stalled, nothing is forwarded either way (a tunnel, a closed lid).
   void stall(bool on);
+  /// From now on each new connection to the server begins with a PROXY
+  /// protocol v2 header naming the client's address, as HAProxy's
+  /// send-proxy-v2 does: the proxy is then a load balancer the server trusts.
+  void send_proxy_v2(bool on) { send_proxy_v2_ = on; }
 
   std::size_t connections_accepted() const { return accepted_.load(); }
   std::size_t connections_cut() const { return cut_.load(); }
@@ -51,6 +55,8 @@ class fault_proxy {
   void close_pair(pipe_pair& p, bool reset);
   /// Forwards what `from` has; false when the pair is finished.
   bool forward(pipe_pair& p, bool to_server);
+  /// Sends the PROXY v2 header for `client` on `server`; false on failure.
+  static bool write_proxy_v2(int client, int server);
 
   std::uint16_t upstream_port_;
   std::optional<int> upstream_receive_buffer_;
@@ -60,6 +66,7 @@ class fault_proxy {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> stalled_{false};
+  std::atomic<bool> send_proxy_v2_{false};
   std::atomic<std::size_t> accepted_{0};
   std::atomic<std::size_t> cut_{0};
 

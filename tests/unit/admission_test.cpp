@@ -49,5 +49,28 @@ TEST(admission, nobody_is_admitted_once_stopping) {
   EXPECT_EQ(a.open(), 0u);
 }
 
+// Through a trusted proxy the client is known only after the proxy says:
+// the place counts in the total at once, per address from then on.
+TEST(admission, a_place_from_a_proxy_counts_in_the_total_then_for_its_client) {
+  admission a(3, 1);
+  EXPECT_EQ(a.admit(""), verdict::admitted);
+  EXPECT_EQ(a.admit(""), verdict::admitted);
+  EXPECT_EQ(a.open(), 2u);
+  EXPECT_EQ(a.attribute("client"), verdict::admitted);
+  EXPECT_EQ(a.attribute("client"), verdict::over_per_address) << "the client's own limit, not the proxy's";
+  EXPECT_EQ(a.admit("client"), verdict::over_per_address);
+  EXPECT_EQ(a.attribute("other"), verdict::admitted);
+  EXPECT_EQ(a.open(), 2u);
+  EXPECT_EQ(a.admit(""), verdict::admitted);
+  EXPECT_EQ(a.admit(""), verdict::over_total);
+  a.release("");
+  a.release("client");
+  a.release("other");
+  EXPECT_EQ(a.open(), 0u);
+  a.release("");  // stray
+  EXPECT_EQ(a.open(), 0u);
+  EXPECT_EQ(a.attribute("client"), verdict::over_total) << "nothing left to attribute";
+}
+
 }  // namespace
 }  // namespace heard::server

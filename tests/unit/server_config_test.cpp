@@ -45,5 +45,18 @@ TEST(server_config, the_command_line_wins_over_the_file_and_a_bad_file_is_refuse
   std::filesystem::remove(file);
 }
 
+TEST(server_config, trusted_proxies_are_ip_addresses_in_canonical_form) {
+  auto parsed =
+      parse({"--trusted-proxy", "10.0.0.5", "--trusted-proxy", "2001:DB8::7", "--proxy-header", "x-forwarded-for"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->trusted_proxies, (std::vector<std::string>{"10.0.0.5", "2001:db8::7"}));
+  EXPECT_EQ(parsed.config->proxy_header, proxy_header_kind::x_forwarded_for);
+  EXPECT_EQ(parse({}).config->proxy_header, proxy_header_kind::proxy_v2);
+  EXPECT_TRUE(parse({}).config->trusted_proxies.empty()) << "nobody is trusted by default";
+  EXPECT_EQ(parse({"--trusted-proxy", "balancer.example"}).exit_code, 2);
+  EXPECT_EQ(parse({"--trusted-proxy", "10.0.0.0/8"}).exit_code, 2);
+  EXPECT_EQ(parse({"--proxy-header", "forwarded"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace heard::server

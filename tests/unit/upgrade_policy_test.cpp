@@ -8,7 +8,9 @@ namespace {
 
 class fake_app : public link_acceptor {
  public:
-  bool serves_target(std::string_view target) const override { return target.starts_with("/v2/") && target.size() == 8; }
+  bool serves_target(std::string_view target) const override {
+    return target.starts_with("/v2/") && target.size() == 8;
+  }
   std::shared_ptr<link_handler> on_open(std::shared_ptr<link>, std::string_view) override { return nullptr; }
 };
 
