@@ -43,6 +43,8 @@ std::string random_route() {
 void session_client::start(v1::CreateOptions create) {
   v1::Hello hello;
   *hello.mutable_create() = std::move(create);
+  create_hello_ = hello;
+  create_attempts_ = 1;
   connect(session_target_for(random_route()), std::move(hello));
 }
 
@@ -337,6 +339,12 @@ void session_client::on_close(const std::string& reason) {
   ack_timer_.cancel();
   heartbeat_timer_.cancel();
   if (pending_draft_) flush_draft();  // queued for the resume, not lost
+  if (!final_ && !welcomed_once_ && create_hello_ && create_attempts_ < max_create_attempts) {
+    // No answer at all to a start: the node behind this route may be down.
+    // Another route most likely reaches another node; nothing was created.
+    ++create_attempts_;
+    return connect(session_target_for(random_route()), *create_hello_);
+  }
   if (final_ || !welcomed_once_) {
     // A first connection that never got a Welcome has no seat to resume.
     return finish(final_reason_.empty() ? reason : final_reason_);

@@ -205,6 +205,11 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t draft_key_ = 0;
   std::vector<std::string> my_words_;
   bool welcomed_once_ = false;
+  // A start whose connection fails before any answer (a balancer could not
+  // reach the node its route hashes to) tries again on a fresh route.
+  std::optional<v1::Hello> create_hello_;
+  unsigned create_attempts_ = 0;
+  static constexpr unsigned max_create_attempts = 3;
   // What a resume shows once: a restarted client asks for the conversation
   // so far; events the Welcome already covers are not shown again.
   bool want_history_ = false;

@@ -129,6 +129,27 @@ TEST_F(session_client_test, a_join_goes_to_the_code_route_with_the_code_inside_h
   EXPECT_FALSE(current().sent.front().hello().has_rejoin());
 }
 
+// Behind a balancer a start's route may hash to a node that is down: with no
+// answer at all, the client tries a fresh route (twice), then gives up.
+TEST_F(session_client_test, a_start_with_no_answer_tries_fresh_routes_then_gives_up) {
+  make_client();
+  client_->start(v1::CreateOptions{});
+  std::set<std::string> targets;
+  for (std::size_t attempt = 1; attempt <= 3; ++attempt) {
+    ASSERT_TRUE(run_until([&] { return transports_.size() == attempt && !current().target().empty(); }));
+    targets.insert(current().target());
+    current().drop("502 Bad Gateway");
+  }
+  ASSERT_TRUE(run_until([&] {
+    for (const auto& e : events_) {
+      if (std::holds_alternative<connection_closed>(e)) return true;
+    }
+    return false;
+  }));
+  EXPECT_EQ(transports_.size(), 3u) << "three tries, no more";
+  EXPECT_GE(targets.size(), 2u) << "on fresh routes";
+}
+
 TEST_F(session_client_test, a_start_goes_to_a_random_route) {
   std::set<std::string> targets;
   for (int i = 0; i < 20; ++i) {
