@@ -11,7 +11,7 @@ packages=(
   libssl-dev
   libgtest-dev libgmock-dev
   libncurses-dev tmux testssl.sh
-  systemd
+  systemd haproxy nginx-light prometheus
 )
 
 missing=()

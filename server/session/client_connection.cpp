@@ -137,7 +137,10 @@ void client_connection::on_hello(const v1::Hello& hello) {
       return refuse_and_close(v1::ERROR_SERVER_BUSY, "The server is at capacity; try again in a few minutes.", "busy");
     }
     session_ = std::move(created->session);
-    log_.write(log_level::info, "session=", log_label(session_->id()), " event=created guided=", settings.guided);
+    // The route is public (it is the address); it says which node holds a
+    // session when several share the work.
+    log_.write(log_level::info, "session=", log_label(session_->id()), " event=created route=", route_,
+               " guided=", settings.guided);
     session_->join(settings.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A, link_, hello.display_name(), created->invite_code,
                    created->invite_code_b);
     return;
