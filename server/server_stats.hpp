@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -52,12 +54,47 @@ namespace heard::server {
   X(proxy_headers_invalid)
 // clang-format on
 
+/// A latency histogram in the Prometheus sense: fixed bucket bounds, counts
+/// in atomics, so any I/O thread may observe without a lock.
+class latency_histogram {
+ public:
+  /// Upper bounds in seconds, from 100 us (a relay on an idle machine) to
+  /// 10 s (a handshake over a poor mobile link).
+  static constexpr std::array<double, 16> bounds_s{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                   0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+
+  void observe(std::chrono::nanoseconds elapsed);
+
+  /// Observations at or below bounds_s[i] (i < bounds_s.size()), or all of
+  /// them (i == bounds_s.size()): the cumulative form Prometheus wants.
+  std::uint64_t cumulative(std::size_t i) const;
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum_s() const { return static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9; }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, bounds_s.size() + 1> buckets_{};  // the last one: above every bound
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_ns_{0};
+};
+
 struct server_stats {
 #define HEARD_DECLARE_COUNTER(name) std::atomic<std::uint64_t> name{0};
   HEARD_SERVER_COUNTERS(HEARD_DECLARE_COUNTER)
 #undef HEARD_DECLARE_COUNTER
   std::atomic<std::int64_t> connections_open{0};
   std::atomic<std::int64_t> sessions_live{0};
+  /// Live sessions by the phase they are in, indexed by v1::Phase.
+  static constexpr std::size_t phase_slots = 16;
+  std::array<std::atomic<std::int64_t>, phase_slots> sessions_by_phase{};
+  /// Bytes written to links' queues and not yet to their sockets, and
+  /// events kept for members until they acknowledge them (the replay
+  /// backlogs): the server's two kinds of memory that grow with traffic.
+  std::atomic<std::int64_t> outbound_queued_bytes{0};
+  std::atomic<std::int64_t> unacked_bytes{0};
+  /// TCP accept to the WebSocket upgrade done (TLS and HTTP included).
+  latency_histogram handshake_latency;
+  /// An input read from one member to its events queued for the others.
+  latency_histogram relay_latency;
 
   /// "name=value" pairs of every non-zero counter, for the log.
   std::string describe() const;

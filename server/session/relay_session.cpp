@@ -31,6 +31,7 @@ relay_session::relay_session(net::io_context& ioc, std::string id, const exercis
       guided_(settings.guided) {
   ++stats_.sessions_live;
   for (auto& m : members_) m.events = event_backlog(config_.max_unacked_bytes);
+  publish_gauges();
 }
 
 relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved, const server_config& config,
@@ -64,9 +65,27 @@ relay_session::relay_session(net::io_context& ioc, const v1::SessionState& saved
   for (int i = 0; i < saved.history_dropped_size() && i < 3; ++i) {
     history_.restore_dropped(all_seats[static_cast<std::size_t>(i)], saved.history_dropped(i));
   }
+  publish_gauges();
 }
 
-relay_session::~relay_session() { --stats_.sessions_live; }
+relay_session::~relay_session() {
+  --stats_.sessions_live;
+  if (published_phase_ >= 0) --stats_.sessions_by_phase[static_cast<std::size_t>(published_phase_)];
+  stats_.unacked_bytes -= static_cast<std::int64_t>(published_unacked_bytes_);
+}
+
+void relay_session::publish_gauges() {
+  const int phase = exercise_.phase();
+  if (phase != published_phase_ && static_cast<std::size_t>(phase) < server_stats::phase_slots) {
+    if (published_phase_ >= 0) --stats_.sessions_by_phase[static_cast<std::size_t>(published_phase_)];
+    ++stats_.sessions_by_phase[static_cast<std::size_t>(phase)];
+    published_phase_ = phase;
+  }
+  std::size_t unacked = 0;
+  for (v1::Seat seat : all_seats) unacked += member(seat).events.bytes();
+  stats_.unacked_bytes += static_cast<std::int64_t>(unacked) - static_cast<std::int64_t>(published_unacked_bytes_);
+  published_unacked_bytes_ = unacked;
+}
 
 void relay_session::save(v1::SessionState& out) const {
   out.set_id(id_);
@@ -290,7 +309,8 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
 // --- Inputs --------------------------------------------------------------------
 
 void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message) {
-  net::post(strand_, [self = shared_from_this(), from = std::move(from), message = std::move(message)] {
+  const auto received = std::chrono::steady_clock::now();
+  net::post(strand_, [self = shared_from_this(), from = std::move(from), message = std::move(message), received] {
     auto seat = self->seat_of(from);
     if (!seat) return;  // a replaced or departed link; it is being closed
     auto& m = self->member(*seat);
@@ -365,6 +385,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
     self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(message),
                      " bytes=", message.ByteSizeLong(), " phase=", phase_name(self->exercise_.phase()));
     if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);
+    self->stats_.relay_latency.observe(std::chrono::steady_clock::now() - received);
   });
 }
 
@@ -386,7 +407,10 @@ void relay_session::acknowledge_later(v1::Seat seat) {
   });
 }
 
-void relay_session::acknowledge(v1::Seat seat, std::uint64_t ack) { member(seat).events.acknowledge(ack); }
+void relay_session::acknowledge(v1::Seat seat, std::uint64_t ack) {
+  member(seat).events.acknowledge(ack);
+  publish_gauges();
+}
 
 // --- Leaving and dropping ------------------------------------------------------
 
@@ -530,7 +554,9 @@ void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::ui
   const bool draft = message.has_draft_update();
   auto bytes = std::make_shared<const std::string>(encode(message));
   const bool was_resyncing = m.events.resync_needed();
-  if (m.events.push(seq, std::move(bytes), draft)) return pump(seat);
+  const bool kept = m.events.push(seq, std::move(bytes), draft);
+  publish_gauges();
+  if (kept) return pump(seat);
   if (was_resyncing) return;  // already past the cap: the resync covers this too
   // Past the cap, connected or away: the backlog goes, and the member comes
   // back with a snapshot and the history instead. A connected member that

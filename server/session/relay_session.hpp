@@ -98,6 +98,9 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   /// Outside the event stream: Welcome, Ack, refusals of a Hello.
   void send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat);
   void acknowledge(v1::Seat seat, std::uint64_t ack);
+  /// Brings the server-wide gauges this session feeds (its phase, its
+  /// members' unacknowledged bytes) up to date; cheap, called as they change.
+  void publish_gauges();
   /// An input of `seat` that sent it nothing: one Ack within ack_delay covers
   /// it and any that follow (unless an event carries the ack first).
   void acknowledge_later(v1::Seat seat);
@@ -139,6 +142,9 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   bool shutting_down_ = false;
   const bool guided_;  // fixed at creation; read from other threads
   std::unique_ptr<boost::asio::steady_timer> linger_timer_;
+  // What this session last added to the server-wide gauges (publish_gauges).
+  int published_phase_ = -1;
+  std::size_t published_unacked_bytes_ = 0;
 };
 
 }  // namespace heard::server

@@ -161,6 +161,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   ~ws_link() override {
+    // What was still queued when the link ended is not queued any more.
+    if (const auto left = unsent_bytes_.load()) owner_->observer_.on_queued_bytes(-static_cast<std::int64_t>(left));
     owner_->untrack(this);
     owner_->admission_.release(admitted_as_);
     owner_->observer_.on_event(transport_event::link_destroyed);
@@ -172,6 +174,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   std::size_t send(std::shared_ptr<const std::string> message) override {
     const std::size_t queued = unsent_bytes_.fetch_add(message->size(), std::memory_order_relaxed) + message->size();
+    owner_->observer_.on_queued_bytes(static_cast<std::int64_t>(message->size()));
     net::post(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
     return queued;
   }
@@ -351,6 +354,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     parser_.reset();
     request_buffer_ = beast::flat_buffer();
     upgraded_ = true;
+    owner_->observer_.on_upgraded(std::chrono::steady_clock::now() - accepted_at_);
     last_message_ = std::chrono::steady_clock::now();
     arm_idle_timer();
     // The upgrade deadline also covers the Hello: until the application
@@ -415,7 +419,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   // A message send() counted that will never be written, or has been.
-  void drop_unsent(std::size_t bytes) { unsent_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
+  void drop_unsent(std::size_t bytes) {
+    unsent_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+    owner_->observer_.on_queued_bytes(-static_cast<std::int64_t>(bytes));
+  }
 
   void do_write() {
     ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&ws_link::on_write, shared_from_this()));
@@ -493,6 +500,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   std::shared_ptr<transport_impl> owner_;
   const ws_link_options& options_;
+  const std::chrono::steady_clock::time_point accepted_at_ = std::chrono::steady_clock::now();
   std::string remote_;       // the client: the peer, or whom a trusted proxy names
   std::string admitted_as_;  // whose place in admission this link holds ("": the total only, until attribute())
   const bool via_proxy_;

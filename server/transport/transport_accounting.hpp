@@ -13,6 +13,8 @@ class transport_accounting : public transport_observer {
 
   void on_event(transport_event event) override;
   void on_slow_reader(std::size_t queued_bytes) override;
+  void on_queued_bytes(std::int64_t delta) override { stats_.outbound_queued_bytes += delta; }
+  void on_upgraded(std::chrono::nanoseconds since_accept) override { stats_.handshake_latency.observe(since_accept); }
   void on_connection_error(std::string_view phase, std::string_view error) override;
 
  private:

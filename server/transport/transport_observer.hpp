@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace heard::server {
@@ -36,6 +38,10 @@ class transport_observer {
   virtual void on_event(transport_event event) = 0;
   /// A reader too slow for the outbound queue was cut with this much queued.
   virtual void on_slow_reader(std::size_t queued_bytes) = 0;
+  /// Bytes queued on a link (positive) or written or dropped (negative).
+  virtual void on_queued_bytes(std::int64_t delta) = 0;
+  /// A link finished its TLS handshake and WebSocket upgrade this long after accept.
+  virtual void on_upgraded(std::chrono::nanoseconds since_accept) = 0;
   /// A connection failed for a reason that is not part of normal operation.
   virtual void on_connection_error(std::string_view phase, std::string_view error) = 0;
 };

@@ -11,7 +11,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
+#include "child_process.hpp"
 #include "listener.hpp"
 #include "relay_fixture.hpp"
 
@@ -77,6 +80,21 @@ std::string http_get(std::uint16_t port, const std::string& request) {
   return answer;
 }
 
+/// What Prometheus's own linter says of a metrics page ("" when it is
+/// content), and its exit status.
+std::pair<int, std::string> promtool_check(const std::string& page) {
+  const auto body = page.substr(std::min(page.size(), page.find("\r\n\r\n") + 4));
+  testing::child_process promtool({"/usr/bin/promtool", "check", "metrics"}, testing::scratch_dir() + "promtool.log");
+  promtool.try_write_line(body);
+  promtool.close_stdin();
+  std::string said;
+  while (auto line = promtool.wait_line("", std::chrono::seconds(10))) said += *line + "\n";
+  const auto status = promtool.wait_exit(std::chrono::seconds(10));
+  std::ifstream errors(testing::scratch_dir() + "promtool.log");
+  said += std::string(std::istreambuf_iterator<char>(errors), {});
+  return {status.value_or(-1), said};
+}
+
 // The operator's endpoints: Prometheus metrics, health and readiness, on an
 // address of their own; numbers only, never a name or a word.
 TEST_F(relay_test, the_admin_endpoints_serve_metrics_health_and_readiness_and_no_content) {
@@ -100,6 +118,16 @@ TEST_F(relay_test, the_admin_endpoints_serve_metrics_health_and_readiness_and_no
   EXPECT_NE(metrics.find("# TYPE heard_connections_open gauge\nheard_connections_open 2\n"), std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("heard_slow_reader_closes_total 0"), std::string::npos) << "every failure mode, zero or not";
+  EXPECT_NE(metrics.find("heard_sessions{phase=\"paraphrasing\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("heard_sessions{phase=\"speaking\"} 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("heard_handshake_seconds_count 2\n"), std::string::npos) << "both links upgraded";
+  EXPECT_NE(metrics.find("heard_relay_seconds_bucket{le=\"+Inf\"} "), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("heard_relay_seconds_count 0\n"), std::string::npos) << "inputs were relayed";
+  EXPECT_NE(metrics.find("# TYPE heard_unacked_bytes gauge"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("# TYPE heard_outbound_queued_bytes gauge"), std::string::npos) << metrics;
+  const auto [status, lint] = promtool_check(metrics);
+  EXPECT_EQ(status, 0) << lint;
+  EXPECT_EQ(lint, "") << "promtool check metrics found problems";
   for (const char* content : {"Alex", "Sam", "private statement"}) {
     EXPECT_EQ(metrics.find(content), std::string::npos) << content;
   }
