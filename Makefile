@@ -8,7 +8,7 @@ PORT ?= 8443
 # CI (CI=true) builds every variant with warnings as errors.
 WERROR ?= $(if $(CI),ON,OFF)
 
-.PHONY: run test format-check test-stock test-asan test-tsan fuzz build binaries deps configure certs clean
+.PHONY: run test package format-check test-stock test-asan test-tsan fuzz build binaries deps configure certs clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -40,6 +40,12 @@ run: binaries certs
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+# Debian packages for the server and the client (CPack), checked by lintian.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+	lintian --fail-on error $(BUILD_DIR)/heard-server_*.deb $(BUILD_DIR)/heard_*.deb
+	@ls $(BUILD_DIR)/*.deb
 
 # Every C++ file against .clang-format, with the clang-format CI has (14).
 format-check: deps

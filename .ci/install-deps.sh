@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   libncurses-dev tmux testssl.sh
   systemd haproxy nginx-light prometheus
+  dpkg-dev help2man lintian
 )
 
 missing=()

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "codec.hpp"
+#include "version.hpp"
+
 namespace heard::client {
 namespace po = boost::program_options;
 
@@ -64,6 +67,7 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
   // clang-format off
   options.add_options()
     ("help,h", "show this help")
+    ("version", "show the version")
     ("server", po::value(&c.server_url)->default_value(c.server_url), "the Heard server (wss:// only)")
     ("ca", po::value(&c.ca_file), "trust this CA certificate (PEM) instead of the system store")
     ("name", po::value(&c.name), "how your partner sees you")
@@ -94,6 +98,10 @@ parsed_command_line parse_command_line(int argc, const char* const argv[], std::
     po::variables_map vm;
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
+    if (vm.count("version")) {
+      out << "heard " << release_version << " (protocol " << protocol_version << ")\n";
+      return {std::nullopt, 0};
+    }
     if (vm.count("help") || command.empty()) {
       out << usage << "\n" << options << "\n";
       return {std::nullopt, command.empty() && !vm.count("help") ? 2 : 0};

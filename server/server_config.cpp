@@ -1,6 +1,7 @@
 #include "server_config.hpp"
 
 #include "codec.hpp"
+#include "version.hpp"
 #include "ws_link_options.hpp"
 
 #include <boost/program_options.hpp>
@@ -135,7 +136,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
       return out;
     }
     if (vm.count("version")) {
-      std::cout << "heard-server 0.1.0 (protocol " << protocol_version << ")\n";
+      std::cout << "heard-server " << release_version << " (protocol " << protocol_version << ")\n";
       return out;
     }
     auto parsed_level = parse_level(level);

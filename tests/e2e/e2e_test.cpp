@@ -25,6 +25,16 @@
 namespace heard {
 namespace {
 
+// The binaries under test: the build's, or (HEARD_E2E_SERVER_BIN,
+// HEARD_E2E_CLIENT_BIN) the ones a package installed, so that
+// tests/deploy/verify_package.sh runs a session through what ships.
+std::string binary(const char* variable, const char* built) {
+  const char* chosen = std::getenv(variable);
+  return chosen && *chosen ? chosen : built;
+}
+std::string server_bin() { return binary("HEARD_E2E_SERVER_BIN", HEARD_SERVER_BIN); }
+std::string client_bin() { return binary("HEARD_E2E_CLIENT_BIN", HEARD_CLIENT_BIN); }
+
 using testing::child_process;
 
 std::string certs(const std::string& file) { return std::string(HEARD_TEST_CERT_DIR) + "/" + file; }
@@ -90,8 +100,8 @@ class e2e_test : public ::testing::Test {
 
   void start_server(const std::string& port) {
     server_log_ = testing::scratch_dir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
-    server_ = testing::start_heard_server(HEARD_SERVER_BIN, port,
-                                          {"--log-level", "debug", "--state-file", server_state_}, server_log_, port_);
+    server_ = testing::start_heard_server(server_bin(), port, {"--log-level", "debug", "--state-file", server_state_},
+                                          server_log_, port_);
     ASSERT_TRUE(server_) << read_file(server_log_);
     url_ = "wss://localhost:" + port_;
   }
@@ -111,7 +121,7 @@ class e2e_test : public ::testing::Test {
   std::unique_ptr<child_process> heard(std::vector<std::string> args, const std::string& name,
                                        bool fresh_state = true) {
     if (fresh_state) std::remove(state_file(name).c_str());
-    std::vector<std::string> argv{HEARD_CLIENT_BIN};
+    std::vector<std::string> argv{client_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
     for (const auto& extra : {std::string("--server"), url_, std::string("--ca"), certs("ca.crt"),
                               std::string("--plain"), std::string("--state-file"), state_file(name)}) {
@@ -341,7 +351,7 @@ TEST_F(e2e_test, two_people_on_one_account_each_keep_their_own_seat_and_its_hist
   const std::string dir = testing::scratch_dir() + "heard-e2e-one-account";
   std::filesystem::remove_all(dir);
   auto in_dir = [&](std::vector<std::string> args, const std::string& name) {
-    std::vector<std::string> argv{HEARD_CLIENT_BIN};
+    std::vector<std::string> argv{client_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
     for (const auto& extra :
          {std::string("--server"), url_, std::string("--ca"), certs("ca.crt"), std::string("--plain"),
@@ -413,7 +423,7 @@ TEST_F(e2e_test, a_resume_from_another_folder_finds_the_ca_given_relative) {
   const std::string cert_dir = std::filesystem::path(certs("ca.crt")).parent_path().string();
   auto carol = std::make_unique<child_process>(
       std::vector<std::string>{"/bin/sh", "-c",
-                               "cd '" + cert_dir + "' && exec '" + HEARD_CLIENT_BIN +
+                               "cd '" + cert_dir + "' && exec '" + client_bin() +
                                    "' start --name Carol --plain --ca ca.crt --server " + url_ + " --state-file '" +
                                    state + "'"},
       testing::scratch_dir() + "heard-e2e-relative.log");
@@ -426,11 +436,10 @@ TEST_F(e2e_test, a_resume_from_another_folder_finds_the_ca_given_relative) {
   ASSERT_TRUE(std::filesystem::exists(state));
   carol->signal(SIGKILL);
   EXPECT_EQ(carol->wait_exit(), 128 + SIGKILL);
-  auto again =
-      std::make_unique<child_process>(std::vector<std::string>{"/bin/sh", "-c",
-                                                               "cd / && exec '" + std::string(HEARD_CLIENT_BIN) +
-                                                                   "' resume --plain --state-file '" + state + "'"},
-                                      testing::scratch_dir() + "heard-e2e-relative-2.log");
+  auto again = std::make_unique<child_process>(
+      std::vector<std::string>{"/bin/sh", "-c",
+                               "cd / && exec '" + client_bin() + "' resume --plain --state-file '" + state + "'"},
+      testing::scratch_dir() + "heard-e2e-relative-2.log");
   EXPECT_LINE(again, "reconnected");
   again->signal(SIGTERM);
   EXPECT_EQ(again->wait_exit(), 0);
@@ -446,10 +455,10 @@ TEST_F(e2e_test, sighup_reloads_the_certificate_and_a_live_pair_never_notices) {
   std::filesystem::copy_file(certs("server.crt"), dir + "/server.crt");
   std::filesystem::copy_file(certs("server.key"), dir + "/server.key");
   const std::string log = testing::scratch_dir() + "heard-e2e-reload-server.log";
-  auto server = std::make_unique<child_process>(
-      std::vector<std::string>{HEARD_SERVER_BIN, "--port", "0", "--threads", "2", "--cert", dir + "/server.crt",
-                               "--key", dir + "/server.key"},
-      log);
+  auto server =
+      std::make_unique<child_process>(std::vector<std::string>{server_bin(), "--port", "0", "--threads", "2", "--cert",
+                                                               dir + "/server.crt", "--key", dir + "/server.key"},
+                                      log);
   auto listening = server->wait_line("heard-server listening on ");
   ASSERT_TRUE(listening) << read_file(log);
   const std::string port = listening->substr(listening->rfind(':') + 1);
@@ -512,7 +521,7 @@ TEST_F(e2e_test, the_json_log_is_one_object_a_line_and_holds_no_words) {
   const std::string log = testing::scratch_dir() + "heard-e2e-json-server.log";
   std::string port;
   auto server =
-      testing::start_heard_server(HEARD_SERVER_BIN, "0", {"--log-format", "json", "--log-level", "debug"}, log, port);
+      testing::start_heard_server(server_bin(), "0", {"--log-format", "json", "--log-level", "debug"}, log, port);
   ASSERT_TRUE(server) << read_file(log);
   url_ = "wss://localhost:" + port;
   PAIR_UP(alex, sam);
@@ -664,7 +673,7 @@ double cpu_seconds(pid_t pid) {
 TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepting) {
   // A server of its own, allowed only 48 descriptors.
   std::vector<std::string> argv{
-      "/usr/bin/prlimit",  "--nofile=48:48", HEARD_SERVER_BIN,    "--port",      "0",    "--threads", "2", "--cert",
+      "/usr/bin/prlimit",  "--nofile=48:48", server_bin(),        "--port",      "0",    "--threads", "2", "--cert",
       certs("server.crt"), "--key",          certs("server.key"), "--log-level", "debug"};
   child_process server(argv, testing::scratch_dir() + "heard-emfile.log");
   auto line = server.wait_line("heard-server listening on ");
@@ -703,7 +712,7 @@ TEST_F(e2e_test, running_out_of_file_descriptors_neither_spins_nor_stops_accepti
 TEST_F(e2e_test, the_server_raises_its_open_file_limit_to_the_hard_limit) {
   std::vector<std::string> argv{"/usr/bin/prlimit",
                                 "--nofile=256:4096",
-                                HEARD_SERVER_BIN,
+                                server_bin(),
                                 "--port",
                                 "0",
                                 "--threads",
@@ -739,7 +748,7 @@ TEST_F(e2e_test, a_wrong_code_is_refused_clearly_and_heard_exits_non_zero) {
 }
 
 TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
-  std::vector<std::string> argv{HEARD_CLIENT_BIN,       "start", "--server", url_, "--plain", "--state-file",
+  std::vector<std::string> argv{client_bin(),           "start", "--server", url_, "--plain", "--state-file",
                                 state_file("untrusted")};
   // No --ca: the system store does not know the development CA.
   child_process heard_without_ca(argv, testing::scratch_dir() + "heard-e2e-untrusted.log");
@@ -748,7 +757,7 @@ TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
 }
 
 TEST_F(e2e_test, plain_websocket_is_never_used) {
-  std::vector<std::string> argv{HEARD_CLIENT_BIN,   "start",        "--server",
+  std::vector<std::string> argv{client_bin(),       "start",        "--server",
                                 "ws://localhost:1", "--state-file", state_file("ws")};
   child_process heard_plain(argv, testing::scratch_dir() + "heard-e2e-ws.log");
   EXPECT_EQ(heard_plain.wait_exit(), 2);
@@ -758,7 +767,7 @@ TEST_F(e2e_test, plain_websocket_is_never_used) {
 // A state file the server could never write is found out at start, in one
 // sentence, not at the first restart when the sessions would be lost.
 TEST_F(e2e_test, an_unwritable_state_file_stops_the_server_at_start_with_a_sentence) {
-  std::vector<std::string> argv{HEARD_SERVER_BIN,
+  std::vector<std::string> argv{server_bin(),
                                 "--port",
                                 "0",
                                 "--cert",
