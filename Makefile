@@ -8,7 +8,7 @@ PORT ?= 8443
 # CI (CI=true) builds every variant with warnings as errors.
 WERROR ?= $(if $(CI),ON,OFF)
 
-.PHONY: run test package format-check test-stock test-asan test-tsan fuzz build binaries deps configure certs clean
+.PHONY: run test package bench format-check test-stock test-asan test-tsan fuzz build binaries deps configure certs clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -40,6 +40,14 @@ run: binaries certs
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+# Heard next to a bare relay, same traffic, same machine: the figures of
+# docs/performance.md (a few minutes; BENCH_ARGS="--no-capacity" is quicker).
+bench: build
+	tests/make-test-certs.sh $(BUILD_DIR)/test-certs
+	$(BUILD_DIR)/tests/heard-bench --heard-server $(BUILD_DIR)/server/heard-server \
+	  --bare-relay $(BUILD_DIR)/tests/heard-bare-relay --alloc-counter $(BUILD_DIR)/tests/libheard_alloc_counter.so \
+	  --certs $(BUILD_DIR)/test-certs $(BENCH_ARGS)
 
 # Debian packages for the server and the client (CPack), checked by lintian.
 package: build
