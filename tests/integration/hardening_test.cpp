@@ -191,7 +191,7 @@ TEST_F(hardening_test, behind_a_trusted_proxy_the_limits_count_each_real_client)
 
   // The trusted address without a header is refused, counted; an untrusted
   // peer is its own client and needs none.
-  raw_client no_header(port_, testing::create_target);
+  raw_client no_header(port_, testing::create_target, "127.0.0.1");  // not ::1, which a stock localhost is first
   EXPECT_FALSE(no_header.wait_open());
   EXPECT_EQ(server_->stats().proxy_headers_invalid.load(), 1u) << server_->stats().describe();
   raw_client direct(port_, testing::create_target, "127.0.0.4");
