@@ -1,25 +1,26 @@
 // The server's only Beast/OpenSSL stream code: TLS handshake,
 // capped HTTP upgrade, WebSocket read loop and a bounded one-writer queue.
 // Kept to this one file because each translation unit that instantiates
-// websocket::stream<ssl_stream<...>> costs over a minute to compile.
+// Beast's WebSocket stream costs over a minute to compile. The TLS layer
+// under it is tls_stream.hpp: OpenSSL on the socket, no per-connection
+// buffers of its own.
 #include "tls_transport.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include <openssl/ssl.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <csignal>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include <unordered_map>
 
 #include "proxy_header.hpp"
+#include "tls_stream.hpp"
 
 namespace heard::server {
 namespace {
@@ -37,62 +39,6 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
-
-// The TCP layer under TLS. It differs from beast::tcp_stream in one thing:
-// how it ends. Closing a socket with unread input makes the kernel send a
-// reset, and the peer may then lose what we sent last - the close frame that
-// says *why* (1009 for a message too big, 1008 for a flood). Beast's own
-// teardown drains at most one 2 KiB read before closing, so a client still
-// sending a large message often got a reset instead of its answer. Here the
-// teardown stops sending, discards input until the peer closes or
-// close_linger passes, and only then closes.
-class lingering_tcp_stream : public beast::tcp_stream {
- public:
-  lingering_tcp_stream(tcp::socket&& socket, std::chrono::milliseconds close_linger)
-      : beast::tcp_stream(std::move(socket)), close_linger_(close_linger) {}
-
-  std::chrono::milliseconds close_linger() const { return close_linger_; }
-
- private:
-  std::chrono::milliseconds close_linger_;
-};
-
-struct lingering_close_op {
-  lingering_tcp_stream& stream;
-  std::unique_ptr<std::array<char, 4096>> discard = std::make_unique<std::array<char, 4096>>();
-  bool reading = false;
-
-  template <class Self>
-  void operator()(Self& self, beast::error_code ec = {}, std::size_t = 0) {
-    if (!reading) {
-      reading = true;
-      beast::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream.expires_after(stream.close_linger());
-    } else if (ec) {
-      // eof: the peer closed too; timeout: it kept sending for close_linger.
-      // Either way the input is drained as far as it will be.
-      stream.expires_never();
-      beast::error_code ignored;
-      stream.socket().close(ignored);
-      return self.complete(ec == net::error::eof || ec == beast::error::timeout ? beast::error_code{} : ec);
-    }
-    stream.async_read_some(net::buffer(*discard), std::move(self));
-  }
-};
-
-template <class Handler>
-void async_lingering_close(lingering_tcp_stream& stream, Handler&& handler) {
-  net::async_compose<Handler, void(beast::error_code)>(lingering_close_op{stream}, handler, stream);
-}
-
-// Found by argument-dependent lookup from Beast's TLS teardown, which calls
-// async_teardown on the layer below the TLS stream. (The plain-HTTP answers,
-// 426, 431 and the like, call async_lingering_close themselves.)
-template <class TeardownHandler>
-void async_teardown(beast::role_type, lingering_tcp_stream& stream, TeardownHandler&& handler) {
-  async_lingering_close(stream, std::forward<TeardownHandler>(handler));
-}
 
 class ws_link;
 
@@ -153,8 +99,9 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         admitted_as_(via_proxy ? std::string() : remote_),
         via_proxy_(via_proxy),
         tls_(owner_->current_tls()),
-        ws_(lingering_tcp_stream(std::move(socket), options_.close_linger), *tls_),
+        ws_(std::move(socket), tls_->native_handle(), options_.close_linger),
         request_buffer_(options_.max_upgrade_request_bytes + 1024),
+        phase_timer_(ws_.get_executor()),
         idle_timer_(ws_.get_executor()),
         hello_timer_(ws_.get_executor()) {
     owner_->observer_.on_event(transport_event::link_created);
@@ -194,11 +141,11 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
  private:
   // --- PROXY protocol v2 (a trusted balancer's first bytes) ------------------
   void on_run() {
-    beast::get_lowest_layer(ws_).expires_after(options_.tls_handshake_timeout);
+    arm_phase_deadline(options_.tls_handshake_timeout);
     if (!via_proxy_ || options_.proxy_header != proxy_header_kind::proxy_v2) return start_tls();
     // Read exactly the header, never into the TLS bytes behind it.
     proxy_bytes_.resize(proxy_v2_fixed_bytes);
-    net::async_read(beast::get_lowest_layer(ws_), net::buffer(proxy_bytes_),
+    net::async_read(socket(), net::buffer(proxy_bytes_),
                     beast::bind_front_handler(&ws_link::on_proxy_fixed, shared_from_this()));
   }
 
@@ -207,7 +154,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     const auto rest = proxy_v2_rest_bytes(proxy_bytes_);
     if (!rest) return refuse_proxy_header();
     proxy_bytes_.resize(proxy_v2_fixed_bytes + *rest);
-    net::async_read(beast::get_lowest_layer(ws_), net::buffer(proxy_bytes_.data() + proxy_v2_fixed_bytes, *rest),
+    net::async_read(socket(), net::buffer(proxy_bytes_.data() + proxy_v2_fixed_bytes, *rest),
                     beast::bind_front_handler(&ws_link::on_proxy_header, shared_from_this()));
   }
 
@@ -217,16 +164,35 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     proxy_bytes_ = std::string();
     if (!source) return refuse_proxy_header();
     // LOCAL (the balancer's own health check): the balancer is the client.
-    if (!attribute(source->address.empty() ? remote_ : source->address)) {
-      beast::get_lowest_layer(ws_).close();
-      return;
-    }
+    if (!attribute(source->address.empty() ? remote_ : source->address)) return cut();
     start_tls();
   }
 
   void refuse_proxy_header() {
     count(transport_event::proxy_header_invalid);
-    beast::get_lowest_layer(ws_).close();
+    cut();
+  }
+
+  tcp::socket& socket() { return ws_.next_layer().socket(); }
+
+  /// Ends the connection at once, without a word (nothing was said yet, or
+  /// the peer is too far behind to read it); pending operations end aborted.
+  void cut() {
+    phase_timer_.cancel();
+    beast::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+  }
+
+  // Before the upgrade each phase has a deadline (after it, Beast's WebSocket
+  // timeouts): past it the connection is cut and counted.
+  void arm_phase_deadline(std::chrono::milliseconds limit) {
+    phase_timer_.expires_after(limit);
+    phase_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->upgraded_) return;
+      self->count(transport_event::timeout);
+      self->cut();
+    });
   }
 
   /// Gives the link's place to the client the proxy named; false (counted)
@@ -244,8 +210,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   // --- TLS handshake ---------------------------------------------------------
   void start_tls() {
-    ws_.next_layer().async_handshake(ssl::stream_base::server,
-                                     beast::bind_front_handler(&ws_link::on_tls_handshake, shared_from_this()));
+    ws_.next_layer().async_handshake(beast::bind_front_handler(&ws_link::on_tls_handshake, shared_from_this()));
   }
 
   void on_tls_handshake(beast::error_code ec) {
@@ -253,7 +218,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       count(transport_event::tls_handshake_failure);
       return fail(ec, "tls_handshake");
     }
-    beast::get_lowest_layer(ws_).expires_after(options_.upgrade_timeout);
+    arm_phase_deadline(options_.upgrade_timeout);
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_upgrade_request_bytes));
     parser_->body_limit(0);
@@ -298,7 +263,6 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (const auto answer = owner_->policy_.decide(head)) return respond(*answer, req.version());
 
     // From here Beast's own WebSocket timeouts take over, pings included.
-    beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = options_.upgrade_timeout;
     timeouts.idle_timeout = options_.idle_timeout;
@@ -341,7 +305,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec, "http_response");
       self->ws_.next_layer().async_shutdown([self](beast::error_code) {
-        async_lingering_close(beast::get_lowest_layer(self->ws_), [self](beast::error_code) {});
+        self->ws_.next_layer().async_lingering_close([self](beast::error_code) { self->phase_timer_.cancel(); });
       });
     });
   }
@@ -354,6 +318,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     parser_.reset();
     request_buffer_ = beast::flat_buffer();
     upgraded_ = true;
+    phase_timer_.cancel();
     owner_->observer_.on_upgraded(std::chrono::steady_clock::now() - accepted_at_);
     last_message_ = std::chrono::steady_clock::now();
     arm_idle_timer();
@@ -408,9 +373,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       owner_->observer_.on_slow_reader(queued_bytes_);
       drop_unsent(message->size());
       // A reader this far behind will not read a close frame in time either.
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-      beast::get_lowest_layer(ws_).close();
+      cut();
       return;
     }
     queued_bytes_ += message->size();
@@ -445,7 +408,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
     if (!upgraded_) {
       // Still in TLS or HTTP: there is no WebSocket to close politely.
-      beast::get_lowest_layer(ws_).close();
+      cut();
       return;
     }
     // A peer that stopped reading would keep a polite close waiting behind
@@ -454,9 +417,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_) return;
       self->count(transport_event::timeout);
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-      beast::get_lowest_layer(self->ws_).close();
+      self->cut();
     });
     if (queue_.empty()) do_close();
   }
@@ -488,6 +449,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   //   close_notify, which browsers and mobile clients do all the time and
   //   which cannot truncate a WebSocket message undetected.
   void fail(beast::error_code ec, const char* what) {
+    phase_timer_.cancel();  // it would hold this link until its deadline
     if (ec == net::error::operation_aborted || ec == websocket::error::closed || ec == ssl::error::stream_truncated ||
         ec == net::error::eof) {
       return;
@@ -508,7 +470,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::shared_ptr<ssl::context> tls_;  // the context this link started with (see use_tls)
   std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
   std::size_t pings_in_window_ = 0;
-  websocket::stream<beast::ssl_stream<lingering_tcp_stream>> ws_;
+  websocket::stream<tls_stream> ws_;
   beast::flat_buffer request_buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   beast::flat_buffer read_buffer_;
@@ -519,6 +481,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::atomic<std::size_t> unsent_bytes_{0};  // any thread: what send() reports
   bool cut_ = false;
   std::optional<websocket::close_reason> pending_close_;
+  net::steady_timer phase_timer_;  // before the upgrade: the deadline of each phase
   net::steady_timer idle_timer_;
   net::steady_timer hello_timer_;
   std::chrono::steady_clock::time_point last_message_;
@@ -582,7 +545,13 @@ void transport_impl::stop(const std::string& reason) {
   for (auto& l : open) l->close(close_code::going_away, reason);
 }
 
-tls_transport::tls_transport(net::io_context& ioc, parts with) : impl_(std::make_shared<impl>(ioc, with)) {}
+tls_transport::tls_transport(net::io_context& ioc, parts with) : impl_(std::make_shared<impl>(ioc, with)) {
+  // OpenSSL writes each socket itself (tls_stream), with write(2): a peer
+  // that has gone would raise SIGPIPE and end the process. The error it
+  // returns instead is handled like any other.
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
+}
 
 tls_transport::~tls_transport() = default;
 

@@ -1,0 +1,267 @@
+#pragma once
+
+// OpenSSL straight on the socket, as the stream under Beast's WebSocket.
+//
+// asio::ssl::stream keeps four 17 KiB buffers per connection (its own two
+// and a BIO pair's), zero-filled, for as long as the connection lives:
+// 68 KiB of an idle connection's 78. Here OpenSSL reads and writes the
+// non-blocking socket itself (SSL_set_fd); with SSL_MODE_RELEASE_BUFFERS it
+// frees its record buffers whenever they are empty, so an idle connection
+// holds only its SSL state. Each operation tries OpenSSL first and waits on
+// the socket (async_wait) only when OpenSSL asks to, in the direction it
+// asks. Included only by tls_transport.cpp.
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/role.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <memory>
+
+namespace heard::server {
+
+class tls_stream {
+ public:
+  using tcp = boost::asio::ip::tcp;
+  using executor_type = tcp::socket::executor_type;
+  using error_code = boost::system::error_code;
+  /// The most one write sends (one TLS record's plaintext).
+  static constexpr std::size_t max_gather_bytes = 16 * 1024;
+
+  /// Takes `socket` (non-blocking from here) and a server-side SSL from
+  /// `context`, which the SSL keeps alive by its own reference.
+  tls_stream(tcp::socket&& socket, SSL_CTX* context, std::chrono::milliseconds close_linger)
+      : socket_(std::move(socket)), ssl_(SSL_new(context)), close_linger_(close_linger) {
+    error_code ignored;
+    socket_.non_blocking(true, ignored);
+    if (ssl_) {
+      // Partial writes as a socket does; record buffers freed whenever empty.
+      SSL_set_mode(ssl_,
+                   SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+      SSL_set_fd(ssl_, static_cast<int>(socket_.native_handle()));
+      SSL_set_accept_state(ssl_);
+    }
+  }
+  ~tls_stream() {
+    if (ssl_) SSL_free(ssl_);
+  }
+  tls_stream(const tls_stream&) = delete;
+  tls_stream& operator=(const tls_stream&) = delete;
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  tcp::socket& socket() { return socket_; }
+  std::chrono::milliseconds close_linger() const { return close_linger_; }
+
+  template <class Handler>
+  auto async_handshake(Handler&& handler) {
+    return boost::asio::async_compose<Handler, void(error_code)>(step_op<handshake>{*this, false}, handler, socket_);
+  }
+
+  /// Sends close_notify (not waiting for the peer's: the TCP close that
+  /// follows drains what it sends).
+  template <class Handler>
+  auto async_shutdown(Handler&& handler) {
+    return boost::asio::async_compose<Handler, void(error_code)>(step_op<shutdown>{*this, false}, handler, socket_);
+  }
+
+  template <class MutableBuffers, class Handler>
+  auto async_read_some(const MutableBuffers& buffers, Handler&& handler) {
+    return boost::asio::async_compose<Handler, void(error_code, std::size_t)>(
+        io_op<true, boost::asio::mutable_buffer>{*this, first_buffer<boost::asio::mutable_buffer>(buffers), false,
+                                                 nullptr},
+        handler, socket_);
+  }
+
+  /// Gathers the buffers (a WebSocket frame's header and payload, say) into
+  /// one TLS record: a record per buffer would double the encryptions and
+  /// the bytes on the wire. The copy is into a per-thread scratch area, made
+  /// the operation's own only if it has to wait (a full socket).
+  template <class ConstBuffers, class Handler>
+  auto async_write_some(const ConstBuffers& buffers, Handler&& handler) {
+    thread_local std::array<char, max_gather_bytes> scratch;
+    const std::size_t size = boost::asio::buffer_copy(boost::asio::buffer(scratch), buffers);
+    return boost::asio::async_compose<Handler, void(error_code, std::size_t)>(
+        io_op<false, boost::asio::const_buffer>{*this, boost::asio::const_buffer(scratch.data(), size), false, nullptr},
+        handler, socket_);
+  }
+
+  /// Stops sending, discards the peer's input until it closes or
+  /// close_linger passes, then closes: closing with unread input would make
+  /// the kernel send a reset, and the peer could lose our last words (the
+  /// close frame that says why, an HTTP answer).
+  template <class Handler>
+  auto async_lingering_close(Handler&& handler) {
+    return boost::asio::async_compose<Handler, void(error_code)>(
+        linger_op{*this, std::make_unique<std::array<char, 4096>>(), nullptr}, handler, socket_);
+  }
+
+ private:
+  enum step { handshake, shutdown };
+
+  // The first non-empty buffer: one TLS record's worth at a time, as
+  // asio::ssl does.
+  template <class Out, class Buffers>
+  static Out first_buffer(const Buffers& buffers) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      const Out buffer(*it);
+      if (buffer.size() > 0) return buffer;
+    }
+    return Out{};
+  }
+
+  /// What a failed OpenSSL call means, in the codes the rest of the server
+  /// (and Beast) knows: eof for a clean close_notify, stream_truncated for a
+  /// peer that just dropped TCP.
+  error_code failure(int result) const {
+    const int kind = SSL_get_error(ssl_, result);
+    if (kind == SSL_ERROR_ZERO_RETURN) return boost::asio::error::eof;
+    const unsigned long queued = ERR_peek_error();
+    if (kind == SSL_ERROR_SYSCALL && queued == 0) {
+      if (result == 0 || errno == 0) return boost::asio::ssl::error::stream_truncated;
+      return error_code(errno, boost::system::system_category());
+    }
+    if (ERR_GET_REASON(queued) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+      ERR_clear_error();
+      return boost::asio::ssl::error::stream_truncated;
+    }
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    return error_code(static_cast<int>(code), boost::asio::error::get_ssl_category());
+  }
+
+  /// Waits on the socket in the direction OpenSSL asked for; false if the
+  /// failure is not a wait.
+  template <class Self>
+  bool wait_if_asked(Self& self, int result) {
+    const int kind = SSL_get_error(ssl_, result);
+    if (kind == SSL_ERROR_WANT_READ) {
+      socket_.async_wait(tcp::socket::wait_read, std::move(self));
+      return true;
+    }
+    if (kind == SSL_ERROR_WANT_WRITE) {
+      socket_.async_wait(tcp::socket::wait_write, std::move(self));
+      return true;
+    }
+    return false;
+  }
+
+  // An operation that completes at once completes through the executor:
+  // never inside the call that started it.
+  template <class Self, class... Args>
+  static void complete(Self& self, bool started, Args... args) {
+    if (started) return self.complete(args...);
+    auto executor = self.get_io_executor();
+    boost::asio::post(executor, [self = std::move(self), args...]() mutable { self.complete(args...); });
+  }
+
+  template <step Step>
+  struct step_op {
+    tls_stream& s;
+    bool started = false;
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+      if (ec) return complete(self, started, ec);
+      if (!s.ssl_) return complete(self, started, error_code(boost::asio::error::no_memory));
+      ERR_clear_error();
+      const int result = Step == handshake ? SSL_do_handshake(s.ssl_) : SSL_shutdown(s.ssl_);
+      if (result == 1 || (Step == shutdown && result == 0)) return complete(self, started, error_code{});
+      const bool was_started = started;
+      started = true;
+      if (s.wait_if_asked(self, result)) return;
+      // A shutdown after a failed connection has nothing left to say.
+      complete(self, was_started, Step == shutdown ? error_code{} : s.failure(result));
+    }
+  };
+
+  template <bool Read, class Buffer>
+  struct io_op {
+    tls_stream& s;
+    Buffer buffer;
+    bool started = false;
+    std::unique_ptr<char[]> owned;  // a write's bytes, once it waits (the scratch area is the thread's)
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+      if (ec) return complete(self, started, ec, std::size_t{0});
+      if (buffer.size() == 0) return complete(self, started, error_code{}, std::size_t{0});
+      if (!s.ssl_) return complete(self, started, error_code(boost::asio::error::no_memory), std::size_t{0});
+      ERR_clear_error();
+      const int size = static_cast<int>(std::min<std::size_t>(buffer.size(), INT_MAX));
+      const int result = Read ? SSL_read(s.ssl_, const_cast<void*>(static_cast<const void*>(buffer.data())), size)
+                              : SSL_write(s.ssl_, buffer.data(), size);
+      if (result > 0) return complete(self, started, error_code{}, static_cast<std::size_t>(result));
+      const bool was_started = started;
+      started = true;
+      if constexpr (!Read) {
+        if (!owned) {
+          // OpenSSL wants the same bytes again (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER lets them move).
+          owned = std::make_unique<char[]>(buffer.size());
+          std::memcpy(owned.get(), buffer.data(), buffer.size());
+          buffer = Buffer(owned.get(), buffer.size());
+        }
+      }
+      if (s.wait_if_asked(self, result)) return;
+      complete(self, was_started, s.failure(result), std::size_t{0});
+    }
+  };
+
+  struct linger_op {
+    tls_stream& s;
+    std::unique_ptr<std::array<char, 4096>> discard;
+    std::unique_ptr<boost::asio::steady_timer> deadline;
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
+      error_code ignored;
+      if (!deadline) {
+        s.socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        deadline = std::make_unique<boost::asio::steady_timer>(s.socket_.get_executor());
+        deadline->expires_after(s.close_linger_);
+        deadline->async_wait([&socket = s.socket_](error_code wait_ec) {
+          error_code cancel_ignored;
+          if (!wait_ec) socket.cancel(cancel_ignored);  // kept sending for close_linger: enough
+        });
+      } else if (ec) {
+        // eof: the peer closed too; aborted: it kept sending. Either way done.
+        deadline->cancel();
+        s.socket_.close(ignored);
+        return self.complete(error_code{});
+      }
+      s.socket_.async_read_some(boost::asio::buffer(*discard), std::move(self));
+    }
+  };
+
+  tcp::socket socket_;
+  SSL* ssl_;
+  std::chrono::milliseconds close_linger_;
+};
+
+// Found by argument-dependent lookup from Beast's WebSocket close: TLS
+// close_notify, then the lingering TCP close.
+template <class Handler>
+void async_teardown(boost::beast::role_type, tls_stream& stream, Handler&& handler) {
+  stream.async_shutdown([&stream, handler = std::forward<Handler>(handler)](boost::system::error_code) mutable {
+    stream.async_lingering_close(std::move(handler));
+  });
+}
+
+// Beast's way to close the lowest layer (a timeout, a failed handshake).
+inline void beast_close_socket(tls_stream& stream) {
+  boost::system::error_code ignored;
+  stream.socket().close(ignored);
+}
+
+inline void teardown(boost::beast::role_type, tls_stream& stream, boost::system::error_code& ec) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  stream.socket().close(ec);
+}
+
+}  // namespace heard::server
