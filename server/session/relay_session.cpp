@@ -546,7 +546,7 @@ void relay_session::arm_floor_timer() {
   });
 }
 
-void relay_session::send_event(v1::Seat seat, v1::ServerMessage message, std::uint64_t seq) {
+void relay_session::send_event(v1::Seat seat, v1::ServerMessage& message, std::uint64_t seq) {
   auto& m = member(seat);
   message.set_seq(seq);
   message.set_ack_input(m.inputs.last());

@@ -94,7 +94,10 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
   /// `sender` got anything (so an input is always acknowledged).
   bool deliver(exercise::result result, v1::Seat sender = v1::SEAT_UNSPECIFIED);
   /// Numbers `message` as the next event for `seat`, keeps it until acked, sends it.
-  void send_event(v1::Seat seat, v1::ServerMessage message, std::uint64_t seq);
+  /// Only its envelope fields (seq, ack_input) are set, in place: an event for
+  /// several seats is encoded once for each, never copied.
+  void send_event(v1::Seat seat, v1::ServerMessage& message, std::uint64_t seq);
+  void send_event(v1::Seat seat, v1::ServerMessage&& message, std::uint64_t seq) { send_event(seat, message, seq); }
   /// Outside the event stream: Welcome, Ack, refusals of a Hello.
   void send_direct(const std::shared_ptr<link>& to, v1::ServerMessage message, v1::Seat seat);
   void acknowledge(v1::Seat seat, std::uint64_t ack);
