@@ -2,6 +2,8 @@
 
 #include "seat.hpp"
 
+#include <unordered_set>
+
 namespace heard {
 
 namespace {
@@ -27,7 +29,30 @@ const google::protobuf::OneofDescriptor& body_of(const google::protobuf::Descrip
 
 }  // namespace
 
+namespace {
+
+// Which ServerMessage bodies HistoryEntry has a field for, worked out once
+// from the two descriptors: every event passes here, drafts many times a
+// second, and most are not the conversation.
+bool is_conversation(v1::ServerMessage::BodyCase body) {
+  static const std::unordered_set<int> kept = [] {
+    std::unordered_set<int> numbers;
+    const auto& server_body = body_of(*v1::ServerMessage::descriptor());
+    const auto& entry_body = body_of(*v1::HistoryEntry::descriptor());
+    for (int i = 0; i < server_body.field_count(); ++i) {
+      const auto* field = server_body.field(i);
+      const auto* same = v1::HistoryEntry::descriptor()->FindFieldByName(field->name());
+      if (same && same->containing_oneof() == &entry_body) numbers.insert(field->number());
+    }
+    return numbers;
+  }();
+  return kept.count(static_cast<int>(body)) != 0;
+}
+
+}  // namespace
+
 void conversation_history::record(unsigned to, const v1::ServerMessage& message) {
+  if (!is_conversation(message.body_case())) return;
   v1::HistoryEntry body;
   if (!copy_same_named_body(message, body_of(*v1::ServerMessage::descriptor()), body,
                             body_of(*v1::HistoryEntry::descriptor()))) {

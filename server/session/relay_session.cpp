@@ -382,8 +382,10 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
       return;
     }
     // Sizes only: never the words.
-    self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(message),
-                     " bytes=", message.ByteSizeLong(), " phase=", phase_name(self->exercise_.phase()));
+    if (self->log_.enabled(log_level::debug)) {  // its arguments cost a walk of the message
+      self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(message),
+                       " bytes=", message.ByteSizeLong(), " phase=", phase_name(self->exercise_.phase()));
+    }
     if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);
     self->stats_.relay_latency.observe(std::chrono::steady_clock::now() - received);
   });
