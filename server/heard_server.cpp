@@ -55,6 +55,7 @@ heard_server::heard_server(server_config config, std::ostream& log_out)
       log_(config_.level, log_out, config_.format),
       accounting_(stats_, log_),
       admission_(config_.max_connections, config_.max_connections_per_ip),
+      heap_trim_(static_cast<std::int64_t>(config_.heap_trim_drop_connections)),
       io_(std::make_unique<io_parts>(*this, config_)) {}
 
 heard_server::~heard_server() {
@@ -115,6 +116,7 @@ void heard_server::schedule_sweep() {
   io_->sweep_timer.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     io_->registry.sweep(session_registry::clock::now());
+    if (heap_trim_.should_trim(stats_.connections_open.load())) give_heap_back();
     schedule_sweep();
   });
 }

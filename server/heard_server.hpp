@@ -9,6 +9,7 @@
 
 #include "admission.hpp"
 #include "logger.hpp"
+#include "process_limits.hpp"
 #include "server_config.hpp"
 #include "server_stats.hpp"
 #include "transport_accounting.hpp"
@@ -73,6 +74,7 @@ class heard_server {
   logger log_;
   transport_accounting accounting_;
   admission admission_;
+  heap_trim_policy heap_trim_;  // used on the control strand (the sweep)
   struct io_parts;
   std::unique_ptr<io_parts> io_;
   bool stopping_ = false;

@@ -1,5 +1,6 @@
 #include "process_limits.hpp"
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 namespace heard::server {
@@ -15,5 +16,18 @@ open_file_limit raise_open_file_limit() {
   if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) out.now = raised.rlim_cur;
   return out;
 }
+
+bool heap_trim_policy::should_trim(std::int64_t connections_open) {
+  if (connections_open > peak_) {
+    peak_ = connections_open;
+    return false;
+  }
+  // A quarter gone, and enough of them to matter.
+  if (peak_ - connections_open < min_drop_ || connections_open * 4 > peak_ * 3) return false;
+  peak_ = connections_open;
+  return true;
+}
+
+void give_heap_back() { ::malloc_trim(0); }
 
 }  // namespace heard::server

@@ -15,4 +15,23 @@ struct open_file_limit {
 /// client left hanging in the accept backlog.
 open_file_limit raise_open_file_limit();
 
+/// When to hand freed heap back to the system. glibc keeps what sessions
+/// freed for reuse, so after a busy hour a quiet server would hold its peak
+/// for ever; malloc_trim gives it back but walks the heap, so it runs only
+/// after the open connections have fallen well below their last peak.
+class heap_trim_policy {
+ public:
+  explicit heap_trim_policy(std::int64_t min_drop_connections) : min_drop_(min_drop_connections) {}
+
+  /// Called now and then with the connections open; true: trim now.
+  bool should_trim(std::int64_t connections_open);
+
+ private:
+  std::int64_t min_drop_;
+  std::int64_t peak_ = 0;
+};
+
+/// Returns the heap's free pages to the system.
+void give_heap_back();
+
 }  // namespace heard::server

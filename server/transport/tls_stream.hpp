@@ -118,6 +118,12 @@ class tls_stream {
     return Out{};
   }
 
+  // SSL_get_error needs an empty error queue before each call; failure()
+  // leaves it empty, so this is a cheap look, not a clearing, every time.
+  static void clear_errors() {
+    if (ERR_peek_error() != 0) ERR_clear_error();
+  }
+
   /// What a failed OpenSSL call means, in the codes the rest of the server
   /// (and Beast) knows: eof for a clean close_notify, stream_truncated for a
   /// peer that just dropped TCP.
@@ -171,7 +177,7 @@ class tls_stream {
     void operator()(Self& self, error_code ec = {}) {
       if (ec) return complete(self, started, ec);
       if (!s.ssl_) return complete(self, started, error_code(boost::asio::error::no_memory));
-      ERR_clear_error();
+      clear_errors();
       const int result = Step == handshake ? SSL_do_handshake(s.ssl_) : SSL_shutdown(s.ssl_);
       if (result == 1 || (Step == shutdown && result == 0)) return complete(self, started, error_code{});
       const bool was_started = started;
@@ -193,7 +199,7 @@ class tls_stream {
       if (ec) return complete(self, started, ec, std::size_t{0});
       if (buffer.size() == 0) return complete(self, started, error_code{}, std::size_t{0});
       if (!s.ssl_) return complete(self, started, error_code(boost::asio::error::no_memory), std::size_t{0});
-      ERR_clear_error();
+      clear_errors();
       const int size = static_cast<int>(std::min<std::size_t>(buffer.size(), INT_MAX));
       const int result = Read ? SSL_read(s.ssl_, const_cast<void*>(static_cast<const void*>(buffer.data())), size)
                               : SSL_write(s.ssl_, buffer.data(), size);

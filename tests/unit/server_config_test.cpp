@@ -1,6 +1,7 @@
 // heard-server's options from the command line and from a --config file: the
 // same names, the command line winning, every mistake one sentence (exit 2).
 #include "server_config.hpp"
+#include "process_limits.hpp"
 
 #include <gtest/gtest.h>
 
@@ -56,6 +57,22 @@ TEST(server_config, trusted_proxies_are_ip_addresses_in_canonical_form) {
   EXPECT_EQ(parse({"--trusted-proxy", "balancer.example"}).exit_code, 2);
   EXPECT_EQ(parse({"--trusted-proxy", "10.0.0.0/8"}).exit_code, 2);
   EXPECT_EQ(parse({"--proxy-header", "forwarded"}).exit_code, 2);
+}
+
+// The heap goes back to the system after a fall from a peak, not at every
+// small dip (malloc_trim walks the heap).
+TEST(heap_trim_policy, trims_after_a_quarter_and_enough_connections_have_gone) {
+  heap_trim_policy policy(256);
+  EXPECT_FALSE(policy.should_trim(0));
+  EXPECT_FALSE(policy.should_trim(4000)) << "rising: the peak";
+  EXPECT_FALSE(policy.should_trim(3500)) << "an eighth gone";
+  EXPECT_TRUE(policy.should_trim(2900)) << "over a quarter and over 256 gone";
+  EXPECT_FALSE(policy.should_trim(2900)) << "once; the new level is the peak to fall from";
+  EXPECT_FALSE(policy.should_trim(2500));
+  EXPECT_TRUE(policy.should_trim(2000));
+  heap_trim_policy small(256);
+  EXPECT_FALSE(small.should_trim(100));
+  EXPECT_FALSE(small.should_trim(0)) << "all of 100 gone is not enough to be worth a walk of the heap";
 }
 
 }  // namespace
