@@ -545,13 +545,7 @@ void transport_impl::stop(const std::string& reason) {
   for (auto& l : open) l->close(close_code::going_away, reason);
 }
 
-tls_transport::tls_transport(net::io_context& ioc, parts with) : impl_(std::make_shared<impl>(ioc, with)) {
-  // OpenSSL writes each socket itself (tls_stream), with write(2): a peer
-  // that has gone would raise SIGPIPE and end the process. The error it
-  // returns instead is handled like any other.
-  static std::once_flag ignore_sigpipe;
-  std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
-}
+tls_transport::tls_transport(net::io_context& ioc, parts with) : impl_(std::make_shared<impl>(ioc, with)) {}
 
 tls_transport::~tls_transport() = default;
 
