@@ -116,7 +116,8 @@ void heard_server::schedule_sweep() {
   io_->sweep_timer.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     io_->registry.sweep(session_registry::clock::now());
-    if (heap_trim_.should_trim(stats_.connections_open.load())) give_heap_back();
+    // Connections and sessions hold the memory; either falling gives some back.
+    if (heap_trim_.should_trim(stats_.connections_open.load() + stats_.sessions_live.load())) give_heap_back();
     schedule_sweep();
   });
 }

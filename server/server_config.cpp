@@ -108,7 +108,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-pings-per-minute", po::value(&c.max_pings_per_minute)->default_value(c.max_pings_per_minute), "WebSocket pings per connection")
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
-    ("heap-trim-drop-connections", po::value(&c.heap_trim_drop_connections)->default_value(c.heap_trim_drop_connections), "give freed memory back to the system once this many connections (and a quarter) have closed since the last peak")
+    ("heap-trim-drop-connections", po::value(&c.heap_trim_drop_connections)->default_value(c.heap_trim_drop_connections), "give freed memory back to the system once this many connections and sessions (and a quarter) have gone since the last peak")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
     ("trusted-proxy", po::value(&c.trusted_proxies)->composing(), "the IP address of a load balancer that says who its clients are (repeatable; default: none)")
     ("proxy-header", po::value(&proxy_header)->default_value(proxy_header), "how trusted proxies say it: proxy-v2 (the PROXY protocol v2, HAProxy's send-proxy-v2) or x-forwarded-for (its last address, nginx)")

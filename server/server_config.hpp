@@ -111,8 +111,9 @@ struct server_config {
   std::vector<std::string> trusted_proxies;
   proxy_header_kind proxy_header = proxy_header_kind::proxy_v2;
 
-  // After the open connections fall this many (and a quarter) below their
-  // last peak, freed heap is given back to the system (malloc_trim).
+  // After open connections and live sessions together fall this many (and a
+  // quarter) below their last peak, freed heap is given back to the system
+  // (malloc_trim).
   std::size_t heap_trim_drop_connections = 256;
 
   // Advertised to clients: how often to send a draft while typing (RFC 4103).

@@ -818,7 +818,7 @@ int main(int argc, char** argv) {
       print_row("capacity: RSS holding them", b.capacity_rss_mib, h.capacity_rss_mib, "MiB", 1);
       print_row("capacity: RSS after they end", b.rss_after_end_mib, h.rss_after_end_mib, "MiB", 1);
     }
-    std::printf("(%d CPUs; server on core 0, this load generator on core 1; medians of one run)\n",
+    std::printf("(%d CPUs; server on core 0, this load generator on core 1; one run, p50/p99 over its every message)\n",
                 static_cast<int>(std::thread::hardware_concurrency()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heard-bench: %s\n", e.what());
