@@ -13,10 +13,12 @@
 // operation tries OpenSSL first and goes to the socket only when OpenSSL
 // asks to. Included only by tls_transport.cpp.
 #include <boost/asio/error.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/role.hpp>
 
 #include <openssl/bio.h>
@@ -38,16 +40,23 @@ namespace heard::server {
 class tls_stream {
  public:
   using tcp = boost::asio::ip::tcp;
-  using executor_type = tcp::socket::executor_type;
+  // A concrete strand, not Asio's type-erased any_io_executor: every
+  // operation asks for its executor, and the erased one costs a copy, a
+  // `prefer` and type comparisons each time.
+  using executor_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+  using socket_type = boost::asio::basic_stream_socket<tcp, executor_type>;
   using error_code = boost::system::error_code;
   /// The most one write sends (one TLS record's plaintext).
   static constexpr std::size_t max_gather_bytes = 16 * 1024;
 
-  /// Takes `socket` (non-blocking from here) and a server-side SSL from
-  /// `context`, which the SSL keeps alive by its own reference.
-  tls_stream(tcp::socket&& socket, SSL_CTX* context, std::chrono::milliseconds close_linger)
-      : socket_(std::move(socket)), ssl_(SSL_new(context)), close_linger_(close_linger) {
+  /// Takes the accepted `socket` onto `strand` (non-blocking from here) and
+  /// a server-side SSL from `context`, which the SSL keeps alive by its own
+  /// reference.
+  tls_stream(tcp::socket&& accepted, executor_type strand, SSL_CTX* context, std::chrono::milliseconds close_linger)
+      : socket_(std::move(strand)), ssl_(SSL_new(context)), close_linger_(close_linger) {
     error_code ignored;
+    const auto protocol = accepted.local_endpoint(ignored).protocol();
+    socket_.assign(protocol, accepted.release(ignored), ignored);
     socket_.non_blocking(true, ignored);
     if (ssl_) {
       // Partial writes as a socket does; record buffers freed whenever empty.
@@ -66,7 +75,7 @@ class tls_stream {
   tls_stream& operator=(const tls_stream&) = delete;
 
   executor_type get_executor() noexcept { return socket_.get_executor(); }
-  tcp::socket& socket() { return socket_; }
+  socket_type& socket() { return socket_; }
   std::chrono::milliseconds close_linger() const { return close_linger_; }
 
   template <class Handler>
@@ -224,7 +233,7 @@ class tls_stream {
       if (filling_) {
         // Another operation is filling the window (never seen with TLS 1.3,
         // where only reads read): wait for it to have filled it.
-        socket_.async_wait(tcp::socket::wait_read, std::move(self));
+        socket_.async_wait(socket_type::wait_read, std::move(self));
         return true;
       }
       filling_ = true;
@@ -233,7 +242,7 @@ class tls_stream {
       return true;
     }
     if (kind == SSL_ERROR_WANT_WRITE) {
-      socket_.async_wait(tcp::socket::wait_write, std::move(self));
+      socket_.async_wait(socket_type::wait_write, std::move(self));
       return true;
     }
     return false;
@@ -310,7 +319,7 @@ class tls_stream {
     void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
       error_code ignored;
       if (!deadline) {
-        s.socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        s.socket_.shutdown(socket_type::shutdown_send, ignored);
         deadline = std::make_unique<boost::asio::steady_timer>(s.socket_.get_executor());
         deadline->expires_after(s.close_linger_);
         deadline->async_wait([&socket = s.socket_](error_code wait_ec) {
@@ -327,7 +336,7 @@ class tls_stream {
     }
   };
 
-  tcp::socket socket_;
+  socket_type socket_;
   SSL* ssl_;
   std::chrono::milliseconds close_linger_;
   // What the socket gave and OpenSSL has not read yet. Small: a typical
@@ -356,7 +365,7 @@ inline void beast_close_socket(tls_stream& stream) {
 
 inline void teardown(boost::beast::role_type, tls_stream& stream, boost::system::error_code& ec) {
   boost::system::error_code ignored;
-  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  stream.socket().shutdown(tls_stream::socket_type::shutdown_both, ignored);
   stream.socket().close(ec);
 }
 

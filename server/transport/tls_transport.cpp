@@ -99,7 +99,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         admitted_as_(via_proxy ? std::string() : remote_),
         via_proxy_(via_proxy),
         tls_(owner_->current_tls()),
-        ws_(std::move(socket), tls_->native_handle(), options_.close_linger),
+        ws_(std::move(socket), net::make_strand(owner_->ioc_), tls_->native_handle(), options_.close_linger),
         request_buffer_(options_.max_upgrade_request_bytes + 1024),
         phase_timer_(ws_.get_executor()),
         idle_timer_(ws_.get_executor()),
@@ -173,7 +173,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     cut();
   }
 
-  tcp::socket& socket() { return ws_.next_layer().socket(); }
+  tls_stream::socket_type& socket() { return ws_.next_layer().socket(); }
 
   /// Ends the connection at once, without a word (nothing was said yet, or
   /// the peer is too far behind to read it); pending operations end aborted.
@@ -481,9 +481,11 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::atomic<std::size_t> unsent_bytes_{0};  // any thread: what send() reports
   bool cut_ = false;
   std::optional<websocket::close_reason> pending_close_;
-  net::steady_timer phase_timer_;  // before the upgrade: the deadline of each phase
-  net::steady_timer idle_timer_;
-  net::steady_timer hello_timer_;
+  using timer = net::basic_waitable_timer<std::chrono::steady_clock, net::wait_traits<std::chrono::steady_clock>,
+                                          tls_stream::executor_type>;
+  timer phase_timer_;  // before the upgrade: the deadline of each phase
+  timer idle_timer_;
+  timer hello_timer_;
   std::chrono::steady_clock::time_point last_message_;
   bool upgraded_ = false;
   bool established_ = false;
