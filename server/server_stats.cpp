@@ -9,7 +9,6 @@ void latency_histogram::observe(std::chrono::nanoseconds elapsed) {
   std::size_t i = 0;
   while (i < bounds_s.size() && seconds > bounds_s[i]) ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
   sum_ns_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(elapsed.count(), 0)), std::memory_order_relaxed);
 }
 

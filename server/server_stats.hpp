@@ -68,12 +68,11 @@ class latency_histogram {
   /// Observations at or below bounds_s[i] (i < bounds_s.size()), or all of
   /// them (i == bounds_s.size()): the cumulative form Prometheus wants.
   std::uint64_t cumulative(std::size_t i) const;
-  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return cumulative(bounds_s.size()); }
   double sum_s() const { return static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9; }
 
  private:
   std::array<std::atomic<std::uint64_t>, bounds_s.size() + 1> buckets_{};  // the last one: above every bound
-  std::atomic<std::uint64_t> count_{0};
   std::atomic<std::uint64_t> sum_ns_{0};
 };
 

@@ -39,7 +39,7 @@ std::string metrics_text(const server_stats& stats) {
       out += "heard_" + name + "_bucket{le=\"" + number(bounds[i]) + "\"} " + std::to_string(h.cumulative(i)) + '\n';
     }
     // +Inf and the count are the same read, so they always agree.
-    const auto all = h.cumulative(bounds.size());
+    const auto all = h.count();
     out += "heard_" + name + "_bucket{le=\"+Inf\"} " + std::to_string(all) + '\n';
     out += "heard_" + name + "_sum " + number(h.sum_s()) + '\n';
     out += "heard_" + name + "_count " + std::to_string(all) + '\n';

@@ -221,6 +221,7 @@ struct connection {
   std::uint64_t next_input = 2;  // 1 was Ready
   std::int64_t last_sent_ns = 0;
   bool want_write = false;
+  std::size_t index = 0;  // in the traffic run's list, for epoll
 
   ~connection() {
     if (ssl) SSL_free(ssl);
@@ -384,6 +385,7 @@ class traffic {
       : kind_(kind), connections_(connections), epoll_(epoll_create1(EPOLL_CLOEXEC)) {
     for (std::size_t i = 0; i < connections_.size(); ++i) {
       auto& c = *connections_[i];
+      c.index = i;
       const int flags = fcntl(c.fd, F_GETFL);
       fcntl(c.fd, F_SETFL, flags | O_NONBLOCK);
       epoll_event e{};
@@ -525,9 +527,7 @@ class traffic {
     c.want_write = on;
     epoll_event e{};
     e.events = EPOLLIN | (on ? EPOLLOUT : 0u);
-    for (std::size_t i = 0; i < connections_.size(); ++i) {
-      if (connections_[i].get() == &c) e.data.u64 = i;
-    }
+    e.data.u64 = c.index;
     epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &e);
   }
 

@@ -39,12 +39,7 @@ using testing::child_process;
 
 std::string certs(const std::string& file) { return std::string(HEARD_TEST_CERT_DIR) + "/" + file; }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 /// `count` idle TCP connections to 127.0.0.1:`port` (no TLS), open until
 /// the object goes; empty if one could not be made.

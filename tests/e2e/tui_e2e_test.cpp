@@ -50,12 +50,7 @@ class tui_test : public ::testing::Test {
     return std::make_unique<tmux_screen>(name, "sh -c " + shell_quote(command));
   }
 
-  static std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  static std::string read(const std::string& path) { return testing::read_file(path); }
 
   /// What the shell saw after heard exited: its status and whether the
   /// terminal is back in its normal (cooked, echoing) mode.

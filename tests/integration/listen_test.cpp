@@ -11,8 +11,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "child_process.hpp"
 #include "listener.hpp"
@@ -90,8 +88,7 @@ std::pair<int, std::string> promtool_check(const std::string& page) {
   std::string said;
   while (auto line = promtool.wait_line("", std::chrono::seconds(10))) said += *line + "\n";
   const auto status = promtool.wait_exit(std::chrono::seconds(10));
-  std::ifstream errors(testing::scratch_dir() + "promtool.log");
-  said += std::string(std::istreambuf_iterator<char>(errors), {});
+  said += testing::read_file(testing::scratch_dir() + "promtool.log");
   return {status.value_or(-1), said};
 }
 

@@ -12,6 +12,8 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -160,6 +162,13 @@ struct scratch_directory {
 const std::string& scratch_dir() {
   static const scratch_directory dir;
   return dir.path;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 std::unique_ptr<child_process> start_heard_server(const std::string& server_bin, const std::string& port,

@@ -55,6 +55,9 @@ class child_process {
 /// exit when every test passed, kept for a look otherwise.
 const std::string& scratch_dir();
 
+/// The whole of a file ("" if it cannot be read): logs, summaries, state.
+std::string read_file(const std::string& path);
+
 /// Starts the built heard-server (HEARD_SERVER_BIN) with the test
 /// certificates on 127.0.0.1 and `port` ("0": any free one), waits for it to
 /// listen, and sets `bound_port`. Returns nullptr if it did not start.
