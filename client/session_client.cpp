@@ -339,7 +339,7 @@ void session_client::on_close(const std::string& reason) {
   ack_timer_.cancel();
   heartbeat_timer_.cancel();
   if (pending_draft_) flush_draft();  // queued for the resume, not lost
-  if (!final_ && !welcomed_once_ && create_hello_ && create_attempts_ < max_create_attempts) {
+  if (!final_ && !welcomed_once_ && create_hello_ && create_attempts_ < options_.max_start_attempts) {
     // No answer at all to a start: the node behind this route may be down.
     // Another route most likely reaches another node; nothing was created.
     ++create_attempts_;

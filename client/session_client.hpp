@@ -39,6 +39,9 @@ struct client_options {
   /// hit by every client at once.
   std::chrono::milliseconds reconnect_initial{250};
   std::chrono::milliseconds reconnect_max{8'000};
+  // A start that gets no answer at all (behind a balancer, its route's node
+  // may be down) tries a fresh route, this many times in all.
+  unsigned max_start_attempts = 3;
   /// How long a received event may wait for its acknowledgement.
   std::chrono::milliseconds ack_delay{200};
   /// Makes the transport for each connection. Empty: TLS
@@ -205,11 +208,9 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::uint64_t draft_key_ = 0;
   std::vector<std::string> my_words_;
   bool welcomed_once_ = false;
-  // A start whose connection fails before any answer (a balancer could not
-  // reach the node its route hashes to) tries again on a fresh route.
+  // A start's Hello, for a fresh route if it gets no answer (options_.max_start_attempts).
   std::optional<v1::Hello> create_hello_;
   unsigned create_attempts_ = 0;
-  static constexpr unsigned max_create_attempts = 3;
   // What a resume shows once: a restarted client asks for the conversation
   // so far; events the Welcome already covers are not shown again.
   bool want_history_ = false;
