@@ -73,8 +73,10 @@ void session_registry::erase_invite(const std::string& canonical) {
   }
 }
 
-session_registry::claimed session_registry::claim(std::string_view canonical_code, clock::time_point now) {
+session_registry::claimed session_registry::claim(std::string_view canonical_code, std::string_view route,
+                                                  clock::time_point now) {
   claimed out;
+  if (route_of(canonical_code) != route) return out;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return out;  // the code stays good for after the restart

@@ -43,9 +43,11 @@ class session_registry : public link_acceptor {
     std::shared_ptr<relay_session> session;
     v1::Seat seat = v1::SEAT_UNSPECIFIED;
   };
-  /// Claims an invite code (canonical form) for the seat it was made for.
-  /// Single use: wrong, expired, used and full all give no session, alike.
-  claimed claim(std::string_view canonical_code, clock::time_point now);
+  /// Claims an invite code (canonical form), sent on `route`, for the seat it
+  /// was made for. Single use: wrong, expired, used and full all give no
+  /// session, alike, and so does a code on a route not its own (behind a
+  /// balancer it would have reached another node, which has no such code).
+  claimed claim(std::string_view canonical_code, std::string_view route, clock::time_point now);
 
   /// Whether `remote` may try another invite code now (at most
   /// max_joins_per_ip_per_minute): guessing codes takes a long time.

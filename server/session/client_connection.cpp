@@ -152,11 +152,9 @@ void client_connection::on_hello(const v1::Hello& hello) {
                             "Too many attempts to join from your address. Wait a minute and check the code.",
                             "rate limited");
   }
-  // Wrong, expired, used and full codes all get this same answer, and so
-  // does a code on another route (behind a balancer it would have reached
-  // another node, which has no such code).
+  // Wrong, expired, used, full and other-route codes all get this same answer.
   auto code = normalize_invite_code(hello.join_code());
-  auto claimed = code && route_of(*code) == route_ ? registry_.claim(*code, now) : session_registry::claimed{};
+  auto claimed = code ? registry_.claim(*code, route_, now) : session_registry::claimed{};
   if (!claimed.session) {
     ++stats_.invalid_codes;
     return refuse_and_close(invalid_code_refusal(), invalid_code_close_reason);

@@ -229,10 +229,15 @@ TEST_F(registry_test, a_code_opens_its_seat_once) {
   auto made = registry().create(exercise_settings{}, "7KQ2", t0_);
   ASSERT_TRUE(made);
   const auto code = *normalize_invite_code(made->invite_code);
-  auto first = registry().claim(code, t0_);
+  auto first = registry().claim(code, "7KQ2", t0_);
   ASSERT_TRUE(first.session);
   EXPECT_EQ(first.seat, v1::SEAT_B);
-  EXPECT_FALSE(registry().claim(code, t0_).session) << "single use";
+  EXPECT_FALSE(registry().claim(code, "7KQ2", t0_).session) << "single use";
+  auto another = registry().create(exercise_settings{}, "7KQ2", t0_);
+  ASSERT_TRUE(another);
+  const auto other_code = *normalize_invite_code(another->invite_code);
+  EXPECT_FALSE(registry().claim(other_code, "7KQ3", t0_).session) << "a code on a route not its own opens nothing";
+  EXPECT_TRUE(registry().claim(other_code, "7KQ2", t0_).session) << "and is not used up by it";
   EXPECT_EQ(registry().find(first.session->id(), "7KQ2"), first.session);
   EXPECT_EQ(route_of(code), "7KQ2") << "the code is on the route the creator chose";
   EXPECT_EQ(route_of(first.session->id()), "7KQ2") << "and so is the session key";
@@ -255,7 +260,7 @@ TEST_F(registry_test, a_code_past_its_time_opens_nothing_and_the_sweep_tells_the
   ASSERT_TRUE(creator->last_error());
   EXPECT_EQ(creator->last_error()->error().code(), v1::ERROR_INVITE_EXPIRED);
   EXPECT_TRUE(creator->last_error()->error().closes());
-  EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), t0_).session);
+  EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), "7KQ2", t0_).session);
 }
 
 // Guided: the counselor created the session, so the counselor is told; a
@@ -270,7 +275,7 @@ TEST_F(registry_test, guided_codes_past_their_time_tell_the_counselor_and_the_pa
   EXPECT_EQ(made->invite_code_b.substr(0, 4), "7KQ2") << "every seat of a session on one route";
   auto counselor = std::make_shared<fake_link>();
   made->session->join(v1::SEAT_COUNSELOR, counselor, "Rivera", made->invite_code);
-  auto alex_seat = registry().claim(*normalize_invite_code(made->invite_code), t0_);
+  auto alex_seat = registry().claim(*normalize_invite_code(made->invite_code), "7KQ2", t0_);
   ASSERT_TRUE(alex_seat.session);
   auto alex = std::make_shared<fake_link>();
   alex_seat.session->join(alex_seat.seat, alex, "Alex", "");
@@ -299,17 +304,17 @@ TEST_F(registry_test, wrong_codes_on_a_live_route_burn_it_and_the_creator_gets_a
   const auto code = *normalize_invite_code(made->invite_code);
   std::string wrong = code;
   wrong.back() = wrong.back() == '0' ? '1' : '0';
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(registry().claim(wrong, t0_).session);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(registry().claim(wrong, "7KQ2", t0_).session);
   settle();
   EXPECT_EQ(stats_.codes_burned.load(), 1u);
-  EXPECT_FALSE(registry().claim(code, t0_).session) << "the burned code is dead, even typed right";
+  EXPECT_FALSE(registry().claim(code, "7KQ2", t0_).session) << "the burned code is dead, even typed right";
   const v1::ServerMessage* renewed = nullptr;
   for (const auto& m : creator->got) {
     if (m.has_invite()) renewed = &m;
   }
   ASSERT_TRUE(renewed) << "the creator is given a fresh code";
   EXPECT_EQ(route_of(*normalize_invite_code(renewed->invite().code())), "7KQ2") << "on the same route";
-  EXPECT_TRUE(registry().claim(*normalize_invite_code(renewed->invite().code()), t0_).session);
+  EXPECT_TRUE(registry().claim(*normalize_invite_code(renewed->invite().code()), "7KQ2", t0_).session);
 }
 
 TEST_F(registry_test, sessions_beyond_the_limit_are_refused) {
@@ -326,7 +331,7 @@ TEST_F(registry_test, once_stopping_nothing_is_created_or_claimed) {
   registry().shut_down();
   EXPECT_TRUE(registry().stopping());
   EXPECT_FALSE(registry().create(exercise_settings{}, "7KQ2", t0_));
-  EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), t0_).session);
+  EXPECT_FALSE(registry().claim(*normalize_invite_code(made->invite_code), "7KQ2", t0_).session);
   EXPECT_EQ(stats_.sessions_created.load(), 1u);
 }
 
