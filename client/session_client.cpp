@@ -97,6 +97,7 @@ bool session_client::resume_saved() {
     self->view_.my_draft = state.draft();
     self->draft_key_ = state.draft_key();
     self->my_words_.assign(state.my_words().begin(), state.my_words().end());
+    self->restore_keys(state);
     self->welcomed_once_ = true;
     self->want_history_ = true;  // a fresh process: nothing on screen yet
     self->reconnect();
@@ -169,6 +170,7 @@ void session_client::on_welcome(v1::Welcome& w) {
     (second ? view_.invite_code_b : view_.invite_code) = invite.code();
   }
   view_.max_turn_chars = w.max_turn_chars();
+  view_.max_check_in_chars = w.max_check_in_chars();
   view_.snapshot = w.snapshot();
   if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());
   if (w.heartbeat_interval_ms() > 0) heartbeat_interval_ = std::chrono::milliseconds(w.heartbeat_interval_ms());
@@ -188,6 +190,8 @@ void session_client::on_welcome(v1::Welcome& w) {
     w.mutable_history()->DeleteSubrange(0, seen);
     shown_history_ = dropped + static_cast<std::uint64_t>(seen) + static_cast<std::uint64_t>(w.history_size());
   }
+  step_keys();
+  open_welcome(w);
   // Everything the server has not processed goes again, in order; what it
   // has is forgotten. Drafts in progress are among them.
   drop_acknowledged(w.last_input_id());
@@ -198,6 +202,7 @@ void session_client::on_welcome(v1::Welcome& w) {
     transmit(std::move(confirm));
   }
   for (const auto& kept : inputs_.entries()) transmit(kept.item);
+  flush_keys();  // numbered after those, so it goes after them
   save_state();
 }
 
@@ -237,6 +242,8 @@ void session_client::on_message(std::string_view bytes) {
       const bool was_mine = view_.i_write_now();
       view_.snapshot = message.state_changed().snapshot();
       update_draft_key(was_mine);
+      step_keys();
+      flush_keys();
       if (view_.snapshot.phase() == v1::PHASE_ENDED) final_ = true;
       if (view_.snapshot.phase() != v1::PHASE_PAUSED && !held_.empty()) {
         auto again = std::move(held_);
@@ -260,6 +267,8 @@ void session_client::on_message(std::string_view bytes) {
     case v1::ServerMessage::kSummary: ++shown_history_; break;
     default: break;
   }
+  // Words that fail their seal check are never shown (the person is told).
+  if (!open_event(message)) return;
   if (on_event_) on_event_(message);
 }
 

@@ -16,6 +16,7 @@
 #include "heard/v1/client_state.pb.h"
 #include "heard/v1/heard.pb.h"
 #include "outbox.hpp"
+#include "session_keys.hpp"
 #include "session_view.hpp"
 #include "state_file_writer.hpp"
 
@@ -67,8 +68,10 @@ struct connection_closed {
 /// for later or did not send, and why (one sentence to show as it is).
 struct local_notice {
   enum class kind : std::uint8_t {
-    kept,      // the words stay in your own draft and go out when the floor goes on
-    not_sent,  // nothing was sent and nothing is kept
+    kept,         // the words stay in your own draft and go out when the floor goes on
+    not_sent,     // nothing was sent and nothing is kept
+    safety_code,  // every key is in: the code to compare (view().safety_code)
+    warning,      // end to end: words that failed their seal check, or keys that do not match
   };
   kind what;
   std::string text;
@@ -128,6 +131,10 @@ class session_client : public std::enable_shared_from_this<session_client> {
                 std::string words = {}, bool share_words = false);
   /// A counselor's control (start, hold, release, note, next speaker, timer).
   void counsel(v1::Counsel control);
+  /// The person compared the safety code with everyone else's and it matched.
+  void mark_compared();
+  /// The sentence that gives the safety code and who holds the keys.
+  std::string safety_code_sentence() const;
   /// Leaves for good: the partner is told and goes to the check-in.
   void leave();
   /// Drops the connection without leaving and without reconnecting (the
@@ -167,6 +174,28 @@ class session_client : public std::enable_shared_from_this<session_client> {
   /// be refused, naming the limit and the length, or nullopt.
   std::optional<std::string> too_long(const std::string& text) const;
   void transmit(v1::ClientMessage message);
+
+  // End to end (session_client_sealing.cpp).
+  /// Why the server or a partner's client would refuse this input's words
+  /// (they check what they open); nullopt when it may go.
+  std::optional<std::string> outgoing_problem(const v1::ClientMessage& m) const;
+  /// Runs the key exchange on the current snapshot; what it sends waits in
+  /// pending_keys_ for flush_keys (after any inputs still to resend).
+  void step_keys();
+  void flush_keys();
+  /// Seals the words of `m` in place (its text fields emptied); false when
+  /// they could not be sealed (then nothing of them goes).
+  bool seal_input(v1::ClientMessage& m);
+  /// Opens the words of an event in place; false when it must not be shown.
+  bool open_event(v1::ServerMessage& m);
+  void open_welcome(v1::Welcome& w);
+  bool open_box(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& box, std::string& text,
+                bool repeat_ok = false);
+  bool open_text(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& box, std::string& text,
+                 bool repeat_ok = false);
+  bool open_check_ins(v1::CheckInResults& results, bool repeat_ok);
+  void save_keys(v1::ClientState& state) const;
+  void restore_keys(const v1::ClientState& state);
   void flush_draft();
   void arm_ack_timer();
   void arm_heartbeat();
@@ -225,6 +254,11 @@ class session_client : public std::enable_shared_from_this<session_client> {
   unsigned reconnect_attempt_ = 0;
   boost::asio::steady_timer reconnect_timer_;
   std::mt19937 jitter_{std::random_device{}()};
+
+  // End to end: this seat's keys (made or restored at the Welcome).
+  std::unique_ptr<session_keys> keys_;
+  std::optional<session_keys::saved> kept_keys_;  // from the state file, until the Welcome
+  std::optional<v1::Keys> pending_keys_;
 
   // Acknowledgements and liveness.
   boost::asio::steady_timer ack_timer_;

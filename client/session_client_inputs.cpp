@@ -14,6 +14,11 @@ namespace net = boost::asio;
 // --- Sending -----------------------------------------------------------------------
 
 void session_client::transmit(v1::ClientMessage message) {
+  if (!seal_input(message)) {
+    // Its text fields are empty now: the server refuses it, and the words
+    // stay with this person (my_words, the draft).
+    notify(local_notice::kind::warning, "Your words could not be sealed, so they were not sent.");
+  }
   message.set_ack(events_.last());
   last_acked_seq_ = events_.last();
   last_transmitted_id_ = std::max(last_transmitted_id_, message.input_id());
@@ -23,6 +28,11 @@ void session_client::transmit(v1::ClientMessage message) {
 
 void session_client::send_input(v1::ClientMessage message, bool first_time) {
   if (final_) return;
+  // The text rules are the sender's now (the server cannot read the words):
+  // what would be refused on opening is never sent.
+  if (first_time) {
+    if (auto problem = outgoing_problem(message)) return notify(local_notice::kind::not_sent, *problem);
+  }
   // Only the newest draft matters: older ones still kept would only be sent
   // again after a drop (a Turn carries its whole text). So what is kept stays
   // a few inputs long however long the person types offline.

@@ -57,6 +57,7 @@ void session_client::save_state() {
   state.set_ca_file(options_.tls.ca_file);
   for (const auto& w : my_words_) state.add_my_words(w);
   *state.mutable_snapshot() = view_.snapshot;
+  save_keys(state);
   state.set_saved_unix_ms(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());

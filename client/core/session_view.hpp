@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "heard/v1/heard.pb.h"
 #include "seat.hpp"
@@ -18,6 +19,13 @@ struct session_view {
   std::string invite_code;    // self-guided: the partner's; guided: seat A's
   std::string invite_code_b;  // guided: seat B's
   std::uint32_t max_turn_chars = 0;
+  std::uint32_t max_check_in_chars = 0;
+  // End to end (docs/privacy.md): the code every member compares, who holds
+  // the keys it covers, and whether this person marked it compared.
+  std::string safety_code;
+  std::vector<v1::Seat> key_holders;
+  bool keys_compared = false;
+  std::string keys_problem;  // set: keys did not match; nothing more is sealed or shown
   v1::Snapshot snapshot;
   std::string my_draft;  // what I have written for the current floor so far
   /// What I was writing when the session ended under me (a partner left or

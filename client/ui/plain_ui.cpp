@@ -10,6 +10,16 @@
 namespace heard::client {
 namespace {
 
+// The first word of a line for the client's own notices.
+const char* notice_word(local_notice::kind what) {
+  switch (what) {
+    case local_notice::kind::kept: return "kept";
+    case local_notice::kind::safety_code: return "safety-code";
+    case local_notice::kind::warning: return "warning";
+    default: return "not-sent";
+  }
+}
+
 std::string verdict_word(v1::Verdict v) {
   switch (v) {
     case v1::VERDICT_ACCURATE_DONE: return "accurate-done";
@@ -131,7 +141,7 @@ void plain_ui::on_event(const client_event& event) {
     return;
   }
   if (const auto* notice = std::get_if<local_notice>(&event)) {
-    out_ << (notice->what == local_notice::kind::kept ? "kept " : "not-sent ") << one_line(notice->text) << std::endl;
+    out_ << notice_word(notice->what) << ' ' << one_line(notice->text) << std::endl;
     return;
   }
   on_server_message(std::get<v1::ServerMessage>(event));
@@ -435,6 +445,7 @@ void plain_ui::print_help() {
          << "help   /next a|b, /swap  who speaks next (before the first round: first)" << std::endl
          << "help   /extend SECONDS   more time for this floor; /skip moves the floor on now" << std::endl
          << "help   /end              end the session; the partners check in" << std::endl
+         << "help   /code             the safety code to compare aloud; /compared once it matched" << std::endl
          << "help   /quit             leave (the pair goes on)" << std::endl;
     return;
   }
@@ -452,6 +463,7 @@ void plain_ui::print_help() {
        << "help   /checkin S J I [--share] [words]  check-in answers, each 1-5 (--share: your counselor reads "
           "the words too)"
        << std::endl
+       << "help   /code             the safety code to compare aloud; /compared once it matched" << std::endl
        << "help   /quit             leave now" << std::endl;
 }
 
@@ -502,6 +514,28 @@ void plain_ui::on_line(const std::string& raw) {
       for (const auto& w : words) line += " " + w;
       out_ << line << std::endl;
     }
+    return;
+  }
+  // The safety code, for everyone: shown once every key is in, and on request.
+  if (command == "/code") {
+    const auto& v = client_.view();
+    if (!v.keys_problem.empty()) {
+      out_ << "warning Keys do not match: " << one_line(v.keys_problem) << std::endl;
+    } else if (v.safety_code.empty()) {
+      out_ << "hint Not every key has arrived yet; the code shows once they have." << std::endl;
+    } else {
+      out_ << "safety-code " << one_line(client_.safety_code_sentence())
+           << (v.keys_compared ? " (you marked it compared)" : "") << std::endl;
+    }
+    return;
+  }
+  if (command == "/compared") {
+    if (client_.view().safety_code.empty()) {
+      out_ << "usage there is no code to compare yet" << std::endl;
+      return;
+    }
+    client_.mark_compared();
+    out_ << "compared You said the codes match." << std::endl;
     return;
   }
   if (command == "/istatement") {

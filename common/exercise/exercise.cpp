@@ -3,12 +3,40 @@
 // controls are in exercise_presence.cpp, exercise_check_in.cpp and
 // exercise_counsel.cpp; who may act when is common/exercise/turn_rules.
 #include "exercise_internal.hpp"
-#include "text_check.hpp"
+#include "sealed_format.hpp"
 #include "turn_rules.hpp"
 
 namespace heard {
 using exercise_internal::make_refusal;
 using exercise_internal::refused;
+
+std::size_t exercise_limits::max_bucket() const {
+  const std::size_t chars = std::max(max_turn_chars, max_check_in_chars);
+  // Up to four bytes a character, and a check-in's scores and flags beside its words.
+  const auto bucket = sealed_format::bucket_for(chars * 4 + 32);
+  return bucket ? *bucket : sealed_format::buckets.back();
+}
+
+namespace {
+
+// Since protocol 3 the words travel only sealed; a text field set on the
+// wire is a client that would leak them, refused before anything else.
+bool carries_plaintext(const v1::ClientMessage& m) {
+  switch (m.body_case()) {
+    case v1::ClientMessage::kDraft: return !m.draft().text().empty();
+    case v1::ClientMessage::kEndTurn: return !m.end_turn().text().empty();
+    case v1::ClientMessage::kJudge: return !m.judge().missed().empty();
+    case v1::ClientMessage::kCounsel: return m.counsel().has_note() && !m.counsel().note().text().empty();
+    case v1::ClientMessage::kCheckIn: {
+      const auto& c = m.check_in();
+      return c.felt_safe() != 0 || c.could_say_anything() != 0 || c.partner_invested() != 0 || !c.words().empty() ||
+             c.share_words();
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
 
 exercise::exercise(exercise_settings settings) : settings_(std::move(settings)), speaker_(settings_.first_speaker) {
   if (settings_.mode == v1::MODE_UNSPECIFIED) settings_.mode = v1::MODE_TEXT;
@@ -68,16 +96,20 @@ v1::Seat exercise::floor_holder() const {
   }
 }
 
-std::optional<v1::DraftUpdate> exercise::current_draft() const {
+std::optional<v1::DraftUpdate> exercise::current_draft(v1::Seat seat) const {
   const v1::Snapshot s = snapshot();
   const v1::Seat writer = writer_of(s);
-  if (writer == v1::SEAT_UNSPECIFIED || floor_draft_.empty()) return std::nullopt;
-  v1::DraftUpdate d;
-  d.set_author(writer);
-  d.set_text(floor_draft_);
-  d.set_round(round_);
-  d.set_attempt(attempt_);
-  return d;
+  if (writer == v1::SEAT_UNSPECIFIED || writer == seat) return std::nullopt;
+  for (const auto& box : floor_draft_) {
+    if (box.to() != seat) continue;
+    v1::DraftUpdate d;
+    d.set_author(writer);
+    *d.mutable_sealed() = box;
+    d.set_round(round_);
+    d.set_attempt(attempt_);
+    return d;
+  }
+  return std::nullopt;
 }
 
 v1::Snapshot exercise::snapshot() const {
@@ -100,6 +132,8 @@ v1::Snapshot exercise::snapshot() const {
     to.set_checked_in(from.check_in.has_value());
     to.set_link(from.link);
     to.set_name(from.name);
+    to.set_key_commitment(from.key_commitment);
+    to.set_public_key(from.public_key);
   }
   s.set_pause_reason(pause_reason_);
   s.set_guided(settings_.guided);
@@ -128,6 +162,9 @@ void exercise::push_state(result& r) const {
 
 exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& message) {
   if (!member(from).present) return refused(*rule(from, act::end_session));  // "not in this session"
+  if (carries_plaintext(message)) {
+    return refused(v1::ERROR_MALFORMED, "Words travel sealed since protocol 3: a text field was set in the clear.");
+  }
   switch (message.body_case()) {
     case v1::ClientMessage::kHello:
       return refused(v1::ERROR_HELLO_REQUIRED, "Hello is only the first message of a connection.");
@@ -140,6 +177,7 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
     case v1::ClientMessage::kEndSession: return on_end_session(from);
     case v1::ClientMessage::kCheckIn: return on_check_in(from, message.check_in());
     case v1::ClientMessage::kCounsel: return on_counsel(from, message.counsel());
+    case v1::ClientMessage::kKeys: return on_keys(from, message.keys());
     default: break;
   }
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
@@ -159,53 +197,115 @@ void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
 
 exercise::result exercise::on_ready(v1::Seat from) {
   if (auto e = rule(from, act::ready)) return refused(std::move(*e));
-  auto& p = member(from);
-  p.ready = true;
-  // Self-guided, the pair begins when both are ready; guided, the counselor
-  // starts - unless the counselor has left, and the pair goes on by themselves.
-  if (!counselor_starts() && member(other_partner(from)).ready) start_round(1, speaker_);
+  member(from).ready = true;
+  start_if_ready();
   result r;
   push_state(r);
   return r;
 }
 
-std::optional<v1::Error> exercise::check_turn_text(const std::string& text, bool final) const {
+void exercise::start_if_ready() {
+  // Self-guided, the pair begins when both are ready (and every key is in);
+  // guided, the counselor starts - unless the counselor has left, and the
+  // pair goes on by themselves.
+  if (phase_ != v1::PHASE_READY || counselor_starts()) return;
+  if (member(v1::SEAT_A).ready && member(v1::SEAT_B).ready && keys_complete(snapshot())) start_round(1, speaker_);
+}
+
+exercise::result exercise::on_keys(v1::Seat from, const v1::Keys& keys) {
+  auto& me = member(from);
+  const bool commit = !keys.commitment().empty();
+  if (commit == !keys.public_key().empty()) {
+    return refused(v1::ERROR_MALFORMED, "Keys carries a commitment or a public key: exactly one.");
+  }
+  const std::string& value = commit ? keys.commitment() : keys.public_key();
+  if (value.size() != sealed_format::key_bytes) {
+    return refused(v1::ERROR_BAD_SEALING, "A key or commitment is 32 bytes.");
+  }
+  std::string& slot = commit ? me.key_commitment : me.public_key;
+  if (slot == value) return {};  // a resend of what we have
+  if (!slot.empty()) return refused(v1::ERROR_BAD_SEALING, "Your key for this session is given; it cannot change.");
+  if (!commit) {
+    if (me.key_commitment.empty()) return refused(v1::ERROR_WRONG_PHASE, "Commit to your key before revealing it.");
+    for (v1::Seat seat : session_seats(snapshot())) {
+      if (member(seat).key_commitment.empty()) {
+        return refused(v1::ERROR_KEYS_PENDING, "Not everyone has committed to a key yet; reveal yours after.");
+      }
+    }
+  }
+  slot = value;
+  start_if_ready();
+  result r;
+  push_state(r);
+  return r;
+}
+
+std::optional<v1::Error> exercise::take_sealed(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,
+                                               sealed_boxes& out) const {
+  out.clear();
+  unsigned seen = 0;
+  for (const auto& box : in) {
+    const unsigned bit = audience_of(box.to());
+    if (bit == 0 || (seen & bit) != 0) {
+      return make_refusal(v1::ERROR_BAD_SEALING, "Each member gets exactly one sealed box.");
+    }
+    seen |= bit;
+    if (!sealed_format::valid_box_size(box.box().size(), sealed_format::buckets.back())) {
+      return make_refusal(v1::ERROR_BAD_SEALING, "A sealed box is not of a padded size.");
+    }
+    if (!sealed_format::valid_box_size(box.box().size(), settings_.limits.max_bucket())) {
+      return make_refusal(v1::ERROR_TEXT_TOO_LONG, "That is longer than this server takes.");
+    }
+    const auto& m = member(box.to());
+    if (m.present && !m.public_key.empty()) out.push_back(box);
+  }
+  for (v1::Seat seat : all_seats) {
+    const auto& m = member(seat);
+    if (m.present && !m.public_key.empty() && (seen & audience_of(seat)) == 0) {
+      return make_refusal(v1::ERROR_BAD_SEALING,
+                          std::string("Nothing was sealed for ") + seat_label(seat) + ", who is in the session.");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<v1::Error> exercise::check_turn_boxes(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,
+                                                    bool final, sealed_boxes& out) const {
   if (settings_.mode == v1::MODE_SPOKEN) {
-    if (text.empty() && final) return std::nullopt;
+    if (in.empty() && final) return std::nullopt;
     return make_refusal(v1::ERROR_TEXT_NOT_ALLOWED, "This is a spoken session: talk, and Heard holds the floor.");
   }
-  if (auto problem = check_text(text, settings_.limits.max_turn_chars)) {
-    return make_refusal(problem->code, problem->message);
-  }
-  if (final && text.empty()) return make_refusal(v1::ERROR_EMPTY_TEXT, "There is nothing to send yet.");
-  return std::nullopt;
+  if (in.empty()) return make_refusal(v1::ERROR_EMPTY_TEXT, "There is nothing to send yet.");
+  return take_sealed(in, out);
 }
 
 exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
   if (auto e = rule(from, act::write)) return refused(std::move(*e));
-  if (auto e = check_turn_text(draft.text(), false)) return refused(std::move(*e));
-  floor_draft_ = draft.text();
+  sealed_boxes boxes;
+  if (auto e = check_turn_boxes(draft.sealed(), false, boxes)) return refused(std::move(*e));
   result r;
   v1::ServerMessage m;
   auto* update = m.mutable_draft_update();
   update->set_author(from);
-  update->set_text(draft.text());
   update->set_round(round_);
   update->set_attempt(attempt_);
   // The partner sees it grow, and so does a counselor.
-  r.out.push_back({audience_of(other_partner(from)) | to_counselor, std::move(m)});
+  fan_out(r, audience_of(other_partner(from)) | to_counselor, m, boxes,
+          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_draft_update()->mutable_sealed() = box; });
+  floor_draft_ = std::move(boxes);
   return r;
 }
 
 exercise::result exercise::on_end_turn(v1::Seat from, const v1::EndTurn& end) {
   if (auto e = rule(from, act::write)) return refused(std::move(*e));
-  if (auto e = check_turn_text(end.text(), true)) return refused(std::move(*e));
+  sealed_boxes boxes;
+  if (auto e = check_turn_boxes(end.sealed(), true, boxes)) return refused(std::move(*e));
   result r;
-  commit_floor(r, end.text(), floor_end::finished);
+  commit_floor(r, std::move(boxes), floor_end::finished);
   return r;
 }
 
-void exercise::commit_floor(result& r, std::string text, floor_end how) {
+void exercise::commit_floor(result& r, sealed_boxes text, floor_end how) {
   const bool timed_out = how == floor_end::timed_out;
   const bool moved_on = how == floor_end::moved_on;
   const v1::Seat author = floor_holder();
@@ -213,12 +313,12 @@ void exercise::commit_floor(result& r, std::string text, floor_end how) {
   auto* turn = m.mutable_turn();
   turn->set_author(author);
   turn->set_kind(phase_ == v1::PHASE_SPEAKING ? v1::TURN_KIND_STATEMENT : v1::TURN_KIND_PARAPHRASE);
-  turn->set_text(std::move(text));
   turn->set_round(round_);
   turn->set_attempt(attempt_);
   turn->set_timed_out(timed_out);
   turn->set_moved_on(moved_on);
-  r.out.push_back({everyone, std::move(m)});
+  fan_out(r, everyone, m, text,
+          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_turn()->mutable_sealed() = box; });
   if (phase_ == v1::PHASE_SPEAKING) {
     v1::SessionSummary::Statement s;
     s.set_round(round_);
@@ -242,11 +342,15 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
       verdict != v1::VERDICT_NOT_QUITE) {
     return refused(v1::ERROR_INVALID_VERDICT, "Say accurate, there is more, or not quite.");
   }
-  if (!judge.missed().empty()) {
+  sealed_boxes missed;
+  if (!judge.sealed().empty()) {
     if (verdict != v1::VERDICT_NOT_QUITE) {
       return refused(v1::ERROR_INVALID_VERDICT, "Words on what was missed only go with \"not quite\".");
     }
-    if (auto e = check_turn_text(judge.missed(), false)) return refused(std::move(*e));
+    if (settings_.mode == v1::MODE_SPOKEN) {
+      return refused(v1::ERROR_TEXT_NOT_ALLOWED, "This is a spoken session: say what was missed aloud.");
+    }
+    if (auto e = take_sealed(judge.sealed(), missed)) return refused(std::move(*e));
   }
 
   result r;
@@ -254,10 +358,10 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
   auto* judged = m.mutable_judged();
   judged->set_by(from);
   judged->set_verdict(verdict);
-  judged->set_missed(judge.missed());
   judged->set_round(round_);
   judged->set_attempt(attempt_);
-  r.out.push_back({everyone, std::move(m)});
+  fan_out(r, everyone, m, missed,
+          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_judged()->mutable_sealed() = box; });
 
   switch (verdict) {
     case v1::VERDICT_ACCURATE_DONE:

@@ -23,10 +23,17 @@ struct outbound {
 };
 
 /// The limits a session's text is held to; set by the server's config.
+/// The server sees only sealed boxes, so it holds each to the padding bucket
+/// its limit in characters needs (up to 4 bytes a character); the clients
+/// check the characters themselves (docs/privacy.md).
 struct exercise_limits {
   std::size_t max_turn_chars = 4000;
   std::size_t max_check_in_chars = 1000;
+  /// The largest padded bucket a box may have.
+  std::size_t max_bucket() const;
 };
+
+using sealed_boxes = std::vector<v1::Sealed>;
 
 struct exercise_settings {
   v1::Mode mode = v1::MODE_TEXT;
@@ -88,9 +95,10 @@ class exercise {
   result handle(v1::Seat from, const v1::ClientMessage& message);
 
   v1::Snapshot snapshot() const;
-  /// The words of the floor so far (through a pause too), for a seat that
-  /// comes back with nothing on screen; nullopt when nobody is writing.
-  std::optional<v1::DraftUpdate> current_draft() const;
+  /// The words of the floor so far (through a pause too), sealed for `seat`,
+  /// for a seat that comes back with nothing on screen; nullopt when nobody
+  /// is writing or `seat` is the writer.
+  std::optional<v1::DraftUpdate> current_draft(v1::Seat seat) const;
   v1::Phase phase() const { return phase_; }
   bool ended() const { return phase_ == v1::PHASE_ENDED; }
   bool present(v1::Seat seat) const { return member(seat).present; }
@@ -104,7 +112,9 @@ class exercise {
     bool left = false;
     v1::LinkState link = v1::LINK_UNSPECIFIED;
     std::string name;
-    std::optional<v1::CheckIn> check_in;
+    std::string key_commitment;  // end to end: this member's commitment, then its key
+    std::string public_key;
+    std::optional<v1::CheckIn> check_in;  // only its sealed boxes
   };
 
   /// Guided and the counselor still there: round 1 waits for their start.
@@ -119,18 +129,32 @@ class exercise {
   result on_end_session(v1::Seat from);
   result on_check_in(v1::Seat from, const v1::CheckIn& check_in);
   result on_counsel(v1::Seat from, const v1::Counsel& counsel);
+  result on_keys(v1::Seat from, const v1::Keys& keys);
 
+  /// An input's boxes, checked and kept for the members present with a key:
+  /// one for each of them (the sender too), of a bucket's size within the
+  /// limit; boxes for anyone else are dropped.
+  std::optional<v1::Error> take_sealed(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,
+                                       sealed_boxes& out) const;
+  /// Sends `m` to each seat of `to` with a box in `boxes`, each with its own
+  /// box put in place by `place`; with no boxes, to all of `to` as it is.
+  template <typename Place>
+  void fan_out(result& r, unsigned to, const v1::ServerMessage& m, const sealed_boxes& boxes, Place place) const;
+  /// Self-guided: both partners said ready and every key is in: round 1.
+  void start_if_ready();
   /// Whether `from` may do `what` now: the turn rules (common/exercise/turn_rules)
   /// applied to this exercise's own snapshot, the same rules every client
   /// reads. nullopt, or the refusal.
   std::optional<v1::Error> rule(v1::Seat from, act what) const;
-  std::optional<v1::Error> check_turn_text(const std::string& text, bool final) const;
+  /// What a floor's words may be: boxes in text mode, none in spoken mode.
+  std::optional<v1::Error> check_turn_boxes(const google::protobuf::RepeatedPtrField<v1::Sealed>& in, bool final,
+                                            sealed_boxes& out) const;
 
   /// Commits `text` as the floor holder's turn and moves the floor on.
   /// How a floor ended: its holder finished it, its time ran out, or the
   /// counselor moved it on. People are told which.
   enum class floor_end { finished, timed_out, moved_on };
-  void commit_floor(result& r, std::string text, floor_end how);
+  void commit_floor(result& r, sealed_boxes text, floor_end how);
   void start_round(std::uint32_t round, v1::Seat speaker);
   /// Starts a new stretch of floor: its timer and draft begin afresh.
   void new_floor();
@@ -171,7 +195,7 @@ class exercise {
   std::optional<clock_ms> started_;  // when round 1 began (before a restore: may lie before 0)
   clock_ms floor_used_{0};
   clock_ms floor_extension_{0};
-  std::string floor_draft_;  // the floor holder's latest draft, committed at time-up
+  sealed_boxes floor_draft_;  // the floor holder's latest draft, committed at time-up
   std::map<v1::Phase, std::uint64_t> phase_ms_;
 
   // For the counselor's summary: structure only.

@@ -1,7 +1,6 @@
 // The end of the exercise: the check-in, its results, and the counselor's
 // summary (the structure, never the words).
 #include "exercise_internal.hpp"
-#include "text_check.hpp"
 #include "turn_rules.hpp"
 
 namespace heard {
@@ -18,32 +17,30 @@ void exercise::go_to_check_in() {
 
 exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_in) {
   if (auto e = rule(from, act::check_in)) return refused(std::move(*e));
-  auto& p = member(from);
-  for (std::uint32_t v : {check_in.felt_safe(), check_in.could_say_anything(), check_in.partner_invested()}) {
-    if (v < 1 || v > 5) {
-      return refused(v1::ERROR_INVALID_CHECK_IN, "Each check-in answer is a number from 1 to 5.");
-    }
-  }
-  if (auto problem = check_text(check_in.words(), settings_.limits.max_check_in_chars)) {
-    return refused(problem->code, problem->message);
-  }
-  p.check_in = check_in;
+  // The answers are sealed: their numbers and words are checked by the
+  // partner who gives them and by each one who opens them, never here.
+  sealed_boxes boxes;
+  if (auto e = take_sealed(check_in.sealed(), boxes)) return refused(std::move(*e));
+  auto& answer = member(from).check_in.emplace();
+  for (auto& box : boxes) *answer.add_sealed() = std::move(box);
   result r;
   push_state(r);
   finish_check_in_if_complete(r);
   return r;
 }
 
-// `for_counselor`: a partner's words only if they chose to share them.
-static v1::CheckInResults check_in_results_of(const v1::CheckIn* a, const v1::CheckIn* b, bool for_counselor) {
+// Each answer as its partner sealed it for `reader` (the counselor's box
+// holds the words only if that partner chose to share them).
+static v1::CheckInResults check_in_results_of(const v1::CheckIn* a, const v1::CheckIn* b, v1::Seat reader) {
   v1::CheckInResults results;
   for (auto [seat, answer] : {std::pair{v1::SEAT_A, a}, std::pair{v1::SEAT_B, b}}) {
     auto* entry = results.add_answers();
     entry->set_seat(seat);
     entry->set_answered(answer != nullptr);
     if (!answer) continue;
-    *entry->mutable_answers() = *answer;
-    if (for_counselor && !answer->share_words()) entry->mutable_answers()->clear_words();
+    for (const auto& box : answer->sealed()) {
+      if (box.to() == reader) *entry->mutable_sealed() = box;
+    }
   }
   return results;
 }
@@ -58,13 +55,11 @@ void exercise::finish_check_in_if_complete(result& r) {
   const auto& b = member(v1::SEAT_B);
   const auto* a_answer = a.check_in ? &*a.check_in : nullptr;
   const auto* b_answer = b.check_in ? &*b.check_in : nullptr;
-  v1::ServerMessage m;
-  *m.mutable_check_in_results() = check_in_results_of(a_answer, b_answer, false);
-  r.out.push_back({to_a | to_b, std::move(m)});
-  if (settings_.guided) {
-    v1::ServerMessage scores;
-    *scores.mutable_check_in_results() = check_in_results_of(a_answer, b_answer, true);
-    r.out.push_back({to_counselor, std::move(scores)});
+  for (v1::Seat reader : all_seats) {
+    if (!member(reader).present) continue;  // a partner who left is not told
+    v1::ServerMessage m;
+    *m.mutable_check_in_results() = check_in_results_of(a_answer, b_answer, reader);
+    r.out.push_back({audience_of(reader), std::move(m)});
   }
   phase_ = v1::PHASE_ENDED;
   push_state(r);
@@ -90,7 +85,7 @@ v1::SessionSummary exercise::summary() const {
   const auto& a = member(v1::SEAT_A);
   const auto& b = member(v1::SEAT_B);
   *s.mutable_check_ins() =
-      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr, true);
+      check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr, v1::SEAT_COUNSELOR);
   s.set_duration_ms(started_ ? static_cast<std::uint64_t>((now_ - *started_).count()) : 0);
   s.set_topic(settings_.topic);
   s.set_a_name(a.name);

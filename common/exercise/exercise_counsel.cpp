@@ -1,7 +1,6 @@
 // The counselor's controls: start, hold and release, notes, who speaks next,
 // more time, and moving the floor on.
 #include "exercise_internal.hpp"
-#include "text_check.hpp"
 #include "turn_rules.hpp"
 
 namespace heard {
@@ -29,14 +28,12 @@ exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel)
       held_ = false;
       break;
     case v1::Counsel::kNote: {
-      if (counsel.note().text().empty()) return refused(v1::ERROR_EMPTY_TEXT, "The note is empty.");
-      if (auto problem = check_text(counsel.note().text(), settings_.limits.max_check_in_chars)) {
-        return refused(problem->code, problem->message);
-      }
       if (auto e = rule(from, act::note)) return refused(std::move(*e));
-      v1::ServerMessage m;
-      m.mutable_guidance()->set_text(counsel.note().text());
-      r.out.push_back({everyone, std::move(m)});
+      if (counsel.note().sealed().empty()) return refused(v1::ERROR_EMPTY_TEXT, "The note is empty.");
+      sealed_boxes boxes;
+      if (auto e = take_sealed(counsel.note().sealed(), boxes)) return refused(std::move(*e));
+      fan_out(r, everyone, v1::ServerMessage{}, boxes,
+              [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_guidance()->mutable_sealed() = box; });
       return r;  // a note changes no state
     }
     case v1::Counsel::kNextSpeaker: {

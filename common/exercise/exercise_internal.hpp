@@ -27,3 +27,22 @@ inline exercise::result refused(v1::Error error) {
 }
 
 }  // namespace heard::exercise_internal
+
+namespace heard {
+
+template <typename Place>
+void exercise::fan_out(result& r, unsigned to, const v1::ServerMessage& m, const sealed_boxes& boxes,
+                       Place place) const {
+  if (boxes.empty()) {
+    r.out.push_back({to, m});
+    return;
+  }
+  for (const auto& box : boxes) {
+    if (!addresses(to, box.to())) continue;
+    v1::ServerMessage copy = m;
+    place(copy, box);
+    r.out.push_back({audience_of(box.to()), std::move(copy)});
+  }
+}
+
+}  // namespace heard

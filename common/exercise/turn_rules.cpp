@@ -25,6 +25,13 @@ bool is_counselor_control(act what) {
   }
 }
 
+// Words are sealed to every member of the session, so nothing that needs
+// them to read it begins before every key has arrived (docs/privacy.md).
+v1::Error keys_pending() {
+  return refuse(v1::ERROR_KEYS_PENDING,
+                "Not everyone's key has arrived yet; the session's words are sealed to all of you. A moment.");
+}
+
 // Anything the floor needs, while a time-out, a dropped connection or the
 // counselor's hold has stopped it.
 v1::Error paused_refusal(const v1::Snapshot& s) {
@@ -47,6 +54,8 @@ std::optional<v1::Error> partner_refusal(const v1::Snapshot& s, v1::Seat seat, a
       }
       if (phase == v1::PHASE_PAUSED) return paused_refusal(s);
       if (phase != v1::PHASE_READY) return refuse(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
+      // Readiness is kept while keys are still arriving; the round begins
+      // once both are ready and every key is in (exercise::start_if_ready).
       if (member_of(s, seat).ready()) return refuse(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
       return std::nullopt;
     case act::write:
@@ -106,6 +115,7 @@ std::optional<v1::Error> counselor_refusal(const v1::Snapshot& s, act what) {
                                                  ? "Both partners need to join first."
                                                  : "The exercise has already begun.");
       }
+      if (!keys_complete(s)) return keys_pending();
       return std::nullopt;
     case act::hold:
       if (s.held()) return refuse(v1::ERROR_ALREADY_DONE, "The exercise is already paused.");
@@ -118,6 +128,7 @@ std::optional<v1::Error> counselor_refusal(const v1::Snapshot& s, act what) {
       return std::nullopt;
     case act::note:
       if (phase == v1::PHASE_ENDED) return refuse(v1::ERROR_WRONG_PHASE, "The session is over.");
+      if (!keys_complete(s)) return keys_pending();
       return std::nullopt;
     case act::choose_next:
       if (phase == v1::PHASE_CHECK_IN || phase == v1::PHASE_ENDED) {

@@ -11,9 +11,9 @@
 namespace heard {
 
 /// The protocol versions this build speaks (a range, so that a newer build
-/// can still speak to an older peer): today just 1.
-inline constexpr std::uint32_t min_protocol_version = 2;
-inline constexpr std::uint32_t protocol_version = 2;  // the newest
+/// can still speak to an older peer): today just 3 (words sealed end to end).
+inline constexpr std::uint32_t min_protocol_version = 3;
+inline constexpr std::uint32_t protocol_version = 3;  // the newest
 
 /// Builds an Error envelope; `closes`: the connection closes right after it.
 v1::ServerMessage make_error(v1::ErrorCode code, std::string message, bool closes = false);

@@ -37,4 +37,16 @@ std::string seat_name(const v1::Snapshot& snapshot, v1::Seat me, v1::Seat seat, 
   return line ? "partner" : "your partner";
 }
 
+std::vector<v1::Seat> session_seats(const v1::Snapshot& s) {
+  if (s.guided()) return {v1::SEAT_A, v1::SEAT_B, v1::SEAT_COUNSELOR};
+  return {v1::SEAT_A, v1::SEAT_B};
+}
+
+bool keys_complete(const v1::Snapshot& s) {
+  for (v1::Seat seat : session_seats(s)) {
+    if (member_of(s, seat).public_key().empty()) return false;
+  }
+  return true;
+}
+
 }  // namespace heard

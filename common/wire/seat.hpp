@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "heard/v1/heard.pb.h"
 
@@ -64,6 +65,13 @@ constexpr bool addresses(unsigned to, v1::Seat seat) { return (to & audience_of(
 const v1::Member& member_of(const v1::Snapshot& snapshot, v1::Seat seat);
 /// The record for `seat`, added if missing: the server's way to fill a snapshot.
 v1::Member& member_in(v1::Snapshot& snapshot, v1::Seat seat);
+
+/// The seats a session has: A and B, and the counselor when guided.
+std::vector<v1::Seat> session_seats(const v1::Snapshot& s);
+
+/// Every seat of the session has revealed its end-to-end key
+/// (docs/privacy.md): content can be sealed to all, so the exercise may begin.
+bool keys_complete(const v1::Snapshot& s);
 
 /// The code a Welcome carries for `seat` ("" when none).
 const std::string& invite_code_for(const v1::Welcome& welcome, v1::Seat seat);

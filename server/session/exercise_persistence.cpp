@@ -20,6 +20,8 @@ v1::ExerciseState save_exercise(const exercise& e) {
     saved->set_link(p.link);
     saved->set_name(p.name);
     if (p.check_in) *saved->mutable_check_in() = *p.check_in;
+    saved->set_key_commitment(p.key_commitment);
+    saved->set_public_key(p.public_key);
   }
   out.set_guided(e.settings_.guided);
   out.set_rounds(e.settings_.rounds);
@@ -30,7 +32,7 @@ v1::ExerciseState save_exercise(const exercise& e) {
   out.set_next_speaker(e.next_speaker_);
   out.set_floor_used_ms(static_cast<std::uint64_t>(e.floor_used_.count()));
   out.set_floor_extension_ms(static_cast<std::uint64_t>(e.floor_extension_.count()));
-  out.set_floor_draft(e.floor_draft_);
+  for (const auto& box : e.floor_draft_) *out.add_floor_draft() = box;
   for (const auto& s : e.statements_) *out.add_statements() = s;
   out.set_time_outs_a(e.time_outs_[0]);
   out.set_time_outs_b(e.time_outs_[1]);
@@ -68,7 +70,7 @@ exercise restore_exercise(const v1::ExerciseState& state, exercise_limits limits
   e.next_speaker_ = state.next_speaker();
   e.floor_used_ = std::chrono::milliseconds(state.floor_used_ms());
   e.floor_extension_ = std::chrono::milliseconds(state.floor_extension_ms());
-  e.floor_draft_ = state.floor_draft();
+  e.floor_draft_.assign(state.floor_draft().begin(), state.floor_draft().end());
   e.statements_.assign(state.statements().begin(), state.statements().end());
   e.time_outs_ = {state.time_outs_a(), state.time_outs_b()};
   e.holds_ = state.holds();
@@ -84,6 +86,8 @@ exercise restore_exercise(const v1::ExerciseState& state, exercise_limits limits
     p.left = saved.left();
     p.name = saved.name();
     if (saved.has_check_in()) p.check_in = saved.check_in();
+    p.key_commitment = saved.key_commitment();
+    p.public_key = saved.public_key();
     p.link =
         p.present ? (saved.link() == v1::LINK_OVERDUE ? v1::LINK_OVERDUE : v1::LINK_DROPPED) : v1::LINK_UNSPECIFIED;
   }

@@ -191,6 +191,7 @@ void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
   }
   w->set_invite_ttl_seconds(static_cast<std::uint32_t>(config_.invite_ttl.count()));
   w->set_max_turn_chars(static_cast<std::uint32_t>(config_.max_turn_chars));
+  w->set_max_check_in_chars(static_cast<std::uint32_t>(config_.max_check_in_chars));
   w->set_draft_interval_ms(static_cast<std::uint32_t>(config_.draft_interval.count()));
   w->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count()));
   *w->mutable_snapshot() = exercise_.snapshot();
@@ -202,7 +203,7 @@ void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
   if (with_history) {
     w->set_history_sent(true);
     history_.fill(seat, *w);
-    if (auto draft = exercise_.current_draft(); draft && draft->author() != seat) *w->mutable_draft() = *draft;
+    if (auto draft = exercise_.current_draft(seat)) *w->mutable_draft() = *draft;
   }
   message.set_ack_input(m.inputs.last());
   m.ack_told = m.inputs.last();

@@ -47,8 +47,8 @@ TEST(codec, an_unknown_body_from_a_newer_peer_keeps_its_envelope) {
 
 TEST(codec, the_newest_version_both_speak_is_chosen) {
   v1::Hello hello;
-  hello.set_protocol_version(2);
-  EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), 2u) << "a client of one version";
+  hello.set_protocol_version(3);
+  EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), 3u) << "a client of one version";
   hello.set_min_version(1);
   hello.set_max_version(4);
   EXPECT_EQ(std::get<std::uint32_t>(negotiate_version(hello)), protocol_version) << "a newer client's range";
@@ -58,6 +58,8 @@ TEST(codec, no_version_in_common_is_refused_naming_both) {
   v1::Hello old;
   old.set_protocol_version(1);
   EXPECT_TRUE(std::holds_alternative<v1::Error>(negotiate_version(old))) << "protocol 1 carried codes in the URL";
+  old.set_protocol_version(2);
+  EXPECT_TRUE(std::holds_alternative<v1::Error>(negotiate_version(old))) << "protocol 2 carried words in the clear";
 
   v1::Hello hello;
   hello.set_protocol_version(7);
@@ -66,14 +68,14 @@ TEST(codec, no_version_in_common_is_refused_naming_both) {
   const auto& error = std::get<v1::Error>(refused);
   EXPECT_EQ(error.code(), v1::ERROR_VERSION_MISMATCH);
   EXPECT_TRUE(error.closes());
-  EXPECT_NE(error.message().find("version 2"), std::string::npos) << error.message();
+  EXPECT_NE(error.message().find("version 3"), std::string::npos) << error.message();
   EXPECT_NE(error.message().find("version 7"), std::string::npos) << error.message();
   hello.set_min_version(5);
   hello.set_max_version(9);
   const auto range = std::get<v1::Error>(negotiate_version(hello)).message();
   EXPECT_NE(range.find("versions 5 to 9"), std::string::npos) << range;
-  hello.set_min_version(3);
-  hello.set_max_version(2);
+  hello.set_min_version(4);
+  hello.set_max_version(3);
   EXPECT_TRUE(std::holds_alternative<v1::Error>(negotiate_version(hello))) << "an empty range";
 }
 

@@ -21,9 +21,9 @@ exercise guided(std::function<void(exercise_settings&)> adjust = {}) {
   settings.topic = "Moving for work";
   if (adjust) adjust(settings);
   exercise e(settings);
-  e.join(COUNSELOR, "Dr. Rivera");
-  e.join(SEAT_A, "Alex");
-  e.join(SEAT_B, "Sam");
+  join_keyed(e, COUNSELOR, "Dr. Rivera");
+  join_keyed(e, SEAT_A, "Alex");
+  join_keyed(e, SEAT_B, "Sam");
   return e;
 }
 
@@ -107,13 +107,20 @@ TEST(guided, the_counselor_sees_drafts_and_notes_reach_everyone) {
   exercise e = guided();
   expect_ok(e.handle(COUNSELOR, start()));
   auto r = e.handle(SEAT_A, draft("I feel"));
-  ASSERT_EQ(r.out.size(), 1u);
-  EXPECT_TRUE(addresses(r.out[0].to, COUNSELOR));
+  ASSERT_EQ(r.out.size(), 2u) << "B and the counselor, each with their own box";
+  EXPECT_EQ(r.out[0].to, static_cast<unsigned>(to_b));
+  EXPECT_EQ(r.out[1].to, static_cast<unsigned>(to_counselor));
+  EXPECT_EQ(r.out[1].message.draft_update().sealed().to(), COUNSELOR);
   r = e.handle(COUNSELOR, note("Slow down; take a breath."));
-  const auto* guidance = find(r, v1::ServerMessage::kGuidance);
-  ASSERT_TRUE(guidance);
-  EXPECT_EQ(guidance->guidance().text(), "Slow down; take a breath.");
-  EXPECT_EQ(r.out[0].to, static_cast<unsigned>(everyone));
+  ASSERT_EQ(r.out.size(), 3u) << "a note reaches every member, the counselor too";
+  unsigned reached = 0;
+  for (const auto& o : r.out) {
+    ASSERT_TRUE(o.message.has_guidance());
+    EXPECT_EQ(audience_of(o.message.guidance().sealed().to()), o.to) << "each gets the box sealed for them";
+    EXPECT_EQ(text_of(o.message.guidance().sealed()), "Slow down; take a breath.");
+    reached |= o.to;
+  }
+  EXPECT_EQ(reached, static_cast<unsigned>(everyone));
 }
 
 TEST(guided, holding_freezes_the_floor_but_partners_time_outs_still_work) {
@@ -157,7 +164,7 @@ TEST(timers, at_the_limit_the_floor_moves_on_with_what_was_written) {
   auto r = e.advance_to(60s);
   const auto* turn = find(r, v1::ServerMessage::kTurn);
   ASSERT_TRUE(turn);
-  EXPECT_EQ(turn->turn().text(), "Half a thought");
+  EXPECT_EQ(text_of(turn->turn().sealed()), "Half a thought");
   EXPECT_EQ(e.phase(), v1::PHASE_PARAPHRASING);
   EXPECT_EQ(*e.deadline(), 90s);
   r = e.advance_to(95s);
@@ -197,8 +204,8 @@ TEST(timers, self_guided_sessions_have_timers_too) {
   exercise_settings settings;
   settings.speak_limit = 5s;
   exercise e(settings);
-  e.join(SEAT_A, "Alex");
-  e.join(SEAT_B, "Sam");
+  join_keyed(e, SEAT_A, "Alex");
+  join_keyed(e, SEAT_B, "Sam");
   e.handle(SEAT_A, ready());
   e.handle(SEAT_B, ready());
   e.advance_to(5s);
@@ -258,7 +265,10 @@ TEST(guided, the_rounds_asked_for_lead_to_the_check_in_and_the_summary_holds_the
   EXPECT_EQ(s.statements(0).speaker(), SEAT_A);
   EXPECT_EQ(s.statements(0).attempts(), 2u);
   EXPECT_EQ(s.time_outs_a(), 1u);
-  EXPECT_EQ(s.check_ins().answers(1).answers().felt_safe(), 4u);
+  ASSERT_EQ(s.check_ins().answers(1).sealed().to(), COUNSELOR) << "the answers as B sealed them for the counselor";
+  v1::CheckIn b_answers;
+  ASSERT_TRUE(b_answers.ParseFromString(text_of(s.check_ins().answers(1).sealed())));
+  EXPECT_EQ(b_answers.felt_safe(), 4u);
   EXPECT_EQ(s.duration_ms(), 40'000u);
   std::uint64_t speaking = 0, paused = 0;
   for (const auto& t : s.phase_times()) {

@@ -25,9 +25,9 @@ exercise ninety_seconds_in() {
   settings.topic = "Moving for work";
   exercise e(settings);
   e.advance_to(0s);
-  e.join(v1::SEAT_COUNSELOR, "Rivera");
-  e.join(SEAT_A, "Alex");
-  e.join(SEAT_B, "Sam");
+  join_keyed(e, v1::SEAT_COUNSELOR, "Rivera");
+  join_keyed(e, SEAT_A, "Alex");
+  join_keyed(e, SEAT_B, "Sam");
   e.handle(v1::SEAT_COUNSELOR, start());
   e.advance_to(60s);
   e.handle(SEAT_A, end_turn("I feel lonely."));

@@ -96,6 +96,15 @@ class relay_session_test : public server_parts {
     settle();
   }
 
+  /// Both partners commit to their keys and reveal them (input ids 1 and 2),
+  /// as their clients do before anything else.
+  void exchange_keys(const std::shared_ptr<fake_link>& a, const std::shared_ptr<fake_link>& b) {
+    send(a, commit_key(v1::SEAT_A), 1);
+    send(b, commit_key(v1::SEAT_B), 1);
+    send(a, reveal_key(v1::SEAT_A), 2);
+    send(b, reveal_key(v1::SEAT_B), 2);
+  }
+
   static std::string token_of(const fake_link& l) {
     for (auto it = l.got.rbegin(); it != l.got.rend(); ++it) {
       if (it->has_welcome()) return it->welcome().resume_token();
@@ -110,8 +119,9 @@ TEST_F(relay_session_test, events_are_numbered_and_each_input_id_counts_once) {
   auto alex = seat(v1::SEAT_A, "Alex");
   auto sam = seat(v1::SEAT_B, "Sam");
   ASSERT_FALSE(token_of(*alex).empty());
-  send(alex, ready(), 1);
-  send(alex, ready(), 1);  // sent again after a reconnect
+  exchange_keys(alex, sam);
+  send(alex, ready(), 3);
+  send(alex, ready(), 3);  // sent again after a reconnect
   EXPECT_EQ(stats_.duplicate_inputs.load(), 1u);
   EXPECT_FALSE(alex->last_error()) << "a repeat has no effect, so no ALREADY_DONE either";
   std::uint64_t previous = 0;
@@ -127,13 +137,14 @@ TEST_F(relay_session_test, events_are_numbered_and_each_input_id_counts_once) {
 TEST_F(relay_session_test, an_absent_member_gets_everything_missed_in_order_on_resume) {
   auto alex = seat(v1::SEAT_A, "Alex");
   auto sam = seat(v1::SEAT_B, "Sam");
-  send(alex, ready(), 1);
-  send(sam, ready(), 1);
+  exchange_keys(alex, sam);
+  send(alex, ready(), 3);
+  send(sam, ready(), 3);
   // Sam's client handled everything up to here; what follows was sent on a
   // connection that then died before Sam's client read it.
   const auto sam_seen = sam->events().back().seq();
   const std::string token = token_of(*sam);
-  send(alex, end_turn("I miss you."), 2);
+  send(alex, end_turn("I miss you."), 4);
   ASSERT_FALSE(alex->last_error());
   session_->drop(sam);
   settle();
@@ -153,7 +164,7 @@ TEST_F(relay_session_test, an_absent_member_gets_everything_missed_in_order_on_r
   for (const auto& e : back->events()) {
     EXPECT_GT(e.seq(), previous) << "missed events, oldest first, none seen twice";
     previous = e.seq();
-    turn = turn || (e.has_turn() && e.turn().text() == "I miss you.");
+    turn = turn || (e.has_turn() && text_of(e.turn().sealed()) == "I miss you.");
   }
   EXPECT_TRUE(turn) << "the statement made while Sam was away is replayed";
 }

@@ -194,9 +194,12 @@ TEST_F(session_client_test, an_error_that_closes_stops_the_client) {
 // does not go again.
 TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_only_once) {
   ASSERT_NO_FATAL_FAILURE(started());
+  // Input 1 is this seat's key commitment, sent on the first Welcome.
+  ASSERT_TRUE(run_until([&] { return !current().sent.empty() && current().sent.back().has_keys(); }));
+  EXPECT_EQ(current().sent.back().input_id(), 1u);
   client_->ready();
   ASSERT_TRUE(run_until([&] { return !current().sent.empty() && current().sent.back().has_ready(); }));
-  EXPECT_EQ(current().sent.back().input_id(), 1u);
+  EXPECT_EQ(current().sent.back().input_id(), 2u);
   current().drop("connection lost: reset");
   ASSERT_TRUE(run_until([&] { return transports_.size() == 2; })) << "the client reconnects by itself";
   client_->time_out();
@@ -207,14 +210,14 @@ TEST_F(session_client_test, inputs_made_while_away_go_out_after_the_resume_and_o
   EXPECT_EQ(current().sent.front().hello().rejoin().resume_token(), "token");
   EXPECT_EQ(current().sent.front().hello().rejoin().session_key(), "7KQ2key");
   EXPECT_EQ(current().target(), "/v2/7KQ2") << "the route alone: no secret in the address";
-  current().deliver(welcome(true, /*last_input_id=*/1));  // Ready was processed before the drop
+  current().deliver(welcome(true, /*last_input_id=*/2));  // Ready was processed before the drop
   ASSERT_TRUE(run_until([&] { return current().sent.size() >= 4; }));
   std::vector<std::uint64_t> ids;
   for (const auto& m : current().sent) {
     if (m.input_id() != 0) ids.push_back(m.input_id());
     EXPECT_FALSE(m.has_ready()) << "the processed Ready is not sent again";
   }
-  EXPECT_EQ(ids, (std::vector<std::uint64_t>{2, 3}));
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{3, 4}));
   EXPECT_TRUE(current().sent[2].has_time_out());
   EXPECT_TRUE(current().sent[3].has_end_session());
 }
@@ -300,10 +303,10 @@ TEST_F(session_client_test, events_a_welcome_covers_are_not_shown_again) {
   current().deliver(replayed);
   v1::ServerMessage fresh;
   fresh.set_seq(10);
-  fresh.mutable_guidance()->set_text("new");
+  fresh.mutable_judged()->set_verdict(v1::VERDICT_ACCURATE_DONE);
   current().deliver(fresh);
   ASSERT_TRUE(run_until([&] { return server_messages() == before_replay + 1; }));
-  EXPECT_TRUE(std::get<v1::ServerMessage>(events_.back()).has_guidance());
+  EXPECT_TRUE(std::get<v1::ServerMessage>(events_.back()).has_judged());
 }
 
 // --- Line mode on top of the client: what a screen reader hears ---------------
@@ -335,6 +338,48 @@ class plain_ui_test : public session_client_test {
     member_in(*s, v1::SEAT_B).set_present(true);
     current().deliver(w);
     ASSERT_TRUE(run_until([&] { return client_->view().connected; }));
+    // The key exchange, with Alex's real keys: Sam's client commits, sees
+    // Alex's commitment, reveals; then both keys are in the snapshot.
+    snapshot_ = *s;
+    seq_ = 0;
+    alex_counter_ = 0;
+    alex_ = session_keys("7KQ2key", v1::SEAT_A, not_random);
+    for (int step = 0; step < 2; ++step) {
+      if (auto k = alex_.step(snapshot_)) {
+        if (!k->commitment().empty()) member_in(snapshot_, v1::SEAT_A).set_key_commitment(k->commitment());
+        if (!k->public_key().empty()) member_in(snapshot_, v1::SEAT_A).set_public_key(k->public_key());
+      }
+      ASSERT_TRUE(run_until([&] {
+        for (const auto& m : current().sent) {
+          if (m.has_keys() && (step == 0 ? !m.keys().commitment().empty() : !m.keys().public_key().empty())) {
+            auto& b = member_in(snapshot_, v1::SEAT_B);
+            if (step == 0) b.set_key_commitment(m.keys().commitment());
+            if (step == 1) b.set_public_key(m.keys().public_key());
+            return true;
+          }
+        }
+        return false;
+      })) << "Sam's client sends its key, step "
+          << step;
+      v1::ServerMessage changed;
+      changed.set_seq(++seq_);
+      *changed.mutable_state_changed()->mutable_snapshot() = snapshot_;
+      current().deliver(changed);
+    }
+    if (auto k = alex_.step(snapshot_)) member_in(snapshot_, v1::SEAT_A).set_public_key(k->public_key());
+    alex_.step(snapshot_);
+    ASSERT_EQ(alex_.state(), session_keys::status::ready);
+    ASSERT_TRUE(run_until([&] { return !client_->view().safety_code.empty(); }));
+    EXPECT_EQ(client_->view().safety_code, alex_.safety_code()) << "nobody in the middle: the same code";
+  }
+
+  /// Alex's words, sealed for Sam as Alex's client would.
+  v1::Sealed sealed_by_alex(sealed_format::content_kind kind, const std::string& text) {
+    const auto boxes = alex_.seal(snapshot_, kind, ++alex_counter_, text);
+    for (const auto& box : boxes.value()) {
+      if (box.to() == v1::SEAT_B) return box;
+    }
+    return {};
   }
 
   /// Alex types `text` one character at a time, as the full screen sends it.
@@ -343,10 +388,20 @@ class plain_ui_test : public session_client_test {
       v1::ServerMessage m;
       m.set_seq(++seq);
       m.mutable_draft_update()->set_author(v1::SEAT_A);
-      m.mutable_draft_update()->set_text(text.substr(0, n));
+      *m.mutable_draft_update()->mutable_sealed() =
+          sealed_by_alex(sealed_format::content_kind::draft, text.substr(0, n));
       current().deliver(m);
     }
   }
+
+  // Fixed bytes: Alex's side of a test needs keys, not secrecy.
+  static void not_random(unsigned char* out, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<unsigned char>(i * 7 + size);
+  }
+  session_keys alex_{"7KQ2key", v1::SEAT_A, not_random};
+  v1::Snapshot snapshot_;
+  std::uint64_t seq_ = 0;
+  std::uint64_t alex_counter_ = 0;
 
   std::vector<std::string> lines_starting(const std::string& prefix) const {
     std::vector<std::string> out;
@@ -366,7 +421,7 @@ class plain_ui_test : public session_client_test {
 // partner pauses.
 TEST_F(plain_ui_test, a_partners_typing_is_printed_a_line_at_a_time_not_a_keystroke_at_a_time) {
   ASSERT_NO_FATAL_FAILURE(listening(draft_lines::lines));
-  std::uint64_t seq = 0;
+  std::uint64_t seq = seq_;
   const std::string first = "I have missed you more than I know how to say, and the evenings are the hardest part.";
   const std::string second = "I keep setting two cups out.";
   alex_types(first + "\n" + second, seq);
@@ -377,7 +432,7 @@ TEST_F(plain_ui_test, a_partners_typing_is_printed_a_line_at_a_time_not_a_keystr
   turn.set_seq(++seq);
   turn.mutable_turn()->set_author(v1::SEAT_A);
   turn.mutable_turn()->set_kind(v1::TURN_KIND_STATEMENT);
-  turn.mutable_turn()->set_text(first + "\n" + second);
+  *turn.mutable_turn()->mutable_sealed() = sealed_by_alex(sealed_format::content_kind::turn, first + "\n" + second);
   current().deliver(turn);
   ASSERT_TRUE(run_until([&] { return !lines_starting("said ").empty(); }));
   // Multi-line text: continuation lines, indented, never a literal "\n".
@@ -390,7 +445,7 @@ TEST_F(plain_ui_test, a_partners_typing_is_printed_a_line_at_a_time_not_a_keystr
 TEST_F(plain_ui_test, the_time_running_out_is_told_at_thirty_and_ten_seconds) {
   ASSERT_NO_FATAL_FAILURE(listening(draft_lines::lines));
   v1::ServerMessage m;
-  m.set_seq(1);
+  m.set_seq(++seq_);
   auto* s = m.mutable_state_changed()->mutable_snapshot();
   *s = client_->view().snapshot;
   s->mutable_timer()->set_limit_ms(120'000);
@@ -403,12 +458,13 @@ TEST_F(plain_ui_test, the_time_running_out_is_told_at_thirty_and_ten_seconds) {
 
 TEST_F(plain_ui_test, every_update_or_none_when_asked) {
   ASSERT_NO_FATAL_FAILURE(listening(draft_lines::all));
-  std::uint64_t seq = 0;
+  std::uint64_t seq = seq_;
   alex_types("Hello", seq);
   ASSERT_TRUE(run_until([&] { return lines_starting("draft ").size() == 5; })) << out_.str();
 
   out_.str("");
   ASSERT_NO_FATAL_FAILURE(listening(draft_lines::off));
+  seq = seq_;
   alex_types("Hello", seq);
   ASSERT_TRUE(run_until([&] { return client_->view().snapshot.phase() == v1::PHASE_SPEAKING; }));
   ioc_.restart();

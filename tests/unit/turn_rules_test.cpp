@@ -6,11 +6,13 @@
 
 #include <random>
 
+#include "client_messages.hpp"
 #include "exercise.hpp"
 
 namespace heard {
 namespace {
 
+using test_messages::join_keyed;
 using v1::SEAT_A;
 using v1::SEAT_B;
 constexpr auto COUNSELOR = v1::SEAT_COUNSELOR;
@@ -124,22 +126,16 @@ TEST(turn_rules, a_real_exercise_accepts_exactly_what_the_rules_allow) {
     settings.rounds = 2;
     settings.speak_limit = std::chrono::milliseconds(session % 3 == 0 ? 60'000 : 0);
     exercise e(settings);
-    if (settings.guided) e.join(COUNSELOR, "Rivera");
-    e.join(SEAT_A, "Alex");
-    e.join(SEAT_B, "Sam");
+    if (settings.guided) join_keyed(e, COUNSELOR, "Rivera");
+    join_keyed(e, SEAT_A, "Alex");
+    join_keyed(e, SEAT_B, "Sam");
     for (int step = 0; step < 200 && !e.ended(); ++step) {
       const v1::Seat from = std::array{SEAT_A, SEAT_B, COUNSELOR}[random() % (settings.guided ? 3 : 2)];
       const act what = static_cast<act>(random() % act_count);
       v1::ClientMessage m;
       switch (what) {
         case act::ready: m.mutable_ready(); break;
-        case act::write:
-          if (random() % 2) {
-            m.mutable_draft()->set_text("words");
-          } else {
-            m.mutable_end_turn()->set_text("words");
-          }
-          break;
+        case act::write: m = random() % 2 ? test_messages::draft("words") : test_messages::end_turn("words"); break;
         case act::judge:
           m.mutable_judge()->set_verdict(
               std::array{v1::VERDICT_ACCURATE_DONE, v1::VERDICT_ACCURATE_MORE, v1::VERDICT_NOT_QUITE}[random() % 3]);
@@ -150,15 +146,11 @@ TEST(turn_rules, a_real_exercise_accepts_exactly_what_the_rules_allow) {
           if (random() % 20 != 0) continue;  // rarely, or the walk ends at once
           m.mutable_end_session();
           break;
-        case act::check_in:
-          m.mutable_check_in()->set_felt_safe(4);
-          m.mutable_check_in()->set_could_say_anything(4);
-          m.mutable_check_in()->set_partner_invested(4);
-          break;
+        case act::check_in: m = test_messages::check_in(4, 4, 4); break;
         case act::start: m.mutable_counsel()->mutable_start(); break;
         case act::hold: m.mutable_counsel()->mutable_hold(); break;
         case act::release: m.mutable_counsel()->mutable_release(); break;
-        case act::note: m.mutable_counsel()->mutable_note()->set_text("Breathe."); break;
+        case act::note: m = test_messages::note("Breathe."); break;
         case act::choose_next: m.mutable_counsel()->mutable_next_speaker()->set_seat(SEAT_B); break;
         case act::extend: m.mutable_counsel()->mutable_extend_timer()->set_seconds(30); break;
         case act::skip: m.mutable_counsel()->mutable_skip_timer(); break;
