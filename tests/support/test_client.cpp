@@ -44,8 +44,11 @@ test_client::test_client(std::uint16_t port, const std::string& ca_file, const s
     } else if (const auto* lost = std::get_if<client::connection_lost>(&e)) {
       ++drops_;
       if (first_drop_reason_.empty()) first_drop_reason_ = lost->reason;
+    } else if (const auto& notice = std::get<client::local_notice>(e);
+               notice.what == client::local_notice::kind::safety_code) {
+      safety_codes_.push_back(notice.text);  // not an answer to an input
     } else {
-      notices_.push_back(std::get<client::local_notice>(e));
+      notices_.push_back(notice);
     }
     changed_.notify_all();
   });

@@ -85,6 +85,7 @@ class test_client {
   int drops_ = 0;
   std::string first_drop_reason_;
   std::vector<client::local_notice> notices_;
+  std::vector<std::string> safety_codes_;  // the client's "every key is in" sentences
   std::size_t notice_cursor_ = 0;
   std::string invite_code_;
   v1::Seat seat_ = v1::SEAT_UNSPECIFIED;
