@@ -1,6 +1,7 @@
 #include "server_config.hpp"
 
 #include "codec.hpp"
+#include "exercise.hpp"
 #include "version.hpp"
 #include "ws_link_options.hpp"
 
@@ -182,6 +183,19 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     }
     if (c.max_message_bytes < 1024) throw po::error("--max-message-bytes must be at least 1024");
     if (c.max_turn_chars == 0) throw po::error("--max-turn-chars must be positive");
+    // Words travel sealed and padded (docs/privacy.md): the text limits must
+    // fit the largest padding bucket, and a message must hold a full turn
+    // sealed for every member, or a person's turn could never be sent.
+    const exercise_limits limits{c.max_turn_chars, c.max_check_in_chars};
+    if (!limits.fit_buckets()) {
+      throw po::error(
+          "--max-turn-chars and --max-check-in-chars must be at most 4088: sealed words are padded "
+          "to at most 16 KiB, four bytes a character");
+    }
+    if (c.max_message_bytes < limits.max_input_bytes()) {
+      throw po::error("--max-message-bytes must be at least " + std::to_string(limits.max_input_bytes()) +
+                      " to carry a turn of --max-turn-chars sealed for every member");
+    }
     if (c.replay_window_bytes == 0 || c.replay_window_bytes + c.max_message_bytes > c.max_outbound_queue_bytes) {
       throw po::error(
           "--replay-window-bytes must be positive and, with one message more, fit in --max-outbound-queue-bytes");

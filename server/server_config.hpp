@@ -84,7 +84,9 @@ struct server_config {
   std::string state_file;
 
   // Sizes. Text limits count Unicode code points; the rest count bytes.
-  std::size_t max_message_bytes = 16 * 1024;
+  // A full turn sealed for three members (4,000 characters of four bytes
+  // each: 3 x 16 KiB boxes); checked against the text limits at start.
+  std::size_t max_message_bytes = 64 * 1024;
   std::size_t max_upgrade_request_bytes = 8 * 1024;
   std::size_t max_outbound_queue_bytes = 256 * 1024;  // a slower reader is closed
   std::size_t max_turn_chars = 4000;

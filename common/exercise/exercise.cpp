@@ -10,11 +10,23 @@ namespace heard {
 using exercise_internal::make_refusal;
 using exercise_internal::refused;
 
+namespace {
+// Up to four bytes a character, and a check-in's scores and flags beside its words.
+std::size_t content_bytes_for(const exercise_limits& l) {
+  return std::max(l.max_turn_chars, l.max_check_in_chars) * 4 + 32;
+}
+}  // namespace
+
 std::size_t exercise_limits::max_bucket() const {
-  const std::size_t chars = std::max(max_turn_chars, max_check_in_chars);
-  // Up to four bytes a character, and a check-in's scores and flags beside its words.
-  const auto bucket = sealed_format::bucket_for(chars * 4 + 32);
-  return bucket ? *bucket : sealed_format::buckets.back();
+  return sealed_format::bucket_for(content_bytes_for(*this)).value_or(sealed_format::buckets.back());
+}
+
+bool exercise_limits::fit_buckets() const { return sealed_format::bucket_for(content_bytes_for(*this)).has_value(); }
+
+std::size_t exercise_limits::max_input_bytes() const {
+  constexpr std::size_t per_box_fields = 16;  // Sealed's seat, counter and the box's length
+  constexpr std::size_t envelope = 256;       // the input's id, ack and body tags
+  return all_seats.size() * (sealed_format::box_bytes(max_bucket()) + per_box_fields) + envelope;
 }
 
 namespace {

@@ -31,6 +31,11 @@ struct exercise_limits {
   std::size_t max_check_in_chars = 1000;
   /// The largest padded bucket a box may have.
   std::size_t max_bucket() const;
+  /// Whether the limits fit the largest bucket at four bytes a character.
+  bool fit_buckets() const;
+  /// The largest input a member sends: a box of max_bucket() for every seat,
+  /// and its envelope. A server's message limit must hold it.
+  std::size_t max_input_bytes() const;
 };
 
 using sealed_boxes = std::vector<v1::Sealed>;

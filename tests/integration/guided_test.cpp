@@ -45,6 +45,11 @@ class guided_test : public relay_test {
     ASSERT_TRUE(ready);
     partners_view_ = *ready;
     ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY));
+    // Every key in (the counselor's start waits for them): one code on all three screens.
+    const auto code = counselor.wait_safety_code();
+    ASSERT_TRUE(code);
+    EXPECT_EQ(alex.wait_safety_code(), code);
+    EXPECT_EQ(sam.wait_safety_code(), code);
   }
 
   void begin(test_client& counselor, test_client& alex, test_client& sam) {

@@ -593,6 +593,8 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   slow->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
   ASSERT_TRUE(slow.wait_phase(v1::PHASE_READY));
   std::uint64_t input = 0;
+  testing::raw_keys keys(writer, welcome->welcome());
+  ASSERT_TRUE(keys.exchange(input));
   auto send = [&](v1::ClientMessage m) {
     m.set_input_id(++input);
     writer.send(encode(m));
@@ -609,7 +611,8 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   const auto& stats = server_->stats();
   for (int i = 0; i < 2000 && stats.slow_reader_closes.load() == 0; ++i) {
     v1::ClientMessage draft;
-    draft.mutable_draft()->set_text(big + std::to_string(i));
+    *draft.mutable_draft()->mutable_sealed() =
+        keys.seal(sealed_format::content_kind::draft, input + 1, big + std::to_string(i));
     send(draft);
     if (i % 100 == 99) expect_pair_unharmed();  // meanwhile, others are not held up
   }

@@ -444,7 +444,8 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   serve();
   auto& sam = client("Sam");
   raw_client raw(port_, testing::create_target);
-  raw_session_with(raw, sam);
+  std::unique_ptr<testing::raw_keys> keys;
+  ASSERT_NO_FATAL_FAILURE(raw_session_with(raw, sam, keys));
 
   // The next error after message `from`, skipping the events between.
   auto next_error = [&](std::size_t from) -> std::pair<std::size_t, std::optional<v1::ServerMessage>> {
@@ -454,7 +455,7 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
     }
   };
   raw.send(std::string("\xFF\xFF\xFF\xFF garbage", 12));
-  auto [at, garbage] = next_error(1);
+  auto [at, garbage] = next_error(keys->read());
   ASSERT_TRUE(garbage);
   EXPECT_EQ(garbage->error().code(), v1::ERROR_MALFORMED);
 

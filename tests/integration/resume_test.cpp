@@ -341,16 +341,17 @@ TEST_F(resume_test, an_input_sent_twice_takes_effect_once) {
   serve();
   auto& sam = client("Sam");
   raw_client raw(port_, testing::create_target);
-  raw_session_with(raw, sam);
+  std::unique_ptr<testing::raw_keys> keys;
+  ASSERT_NO_FATAL_FAILURE(raw_session_with(raw, sam, keys));
   v1::ClientMessage ready;
   ready.mutable_ready();
-  ready.set_input_id(1);
+  ready.set_input_id(3);
   raw.send(encode(ready));
   sam->ready();
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_SPEAKING));
   v1::ClientMessage turn;
-  turn.mutable_end_turn()->set_text("Said once.");
-  turn.set_input_id(2);
+  *turn.mutable_end_turn()->mutable_sealed() = keys->seal(sealed_format::content_kind::turn, 4, "Said once.");
+  turn.set_input_id(4);
   raw.send(encode(turn));
   raw.send(encode(turn));  // as a client would after a reconnect
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));

@@ -21,6 +21,7 @@
 
 #include "heard_server.hpp"
 #include "invite_code.hpp"
+#include "session_keys.hpp"
 #include "session_target.hpp"
 #include "test_client.hpp"
 
@@ -108,8 +109,9 @@ class relay_test : public ::testing::Test {
     ASSERT_TRUE(b.wait_phase(v1::PHASE_READY));
   }
 
-  /// `raw` creates a session (seat A) and `partner` joins it (seat B).
-  void raw_session_with(class raw_client& raw, test_client& partner);
+  /// `raw` creates a session (seat A) and `partner` joins it (seat B); both
+  /// exchange keys (the raw client's Keys take input ids 1 and 2).
+  void raw_session_with(class raw_client& raw, test_client& partner, std::unique_ptr<class raw_keys>& keys);
 
   void both_ready(test_client& a, test_client& b) {
     a->ready();
@@ -200,13 +202,65 @@ class raw_client {
 
 inline std::string hello_bytes(std::uint32_t version = protocol_version);
 
-inline void relay_test::raw_session_with(raw_client& raw, test_client& partner) {
+/// A raw client's end-to-end keys, kept as a real client keeps them: it
+/// commits, reveals once every member has committed, and seals what the test
+/// sends, so the real clients in the session open it.
+class raw_keys {
+ public:
+  raw_keys(raw_client& raw, const v1::Welcome& welcome)
+      : raw_(raw),
+        keys_(welcome.session_key(), welcome.your_seat(),
+              [](unsigned char* out, std::size_t size) {
+                for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<unsigned char>(std::rand());
+              }),
+        snapshot_(welcome.snapshot()) {}
+
+  /// Reads what the raw client received, sending its Keys (numbered from
+  /// `input_id`) as they are due, until every key of the session is in.
+  bool exchange(std::uint64_t& input_id) {
+    for (;;) {
+      if (auto k = keys_.step(snapshot_)) {
+        v1::ClientMessage m;
+        *m.mutable_keys() = *k;
+        m.set_input_id(++input_id);
+        raw_.send(encode(m));
+      }
+      if (keys_.state() != session_keys::status::exchanging) return keys_.state() == session_keys::status::ready;
+      auto next = raw_.wait_message(read_++);
+      if (!next) return false;
+      if (next->has_state_changed()) snapshot_ = next->state_changed().snapshot();
+    }
+  }
+
+  /// `text` sealed for every member, under `counter` (the input's id).
+  google::protobuf::RepeatedPtrField<v1::Sealed> seal(sealed_format::content_kind kind, std::uint64_t counter,
+                                                      const std::string& text) const {
+    google::protobuf::RepeatedPtrField<v1::Sealed> out;
+    auto boxes = keys_.seal(snapshot_, kind, counter, text);  // held: a loop over a temporary's value() dangles
+    for (auto& box : boxes.value()) *out.Add() = std::move(box);
+    return out;
+  }
+  /// Where the raw client's own reading goes on from (the messages the exchange read).
+  std::size_t read() const { return read_; }
+
+ private:
+  raw_client& raw_;
+  session_keys keys_;
+  v1::Snapshot snapshot_;
+  std::size_t read_ = 1;  // message 0 is the Welcome
+};
+
+inline void relay_test::raw_session_with(raw_client& raw, test_client& partner, std::unique_ptr<raw_keys>& keys) {
   ASSERT_TRUE(raw.wait_open());
   raw.send(hello_bytes());
   auto welcome = raw.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
   partner->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
   ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY));
+  keys = std::make_unique<raw_keys>(raw, welcome->welcome());
+  std::uint64_t input_id = 0;
+  ASSERT_TRUE(keys->exchange(input_id));
+  ASSERT_TRUE(partner.wait_safety_code());
 }
 
 /// The target a creating raw client uses (any route will do).

@@ -78,6 +78,15 @@ std::optional<client::local_notice> test_client::wait_notice(std::chrono::millis
   return notices_[notice_cursor_++];
 }
 
+std::optional<std::string> test_client::wait_safety_code(std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, deadline, [&] { return !safety_codes_.empty(); })) return std::nullopt;
+  // "Safety code 123 456: ..." -> "123 456"
+  const std::string& sentence = safety_codes_.front();
+  const auto start = sentence.find_first_of("0123456789");
+  return start == std::string::npos ? sentence : sentence.substr(start, 7);
+}
+
 std::string test_client::my_draft() {
   std::promise<std::string> draft;
   boost::asio::post(ioc_, [&] { draft.set_value(client_->view().my_draft); });

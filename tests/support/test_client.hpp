@@ -66,6 +66,8 @@ class test_client {
   std::string saved_words();
   /// Waits for the client's next answer of its own (kept, not sent).
   std::optional<client::local_notice> wait_notice(std::chrono::milliseconds deadline = event_deadline);
+  /// Waits until every key of the session is in; returns the safety code this client shows.
+  std::optional<std::string> wait_safety_code(std::chrono::milliseconds deadline = event_deadline);
   std::string invite_code();
   v1::Seat seat();
 

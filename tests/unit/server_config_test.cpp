@@ -46,6 +46,16 @@ TEST(server_config, the_command_line_wins_over_the_file_and_a_bad_file_is_refuse
   std::filesystem::remove(file);
 }
 
+// Words are sealed and padded: limits that could never be sent are refused
+// at start, with the number that would do, not found out by a person.
+TEST(server_config, text_limits_must_fit_a_sealed_message) {
+  EXPECT_EQ(parse({"--max-turn-chars", "5000"}).exit_code, 2) << "past the largest padding bucket";
+  EXPECT_EQ(parse({"--max-message-bytes", "16384"}).exit_code, 2) << "a full turn sealed for three is larger";
+  const auto smaller = parse({"--max-turn-chars", "1000", "--max-message-bytes", "16384"});
+  ASSERT_TRUE(smaller.config) << "1,000 characters sealed for three fit in 16 KiB";
+  EXPECT_TRUE(parse({}).config) << "the defaults agree";
+}
+
 TEST(server_config, trusted_proxies_are_ip_addresses_in_canonical_form) {
   auto parsed =
       parse({"--trusted-proxy", "10.0.0.5", "--trusted-proxy", "2001:DB8::7", "--proxy-header", "x-forwarded-for"});
