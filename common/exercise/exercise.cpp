@@ -209,19 +209,25 @@ void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
 
 exercise::result exercise::on_ready(v1::Seat from) {
   if (auto e = rule(from, act::ready)) return refused(std::move(*e));
-  member(from).ready = true;
-  start_if_ready();
+  auto& p = member(from);
+  p.ready = true;
+  // Self-guided, the pair begins when both are ready; guided, the counselor
+  // starts - unless the counselor has left, and the pair goes on by themselves.
+  if (!counselor_starts() && member(other_partner(from)).ready) start_round(1, speaker_);
   result r;
   push_state(r);
   return r;
 }
 
-void exercise::start_if_ready() {
-  // Self-guided, the pair begins when both are ready (and every key is in);
-  // guided, the counselor starts - unless the counselor has left, and the
-  // pair goes on by themselves.
-  if (phase_ != v1::PHASE_READY || counselor_starts()) return;
-  if (member(v1::SEAT_A).ready && member(v1::SEAT_B).ready && keys_complete(snapshot())) start_round(1, speaker_);
+void exercise::ready_if_everyone_is_in() {
+  // Ready means every member is here with a key: every word from then on can
+  // be sealed to all of them, so nothing that needs words waits on keys.
+  if (phase_ != v1::PHASE_WAITING_FOR_PARTNER || !member(v1::SEAT_A).present || !member(v1::SEAT_B).present ||
+      !keys_complete(snapshot())) {
+    return;
+  }
+  phase_ = v1::PHASE_READY;
+  if (auto away = someone_away()) pause_for_absence(*away);
 }
 
 exercise::result exercise::on_keys(v1::Seat from, const v1::Keys& keys) {
@@ -246,7 +252,7 @@ exercise::result exercise::on_keys(v1::Seat from, const v1::Keys& keys) {
     }
   }
   slot = value;
-  start_if_ready();
+  ready_if_everyone_is_in();
   result r;
   push_state(r);
   return r;

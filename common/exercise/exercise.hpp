@@ -145,8 +145,8 @@ class exercise {
   /// box put in place by `place`; with no boxes, to all of `to` as it is.
   template <typename Place>
   void fan_out(result& r, unsigned to, const v1::ServerMessage& m, const sealed_boxes& boxes, Place place) const;
-  /// Self-guided: both partners said ready and every key is in: round 1.
-  void start_if_ready();
+  /// Both partners are here and every member's key is in: READY.
+  void ready_if_everyone_is_in();
   /// Whether `from` may do `what` now: the turn rules (common/exercise/turn_rules)
   /// applied to this exercise's own snapshot, the same rules every client
   /// reads. nullopt, or the refusal.

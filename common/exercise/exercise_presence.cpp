@@ -26,10 +26,7 @@ exercise::result exercise::join(v1::Seat seat, const std::string& name) {
   p.present = true;
   p.link = v1::LINK_CONNECTED;
   p.name = name;
-  if (member(v1::SEAT_A).present && member(v1::SEAT_B).present && phase_ == v1::PHASE_WAITING_FOR_PARTNER) {
-    phase_ = v1::PHASE_READY;
-    if (auto away = someone_away()) pause_for_absence(*away);
-  }
+  ready_if_everyone_is_in();
   result r;
   push_state(r);
   return r;

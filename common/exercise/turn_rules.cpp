@@ -50,12 +50,11 @@ std::optional<v1::Error> partner_refusal(const v1::Snapshot& s, v1::Seat seat, a
   switch (what) {
     case act::ready:
       if (phase == v1::PHASE_WAITING_FOR_PARTNER) {
+        if (member_of(s, other_partner(seat)).present()) return keys_pending();
         return refuse(v1::ERROR_WRONG_PHASE, "Your partner has not joined yet.");
       }
       if (phase == v1::PHASE_PAUSED) return paused_refusal(s);
       if (phase != v1::PHASE_READY) return refuse(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
-      // Readiness is kept while keys are still arriving; the round begins
-      // once both are ready and every key is in (exercise::start_if_ready).
       if (member_of(s, seat).ready()) return refuse(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
       return std::nullopt;
     case act::write:
@@ -115,7 +114,6 @@ std::optional<v1::Error> counselor_refusal(const v1::Snapshot& s, act what) {
                                                  ? "Both partners need to join first."
                                                  : "The exercise has already begun.");
       }
-      if (!keys_complete(s)) return keys_pending();
       return std::nullopt;
     case act::hold:
       if (s.held()) return refuse(v1::ERROR_ALREADY_DONE, "The exercise is already paused.");

@@ -240,7 +240,7 @@ TEST_F(hardening_test, a_message_over_the_limit_is_closed_with_1009) {
   healthy_pair();
   raw_client big(port_, testing::create_target);
   ASSERT_TRUE(big.wait_open());
-  big.send(std::string(20 * 1024, 'x'));
+  big.send(std::string(config_.max_message_bytes + 4 * 1024, 'x'));
   auto closed = big.wait_closed();
   ASSERT_TRUE(closed);
   EXPECT_NE(closed->find("1009"), std::string::npos) << *closed;

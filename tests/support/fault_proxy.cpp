@@ -12,31 +12,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "loopback.hpp"
+
 namespace heard::testing {
-namespace {
-
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
-}  // namespace
 
 fault_proxy::fault_proxy(std::uint16_t upstream_port, std::optional<int> upstream_receive_buffer)
     : upstream_port_(upstream_port), upstream_receive_buffer_(upstream_receive_buffer) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  auto addr = loopback(0);
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_, 64) != 0) {
-    throw std::runtime_error("fault_proxy: cannot listen");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listener_ = listen_on_loopback(port_, "fault_proxy");
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("fault_proxy: pipe");
   thread_ = std::thread([this] { run(); });
 }

@@ -396,14 +396,16 @@ TEST(exercise, keys_are_given_once_in_order_and_the_round_waits_for_them) {
   short_key.mutable_keys()->set_commitment("short");
   EXPECT_EQ(e.handle(SEAT_B, short_key).error->code(), v1::ERROR_BAD_SEALING);
   expect_ok(e.handle(SEAT_B, commit_key(SEAT_B)));
-  expect_ok(e.handle(SEAT_A, ready()));
-  expect_ok(e.handle(SEAT_B, ready()));
-  EXPECT_EQ(e.phase(), v1::PHASE_READY) << "both ready, but nothing can be sealed to all yet";
+  EXPECT_EQ(e.phase(), v1::PHASE_WAITING_FOR_PARTNER) << "both here, but nothing can be sealed to all yet";
+  EXPECT_EQ(e.handle(SEAT_B, ready()).error->code(), v1::ERROR_KEYS_PENDING);
   expect_ok(e.handle(SEAT_A, reveal_key(SEAT_A)));
-  EXPECT_EQ(e.phase(), v1::PHASE_READY);
+  EXPECT_EQ(e.phase(), v1::PHASE_WAITING_FOR_PARTNER);
   expect_ok(e.handle(SEAT_B, reveal_key(SEAT_B)));
   EXPECT_EQ(member_of(e.snapshot(), SEAT_B).public_key(), test_key(SEAT_B, 'k'));
-  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING) << "the last key in starts the round";
+  EXPECT_EQ(e.phase(), v1::PHASE_READY) << "the last key in makes the session ready";
+  expect_ok(e.handle(SEAT_A, ready()));
+  expect_ok(e.handle(SEAT_B, ready()));
+  EXPECT_EQ(e.phase(), v1::PHASE_SPEAKING);
 }
 
 TEST(exercise, spoken_mode_carries_no_text) {
