@@ -94,7 +94,7 @@ fuzz: deps
 	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEARD_WARNINGS_AS_ERRORS=$(WERROR) -DHEARD_FUZZ=ON \
 	  -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14
 	cmake --build $(FUZZ_DIR)
-	@for t in decode exercise upgrade reliability; do \
+	@for t in decode exercise upgrade reliability sealed; do \
 	  rm -rf $(FUZZ_DIR)/corpus-$$t && cp -r tests/fuzz/corpus/$$t $(FUZZ_DIR)/corpus-$$t && \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
 	  $(FUZZ_DIR)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \

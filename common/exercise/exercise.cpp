@@ -211,9 +211,7 @@ exercise::result exercise::on_ready(v1::Seat from) {
   if (auto e = rule(from, act::ready)) return refused(std::move(*e));
   auto& p = member(from);
   p.ready = true;
-  // Self-guided, the pair begins when both are ready; guided, the counselor
-  // starts - unless the counselor has left, and the pair goes on by themselves.
-  if (!counselor_starts() && member(other_partner(from)).ready) start_round(1, speaker_);
+  start_if_both_ready();
   result r;
   push_state(r);
   return r;
@@ -227,7 +225,16 @@ void exercise::ready_if_everyone_is_in() {
     return;
   }
   phase_ = v1::PHASE_READY;
-  if (auto away = someone_away()) pause_for_absence(*away);
+  if (auto away = someone_away()) return pause_for_absence(*away);
+  start_if_both_ready();  // both said so while the keys were arriving
+}
+
+void exercise::start_if_both_ready() {
+  // Self-guided, the pair begins when both are ready; guided, the counselor
+  // starts - unless the counselor has left, and the pair goes on by themselves.
+  if (phase_ == v1::PHASE_READY && !counselor_starts() && member(v1::SEAT_A).ready && member(v1::SEAT_B).ready) {
+    start_round(1, speaker_);
+  }
 }
 
 exercise::result exercise::on_keys(v1::Seat from, const v1::Keys& keys) {

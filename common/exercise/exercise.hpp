@@ -147,6 +147,8 @@ class exercise {
   void fan_out(result& r, unsigned to, const v1::ServerMessage& m, const sealed_boxes& boxes, Place place) const;
   /// Both partners are here and every member's key is in: READY.
   void ready_if_everyone_is_in();
+  /// READY, both partners ready, and nobody else to start it: round 1.
+  void start_if_both_ready();
   /// Whether `from` may do `what` now: the turn rules (common/exercise/turn_rules)
   /// applied to this exercise's own snapshot, the same rules every client
   /// reads. nullopt, or the refusal.

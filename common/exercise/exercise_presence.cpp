@@ -53,7 +53,7 @@ exercise::result exercise::leave(v1::Seat seat) {
     // The pair goes on without their guide; nobody is left holding the floor
     // frozen, and a pair already ready for round 1 begins it now.
     held_ = false;
-    if (phase_ == v1::PHASE_READY && member(v1::SEAT_A).ready && member(v1::SEAT_B).ready) start_round(1, speaker_);
+    start_if_both_ready();
     push_state(r);
     return r;
   }

@@ -49,12 +49,16 @@ std::optional<v1::Error> partner_refusal(const v1::Snapshot& s, v1::Seat seat, a
   const v1::Phase phase = s.phase();
   switch (what) {
     case act::ready:
-      if (phase == v1::PHASE_WAITING_FOR_PARTNER) {
-        if (member_of(s, other_partner(seat)).present()) return keys_pending();
+      // Both here, keys still arriving: readiness is kept, and counts the
+      // moment the session is ready (a person says it as soon as they see
+      // their partner join).
+      if (phase == v1::PHASE_WAITING_FOR_PARTNER && !member_of(s, other_partner(seat)).present()) {
         return refuse(v1::ERROR_WRONG_PHASE, "Your partner has not joined yet.");
       }
       if (phase == v1::PHASE_PAUSED) return paused_refusal(s);
-      if (phase != v1::PHASE_READY) return refuse(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
+      if (phase != v1::PHASE_READY && phase != v1::PHASE_WAITING_FOR_PARTNER) {
+        return refuse(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
+      }
       if (member_of(s, seat).ready()) return refuse(v1::ERROR_ALREADY_DONE, "You already said you are ready.");
       return std::nullopt;
     case act::write:
@@ -110,9 +114,10 @@ std::optional<v1::Error> counselor_refusal(const v1::Snapshot& s, act what) {
     case act::start:
       if (phase == v1::PHASE_PAUSED) return paused_refusal(s);
       if (phase != v1::PHASE_READY) {
-        return refuse(v1::ERROR_WRONG_PHASE, phase == v1::PHASE_WAITING_FOR_PARTNER
-                                                 ? "Both partners need to join first."
-                                                 : "The exercise has already begun.");
+        if (phase != v1::PHASE_WAITING_FOR_PARTNER)
+          return refuse(v1::ERROR_WRONG_PHASE, "The exercise has already begun.");
+        if (member_of(s, v1::SEAT_A).present() && member_of(s, v1::SEAT_B).present()) return keys_pending();
+        return refuse(v1::ERROR_WRONG_PHASE, "Both partners need to join first.");
       }
       return std::nullopt;
     case act::hold:

@@ -6,6 +6,7 @@
 
 #include "exercise.hpp"
 #include "exercise_persistence.hpp"
+#include "sealed_format.hpp"
 
 namespace {
 
@@ -15,26 +16,50 @@ v1::Seat any_seat(FuzzedDataProvider& in) {
   return static_cast<v1::Seat>(in.ConsumeIntegralInRange<int>(0, 4));  // includes invalid seats
 }
 
+// Sealed boxes as a hostile client sends them: any seats, twice or missing,
+// of a bucket's size (often) or of any size; the server cannot open them.
+void any_boxes(FuzzedDataProvider& in, google::protobuf::RepeatedPtrField<v1::Sealed>* out) {
+  const int n = in.ConsumeIntegralInRange<int>(0, 4);
+  for (int i = 0; i < n; ++i) {
+    auto* b = out->Add();
+    b->set_to(any_seat(in));
+    b->set_counter(in.ConsumeIntegral<std::uint64_t>());
+    const std::size_t size =
+        in.ConsumeBool()
+            ? sealed_format::box_bytes(
+                  sealed_format::buckets[in.ConsumeIntegralInRange<std::size_t>(0, sealed_format::buckets.size() - 1)])
+            : in.ConsumeIntegralInRange<std::size_t>(0, 200);
+    b->set_box(std::string(size, static_cast<char>(in.ConsumeIntegral<std::uint8_t>())));
+  }
+}
+
+// A key or commitment: usually 32 bytes, sometimes not.
+std::string any_key(FuzzedDataProvider& in) {
+  return std::string(in.ConsumeBool() ? 32 : in.ConsumeIntegralInRange<std::size_t>(0, 40),
+                     static_cast<char>(in.ConsumeIntegral<std::uint8_t>()));
+}
+
 v1::ClientMessage any_message(FuzzedDataProvider& in) {
   v1::ClientMessage m;
-  switch (in.ConsumeIntegralInRange<int>(0, 12)) {
+  switch (in.ConsumeIntegralInRange<int>(0, 13)) {
     case 0: m.mutable_hello()->set_protocol_version(in.ConsumeIntegral<std::uint32_t>()); break;
     case 1: m.mutable_ready(); break;
-    case 2: m.mutable_draft()->set_text(in.ConsumeRandomLengthString(64)); break;
-    case 3: m.mutable_end_turn()->set_text(in.ConsumeRandomLengthString(64)); break;
+    case 2:
+      any_boxes(in, m.mutable_draft()->mutable_sealed());
+      if (in.ConsumeBool()) m.mutable_draft()->set_text(in.ConsumeRandomLengthString(64));  // in the clear: refused
+      break;
+    case 3: any_boxes(in, m.mutable_end_turn()->mutable_sealed()); break;
     case 4:
       m.mutable_judge()->set_verdict(static_cast<v1::Verdict>(in.ConsumeIntegralInRange<int>(0, 5)));
-      m.mutable_judge()->set_missed(in.ConsumeRandomLengthString(16));
+      any_boxes(in, m.mutable_judge()->mutable_sealed());
       break;
     case 5: m.mutable_time_out(); break;
     case 6: m.mutable_resume(); break;
     case 7: m.mutable_end_session(); break;
     case 8: {
       auto* c = m.mutable_check_in();
-      c->set_felt_safe(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));
-      c->set_could_say_anything(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));
-      c->set_partner_invested(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));
-      c->set_words(in.ConsumeRandomLengthString(16));
+      any_boxes(in, c->mutable_sealed());
+      if (in.ConsumeBool()) c->set_felt_safe(in.ConsumeIntegralInRange<std::uint32_t>(0, 7));  // in the clear: refused
       break;
     }
     case 9: {
@@ -43,7 +68,7 @@ v1::ClientMessage any_message(FuzzedDataProvider& in) {
         case 0: c->mutable_start(); break;
         case 1: c->mutable_hold(); break;
         case 2: c->mutable_release(); break;
-        case 3: c->mutable_note()->set_text(in.ConsumeRandomLengthString(16)); break;
+        case 3: any_boxes(in, c->mutable_note()->mutable_sealed()); break;
         case 4: c->mutable_next_speaker()->set_seat(any_seat(in)); break;
         case 5: c->mutable_extend_timer()->set_seconds(in.ConsumeIntegral<std::uint32_t>()); break;
         case 6: c->mutable_skip_timer(); break;
@@ -53,6 +78,10 @@ v1::ClientMessage any_message(FuzzedDataProvider& in) {
     }
     case 10: m.mutable_ack_only(); break;
     case 11: m.mutable_leave(); break;
+    case 12:
+      if (in.ConsumeBool()) m.mutable_keys()->set_commitment(any_key(in));
+      if (in.ConsumeBool()) m.mutable_keys()->set_public_key(any_key(in));
+      break;
     default: break;  // no body
   }
   return m;
@@ -116,7 +145,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check(e.snapshot().SerializeAsString() == before);
       check(!r.error->message().empty());
     }
-    for (const auto& o : r.out) check(o.to != 0 && (o.to & ~static_cast<unsigned>(everyone)) == 0);
+    for (const auto& o : r.out) {
+      check(o.to != 0 && (o.to & ~static_cast<unsigned>(everyone)) == 0);
+      // Never a word in the clear, and a box only ever to the one it is for.
+      const auto& m = o.message;
+      check(m.draft_update().text().empty() && m.turn().text().empty() && m.judged().missed().empty() &&
+            m.guidance().text().empty());
+      for (const v1::Sealed* box :
+           {&m.draft_update().sealed(), &m.turn().sealed(), &m.judged().sealed(), &m.guidance().sealed()}) {
+        check(box->box().empty() || o.to == audience_of(box->to()));
+      }
+    }
     const auto s = e.snapshot();
     check(s.round() >= last_round);  // rounds never go back
     last_round = s.round();

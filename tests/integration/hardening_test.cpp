@@ -591,10 +591,10 @@ TEST_F(hardening_test, a_reader_too_slow_is_closed_and_its_partner_and_others_go
   ASSERT_TRUE(welcome && welcome->has_welcome());
   auto& slow = client("Slow", proxy.port(), [](auto& o) { o.reconnect_initial = 10s; });
   slow->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
-  ASSERT_TRUE(slow.wait_phase(v1::PHASE_READY));
   std::uint64_t input = 0;
   testing::raw_keys keys(writer, welcome->welcome());
   ASSERT_TRUE(keys.exchange(input));
+  ASSERT_TRUE(slow.wait_phase(v1::PHASE_READY));
   auto send = [&](v1::ClientMessage m) {
     m.set_input_id(++input);
     writer.send(encode(m));

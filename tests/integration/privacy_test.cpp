@@ -6,10 +6,13 @@
 // file holds the session too. No marker is in the recording, the state file
 // or the server's log, while every member read them all.
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "child_process.hpp"
 #include "recording_relay.hpp"
 #include "relay_fixture.hpp"
+#include "sealing.hpp"
 
 namespace heard {
 namespace {
@@ -117,6 +120,66 @@ TEST_F(privacy_test, a_recording_relay_and_the_state_file_hold_none_of_a_guided_
   }
   std::printf("[ figures  ] %zu bytes through the relay, %zu of WebSocket payload, a %zu-byte state file: no marker\n",
               relay.bytes_forwarded(), recorded.size(), saved.size());
+}
+
+// A server in the middle of the key exchange: it shows each partner its own
+// key, committed properly, in place of the other's. Both exchanges look
+// sound; the safety codes differ, so people comparing them aloud find it out,
+// and words sealed for the wrong key are refused unread.
+TEST_F(privacy_test, a_server_that_swaps_keys_in_the_middle_is_caught_by_the_safety_codes) {
+  serve();
+  sealing::key32 seed_a{}, seed_b{};
+  seed_a.fill(0x90);
+  seed_b.fill(0xb0);
+  const auto posing_as_a = sealing::key_pair_from(seed_a);  // shown to Sam
+  const auto posing_as_b = sealing::key_pair_from(seed_b);  // shown to Alex
+  std::mutex mutex;
+  std::map<std::size_t, v1::Seat> seat_of;
+  std::string session;
+  testing::recording_relay in_the_middle(port_, [&](std::size_t connection, std::string& bytes) {
+    v1::ServerMessage m;
+    if (!m.ParseFromString(bytes)) return false;
+    std::lock_guard lock(mutex);
+    if (m.has_welcome()) {
+      seat_of[connection] = m.welcome().your_seat();
+      session = m.welcome().session_key();
+    }
+    const auto seat = seat_of.find(connection);
+    v1::Snapshot* s = m.has_welcome()         ? m.mutable_welcome()->mutable_snapshot()
+                      : m.has_state_changed() ? m.mutable_state_changed()->mutable_snapshot()
+                                              : nullptr;
+    if (seat == seat_of.end() || !s) return false;
+    const v1::Seat other = other_partner(seat->second);
+    const auto& fake = seat->second == v1::SEAT_A ? posing_as_b : posing_as_a;
+    const auto raw = [](const sealing::key32& k) {
+      return std::string(reinterpret_cast<const char*>(k.data()), k.size());
+    };
+    auto& member = member_in(*s, other);
+    if (!member.key_commitment().empty()) {
+      member.set_key_commitment(raw(sealing::commitment(session, other, fake.public_key)));
+    }
+    if (!member.public_key().empty()) member.set_public_key(raw(fake.public_key));
+    bytes = m.SerializeAsString();
+    return true;
+  });
+  auto& alex = client("Alex", in_the_middle.port());
+  auto& sam = client("Sam", in_the_middle.port());
+  pair(alex, sam);
+  const auto alex_code = alex.wait_safety_code();
+  const auto sam_code = sam.wait_safety_code();
+  ASSERT_TRUE(alex_code && sam_code) << "each exchange completes: the swap is not visible in it";
+  EXPECT_NE(*alex_code, *sam_code) << "compared aloud, the codes give the relay away";
+
+  both_ready(alex, sam);
+  alex->end_turn("Only for Sam");
+  auto warning = sam.wait_notice();
+  ASSERT_TRUE(warning);
+  EXPECT_EQ(warning->what, client::local_notice::kind::warning);
+  EXPECT_NE(warning->text.find("seal check"), std::string::npos) << warning->text;
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING)) << "the floor still moves: turn-taking is in the clear";
+  for (const auto& m : sam.history()) {
+    EXPECT_FALSE(m.has_turn()) << "nothing sealed for the relay's key is shown";
+  }
 }
 
 }  // namespace

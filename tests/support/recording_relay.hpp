@@ -5,8 +5,10 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -17,9 +19,15 @@ namespace heard::testing {
 /// byte, and keeps all of it in the clear. What a compromised operator could
 /// record at the server's own socket is exactly what payloads() returns: the
 /// WebSocket messages both ways, unmasked.
+///
+/// With a tamper it is also the server in the middle: each whole binary
+/// message the server sends on connection N (numbered from 0 as clients
+/// connect) is handed to it first; when it returns true the message goes on
+/// as it was changed.
 class recording_relay {
  public:
-  explicit recording_relay(std::uint16_t upstream_port);
+  using tamper_function = std::function<bool(std::size_t connection, std::string& message)>;
+  explicit recording_relay(std::uint16_t upstream_port, tamper_function tamper = {});
   ~recording_relay();
   recording_relay(const recording_relay&) = delete;
   recording_relay& operator=(const recording_relay&) = delete;
@@ -35,10 +43,18 @@ class recording_relay {
     std::string to_server;
     std::string to_client;
   };
+  struct to_client_stream {
+    std::size_t connection;
+    const tamper_function& tamper;
+    std::string pending;
+    bool head_done = false;
+    std::string feed(std::string_view bytes);
+  };
   void accept_loop();
   void serve(int client_fd, std::size_t index);
 
   std::uint16_t upstream_port_;
+  tamper_function tamper_;
   std::uint16_t port_ = 0;
   int listener_ = -1;
   SSL_CTX* accept_ctx_ = nullptr;

@@ -256,11 +256,10 @@ inline void relay_test::raw_session_with(raw_client& raw, test_client& partner, 
   auto welcome = raw.wait_message(0);
   ASSERT_TRUE(welcome && welcome->has_welcome());
   partner->join(invite_code_for(welcome->welcome(), v1::SEAT_B));
-  ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY));
   keys = std::make_unique<raw_keys>(raw, welcome->welcome());
   std::uint64_t input_id = 0;
   ASSERT_TRUE(keys->exchange(input_id));
-  ASSERT_TRUE(partner.wait_safety_code());
+  ASSERT_TRUE(partner.wait_phase(v1::PHASE_READY)) << "ready once both keys are in";
 }
 
 /// The target a creating raw client uses (any route will do).
