@@ -133,8 +133,6 @@ class session_client : public std::enable_shared_from_this<session_client> {
   void counsel(v1::Counsel control);
   /// The person compared the safety code with everyone else's and it matched.
   void mark_compared();
-  /// The sentence that gives the safety code and who holds the keys.
-  std::string safety_code_sentence() const;
   /// Leaves for good: the partner is told and goes to the check-in.
   void leave();
   /// Drops the connection without leaving and without reconnecting (the

@@ -96,24 +96,10 @@ void session_client::step_keys() {
   if (send) pending_keys_ = std::move(send);
   if (keys_->state() == before) return;
   if (keys_->state() == session_keys::status::ready && !keys_->compared()) {
-    notify(local_notice::kind::safety_code, safety_code_sentence());
+    notify(local_notice::kind::safety_code, view_.safety_code_sentence());
   } else if (keys_->state() == session_keys::status::broken) {
-    notify(local_notice::kind::warning, "Keys do not match: " + keys_->problem() +
-                                            " Someone may be in the middle; nothing more is sealed or shown. End "
-                                            "the session and start a new one.");
+    notify(local_notice::kind::warning, view_.safety_code_sentence());
   }
-}
-
-std::string session_client::safety_code_sentence() const {
-  std::string who;
-  const auto& holders = view_.key_holders;
-  for (std::size_t i = 0; i < holders.size(); ++i) {
-    if (i > 0) who += i + 1 == holders.size() ? " and " : ", ";
-    who += seat_name(view_.snapshot, view_.my_seat, holders[i], seat_naming::sentence);
-  }
-  return "Safety code " + view_.safety_code + ": " + who +
-         " hold this session's keys. Read it aloud to each other by phone or video; the same code on every screen "
-         "means nobody is in the middle. Then mark it compared.";
 }
 
 void session_client::flush_keys() {

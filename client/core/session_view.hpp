@@ -26,6 +26,9 @@ struct session_view {
   std::vector<v1::Seat> key_holders;
   bool keys_compared = false;
   std::string keys_problem;  // set: keys did not match; nothing more is sealed or shown
+  /// The one sentence about the keys, for every screen: the code and who
+  /// holds the keys, that they have not all arrived, or that they do not match.
+  std::string safety_code_sentence() const;
   v1::Snapshot snapshot;
   std::string my_draft;  // what I have written for the current floor so far
   /// What I was writing when the session ended under me (a partner left or

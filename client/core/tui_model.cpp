@@ -129,6 +129,11 @@ std::vector<row> panel_rows(const session_view& view, const ui_state& ui, std::s
       out.push_back({"For the listener:", style::bold});
       para(listener_reminder);
       break;
+    case panel::safety_code:
+      out.push_back({"Safety code", style::bold});
+      para(view.safety_code_sentence());
+      if (!view.safety_code.empty() && !view.keys_compared) para("Enter: the codes matched.", style::dim);
+      break;
     case panel::help:
       out.push_back({"Keys:", style::bold});
       if (view.counselor()) {
@@ -139,7 +144,8 @@ std::vector<row> panel_rows(const session_view& view, const ui_state& ui, std::s
               "F8            one more minute for this floor", "F9            skip: the floor moves on now",
               "any letter    begins a note both partners see; Enter sends it, Esc discards it",
               "PgUp / PgDn   earlier rounds", "Ctrl-E        end the session; the partners check in (asks first)",
-              "Ctrl-Q        leave: the partners go on by themselves (asks first)"}) {
+              "Ctrl-Q        leave: the partners go on by themselves (asks first)",
+              "F12           the safety code to compare aloud; Enter marks it compared"}) {
           para(line);
         }
         break;
@@ -150,7 +156,8 @@ std::vector<row> panel_rows(const session_view& view, const ui_state& ui, std::s
             "1 / 2 / 3     accurate / accurate, there is more / not quite", "Ctrl-T        time-out, and resume it",
             "Ctrl-E        end the session (asks first)", "F2            feelings list",
             "F3            I-statement scaffold", "F4            the listener's reminder",
-            "PgUp / PgDn   earlier rounds", "Ctrl-Q        leave (your partner is told)"}) {
+            "PgUp / PgDn   earlier rounds", "Ctrl-Q        leave (your partner is told)",
+            "F12           the safety code to compare aloud; Enter marks it compared"}) {
         para(line);
       }
       break;

@@ -40,7 +40,7 @@ struct transcript_entry {
 };
 
 /// Aids a person opens with a key; nothing opens by itself.
-enum class panel { none, feelings, scaffold, reminder, help };
+enum class panel { none, feelings, scaffold, reminder, help, safety_code };
 
 /// The feelings list, grouped like an emotion wheel.
 const std::vector<std::pair<std::string, std::vector<std::string>>>& feelings();

@@ -223,6 +223,7 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
     }
     if (key == static_cast<unsigned>(KEY_F(3))) ui_.open = tui::panel::scaffold;
     if (key == static_cast<unsigned>(KEY_F(4))) ui_.open = tui::panel::reminder;
+    if (key == static_cast<unsigned>(KEY_F(12))) ui_.open = tui::panel::safety_code;
   }
   if (ui_.open != tui::panel::none) {
     if (!function_key && key == 27) {
@@ -241,6 +242,9 @@ void full_screen_ui::on_key(unsigned key, bool function_key) {
     } else if (ui_.open == tui::panel::scaffold && enter) {
       ui_.open = tui::panel::none;
       insert_text(std::string(tui::i_statement_scaffold));
+    } else if (ui_.open == tui::panel::safety_code && enter) {
+      ui_.open = tui::panel::none;
+      if (!view.safety_code.empty()) client_.mark_compared();
     } else if (enter) {
       ui_.open = tui::panel::none;
     }

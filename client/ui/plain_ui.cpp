@@ -519,14 +519,10 @@ void plain_ui::on_line(const std::string& raw) {
   // The safety code, for everyone: shown once every key is in, and on request.
   if (command == "/code") {
     const auto& v = client_.view();
-    if (!v.keys_problem.empty()) {
-      out_ << "warning Keys do not match: " << one_line(v.keys_problem) << std::endl;
-    } else if (v.safety_code.empty()) {
-      out_ << "hint Not every key has arrived yet; the code shows once they have." << std::endl;
-    } else {
-      out_ << "safety-code " << one_line(client_.safety_code_sentence())
-           << (v.keys_compared ? " (you marked it compared)" : "") << std::endl;
-    }
+    out_ << (!v.keys_problem.empty() ? "warning "
+             : v.safety_code.empty() ? "hint "
+                                     : "safety-code ")
+         << one_line(v.safety_code_sentence()) << std::endl;
     return;
   }
   if (command == "/compared") {

@@ -154,7 +154,16 @@ TEST_F(e2e_test, two_people_complete_a_round_with_a_retry_and_the_check_in) {
   EXPECT_LINE(sam, "joined Alex");
   EXPECT_LINE(alex, "joined Sam");
 
-  alex->write_line("/ready");
+  alex->write_line("/ready");  // said at once, while the keys are still arriving: kept
+  // Both screens show the same safety code, and /compared marks it.
+  auto alex_code = alex->wait_line("safety-code Safety code ");
+  auto sam_code = sam->wait_line("safety-code Safety code ");
+  ASSERT_TRUE(alex_code && sam_code) << all_lines(*alex) << all_lines(*sam);
+  EXPECT_EQ(alex_code->substr(24, 7), sam_code->substr(24, 7));
+  sam->write_line("/compared");
+  EXPECT_LINE(sam, "compared ");
+  sam->write_line("/code");
+  EXPECT_LINE(sam, "safety-code Safety code " + sam_code->substr(24, 7));
   sam->write_line("/ready");
   EXPECT_LINE(alex, "speaking you round=1");
   EXPECT_LINE(sam, "speaking Alex round=1");

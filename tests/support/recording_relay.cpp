@@ -48,7 +48,11 @@ std::optional<ws_frame> frame_at(const std::string& stream, std::size_t at) {
 void append_payloads(const std::string& stream, std::string& out) {
   std::size_t at = stream.find("\r\n\r\n");
   if (at == std::string::npos) return;
-  for (at += 4; auto f = frame_at(stream, at); at += f->size) out += f->payload;
+  at += 4;
+  while (auto f = frame_at(stream, at)) {
+    out += f->payload;
+    at += f->size;
+  }
 }
 
 // An unmasked frame, as a server sends it.
@@ -182,7 +186,7 @@ void recording_relay::serve(int client_fd, std::size_t index) {
       std::lock_guard lock(mutex_);
       record = &recordings_[index];
     }
-    to_client_stream towards_client{index, tamper_};
+    to_client_stream towards_client{index, tamper_, {}, false};
     const auto as_is = [](std::string_view bytes) { return std::string(bytes); };
     const auto tampered = [&](std::string_view bytes) { return towards_client.feed(bytes); };
     while (!stop_) {

@@ -312,6 +312,26 @@ TEST(tui_layout, aids_open_only_when_asked_and_replace_the_conversation) {
   EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("No rebuttal, no advice"), std::string::npos);
 }
 
+// F12: the safety code, who holds the keys, and how to mark it compared; the
+// same sentence the line mode prints on /code.
+TEST(tui_layout, the_safety_code_panel_names_the_code_and_every_key_holder) {
+  ui_state ui;
+  ui.open = panel::safety_code;
+  auto view = view_in(v1::PHASE_READY, v1::SEAT_A);
+  EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("Not every key has arrived yet"), std::string::npos);
+  view.safety_code = "276 142";
+  view.key_holders = {v1::SEAT_A, v1::SEAT_B};
+  auto text = screen_text(layout(view, ui, 80, 24));
+  EXPECT_NE(text.find("276 142"), std::string::npos) << text;
+  EXPECT_NE(text.find("Enter: the codes matched."), std::string::npos) << text;
+  view.keys_compared = true;
+  text = screen_text(layout(view, ui, 80, 24));
+  EXPECT_NE(text.find("You marked it compared."), std::string::npos) << text;
+  EXPECT_EQ(text.find("Enter: the codes matched."), std::string::npos) << text;
+  view.keys_problem = "The key of B does not match what it committed to.";
+  EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("Keys do not match"), std::string::npos);
+}
+
 TEST(tui_layout, the_footer_shows_the_keys_of_the_moment_within_80_columns) {
   ui_state ui;
   for (auto phase :
