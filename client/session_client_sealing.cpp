@@ -25,15 +25,6 @@ void random_bytes(unsigned char* out, std::size_t size) {
   }
 }
 
-std::string bytes_of(const sealing::key32& k) { return {reinterpret_cast<const char*>(k.data()), k.size()}; }
-
-std::optional<sealing::key32> key_of(const std::string& bytes) {
-  if (bytes.size() != sealing::key32{}.size()) return std::nullopt;
-  sealing::key32 k{};
-  std::copy(bytes.begin(), bytes.end(), k.begin());
-  return k;
-}
-
 // The check-in as it is sealed for `reader`: the counselor reads the words
 // only when the partner chose to share them.
 std::string check_in_content(const v1::CheckIn& mine, v1::Seat reader) {
@@ -49,12 +40,13 @@ std::string check_in_content(const v1::CheckIn& mine, v1::Seat reader) {
 }  // namespace
 
 std::optional<std::string> session_client::outgoing_problem(const v1::ClientMessage& m) const {
-  const std::size_t turn_chars = view_.max_turn_chars ? view_.max_turn_chars : 4000;
-  const std::size_t note_chars = view_.max_check_in_chars ? view_.max_check_in_chars : 1000;
-  auto problem = [](std::string_view text, std::size_t max_chars) -> std::optional<std::string> {
-    if (auto p = check_text(text, max_chars)) return p->message;
+  const std::size_t turn_chars = view_.turn_chars();
+  const std::size_t note_chars = view_.note_chars();
+  auto message_of = [](std::optional<text_problem> p) -> std::optional<std::string> {
+    if (p) return p->message;
     return std::nullopt;
   };
+  auto problem = [&](std::string_view text, std::size_t max_chars) { return message_of(check_text(text, max_chars)); };
   switch (m.body_case()) {
     case v1::ClientMessage::kDraft: return problem(m.draft().text(), turn_chars);
     case v1::ClientMessage::kEndTurn:
@@ -66,13 +58,7 @@ std::optional<std::string> session_client::outgoing_problem(const v1::ClientMess
       if (!m.counsel().has_note()) return std::nullopt;
       if (m.counsel().note().text().empty()) return "The note is empty.";
       return problem(m.counsel().note().text(), note_chars);
-    case v1::ClientMessage::kCheckIn: {
-      const auto& c = m.check_in();
-      for (std::uint32_t v : {c.felt_safe(), c.could_say_anything(), c.partner_invested()}) {
-        if (v < 1 || v > 5) return "Each check-in answer is a number from 1 to 5.";
-      }
-      return problem(c.words(), note_chars);
-    }
+    case v1::ClientMessage::kCheckIn: return message_of(check_check_in(m.check_in(), note_chars));
     default: return std::nullopt;
   }
 }
@@ -126,25 +112,25 @@ void session_client::save_keys(v1::ClientState& state) const {
   if (!keys_ && !kept_keys_) return;
   const auto kept = keys_ ? keys_->save() : *kept_keys_;
   auto* k = state.mutable_keys();
-  k->set_private_key(bytes_of(kept.private_key));
+  k->set_private_key(sealing::bytes_of(kept.private_key));
   k->set_revealed(kept.revealed);
   k->set_compared(kept.compared);
   for (const auto& [seat, commitment] : kept.locked) {
     auto* l = k->add_locked();
     l->set_seat(seat);
-    l->set_commitment(bytes_of(commitment));
+    l->set_commitment(sealing::bytes_of(commitment));
   }
 }
 
 void session_client::restore_keys(const v1::ClientState& state) {
-  const auto key = key_of(state.keys().private_key());
+  const auto key = sealing::key_from_bytes(state.keys().private_key());
   if (!state.has_keys() || !key) return;
   session_keys::saved kept;
   kept.private_key = *key;
   kept.revealed = state.keys().revealed();
   kept.compared = state.keys().compared();
   for (const auto& l : state.keys().locked()) {
-    if (auto c = key_of(l.commitment())) kept.locked.emplace_back(l.seat(), *c);
+    if (auto c = sealing::key_from_bytes(l.commitment())) kept.locked.emplace_back(l.seat(), *c);
   }
   kept_keys_ = kept;
 }
@@ -226,8 +212,7 @@ bool session_client::open_box(v1::Seat sender, content_kind kind, const v1::Seal
 bool session_client::open_text(v1::Seat sender, content_kind kind, const v1::Sealed& box, std::string& text,
                                bool repeat_ok) {
   if (!open_box(sender, kind, box, text, repeat_ok)) return false;
-  const std::size_t limit = kind == content_kind::note ? view_.max_check_in_chars : view_.max_turn_chars;
-  if (auto p = check_text(text, limit ? limit : 4000)) {
+  if (auto p = check_text(text, kind == content_kind::note ? view_.note_chars() : view_.turn_chars())) {
     text.clear();
     notify(local_notice::kind::warning, "Not shown: words from " +
                                             seat_name(view_.snapshot, view_.my_seat, sender, seat_naming::sentence) +
@@ -244,10 +229,7 @@ bool session_client::open_check_ins(v1::CheckInResults& results, bool repeat_ok)
     std::string bytes;
     v1::CheckIn opened;
     if (!open_box(answer.seat(), content_kind::check_in, answer.sealed(), bytes, repeat_ok) ||
-        !opened.ParseFromString(bytes) || opened.felt_safe() < 1 || opened.felt_safe() > 5 ||
-        opened.could_say_anything() < 1 || opened.could_say_anything() > 5 || opened.partner_invested() < 1 ||
-        opened.partner_invested() > 5 ||
-        check_text(opened.words(), view_.max_check_in_chars ? view_.max_check_in_chars : 1000)) {
+        !opened.ParseFromString(bytes) || check_check_in(opened, view_.note_chars())) {
       answer.clear_answers();
       answer.set_answered(false);
       all = false;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "exercise.hpp"
 #include "heard/v1/heard.pb.h"
 #include "seat.hpp"
 #include "turn_rules.hpp"
@@ -16,10 +17,15 @@ namespace heard::client {
 struct session_view {
   bool connected = false;  // welcomed on a live connection
   v1::Seat my_seat = v1::SEAT_UNSPECIFIED;
-  std::string invite_code;    // self-guided: the partner's; guided: seat A's
-  std::string invite_code_b;  // guided: seat B's
-  std::uint32_t max_turn_chars = 0;
+  std::string invite_code;           // self-guided: the partner's; guided: seat A's
+  std::string invite_code_b;         // guided: seat B's
+  std::uint32_t max_turn_chars = 0;  // from the Welcome (0 before it)
   std::uint32_t max_check_in_chars = 0;
+  /// The limits words are held to: the server's, or the defaults before its Welcome.
+  std::size_t turn_chars() const { return max_turn_chars ? max_turn_chars : exercise_limits{}.max_turn_chars; }
+  std::size_t note_chars() const {
+    return max_check_in_chars ? max_check_in_chars : exercise_limits{}.max_check_in_chars;
+  }
   // End to end (docs/privacy.md): the code every member compares, who holds
   // the keys it covers, and whether this person marked it compared.
   std::string safety_code;

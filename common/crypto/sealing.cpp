@@ -71,6 +71,15 @@ std::optional<key32> hkdf_sha256(std::span<const unsigned char> ikm, const key32
 
 }  // namespace
 
+std::string bytes_of(const key32& key) { return {reinterpret_cast<const char*>(key.data()), key.size()}; }
+
+std::optional<key32> key_from_bytes(std::string_view bytes) {
+  if (bytes.size() != key32{}.size()) return std::nullopt;
+  key32 key{};
+  std::copy(bytes.begin(), bytes.end(), key.begin());
+  return key;
+}
+
 key_pair key_pair_from(const key32& random) {
   key_pair pair;
   pair.private_key = random;

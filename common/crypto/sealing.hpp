@@ -25,6 +25,11 @@ struct key_pair {
   key32 public_key{};
 };
 
+/// A key as the protocol carries it (32 bytes in a `bytes` field), and back:
+/// nullopt when the field is not 32 bytes.
+std::string bytes_of(const key32& key);
+std::optional<key32> key_from_bytes(std::string_view bytes);
+
 /// An X25519 key pair from 32 random bytes (the private key, as RFC 7748 takes it).
 key_pair key_pair_from(const key32& random);
 

@@ -3,18 +3,7 @@
 #include <algorithm>
 
 namespace heard {
-namespace {
-
-std::optional<sealing::key32> key_from(const std::string& bytes) {
-  if (bytes.size() != sealing::key32{}.size()) return std::nullopt;
-  sealing::key32 k{};
-  std::copy(bytes.begin(), bytes.end(), k.begin());
-  return k;
-}
-
-std::string bytes_of(const sealing::key32& k) { return {reinterpret_cast<const char*>(k.data()), k.size()}; }
-
-}  // namespace
+using sealing::bytes_of;
 
 session_keys::session_keys(std::string session, v1::Seat seat, const random_fill& random)
     : session_(std::move(session)), seat_(seat), random_(random) {
@@ -56,11 +45,11 @@ std::optional<v1::Keys> session_keys::step(const v1::Snapshot& s) {
   if (status_ == status::broken) return std::nullopt;
   const sealing::key32 my_commitment = sealing::commitment(session_, seat_, mine_.public_key);
   const v1::Member& me = member_of(s, seat_);
-  if (!me.key_commitment().empty() && key_from(me.key_commitment()) != my_commitment) {
+  if (!me.key_commitment().empty() && sealing::key_from_bytes(me.key_commitment()) != my_commitment) {
     fail("The server shows a key commitment for you that is not yours.");
     return std::nullopt;
   }
-  if (!me.public_key().empty() && key_from(me.public_key()) != mine_.public_key) {
+  if (!me.public_key().empty() && sealing::key_from_bytes(me.public_key()) != mine_.public_key) {
     fail("The server shows a key for you that is not yours.");
     return std::nullopt;
   }
@@ -71,13 +60,13 @@ std::optional<v1::Keys> session_keys::step(const v1::Snapshot& s) {
   for (v1::Seat seat : seats) {
     if (seat == seat_) continue;
     const v1::Member& m = member_of(s, seat);
-    const auto shown = key_from(m.key_commitment());
+    const auto shown = sealing::key_from_bytes(m.key_commitment());
     if (revealed_ && locked_[seat] && shown != locked_[seat]) {
       fail(std::string("The key commitment of ") + seat_label(seat) + " changed after you revealed your key.");
       return std::nullopt;
     }
     if (m.public_key().empty()) continue;
-    const auto key = key_from(m.public_key());
+    const auto key = sealing::key_from_bytes(m.public_key());
     const auto expected = revealed_ && locked_[seat] ? locked_[seat] : shown;
     if (!key || !expected || sealing::commitment(session_, seat, *key) != *expected) {
       fail(std::string("The key of ") + seat_label(seat) + " does not match what it committed to.");
@@ -91,11 +80,11 @@ std::optional<v1::Keys> session_keys::step(const v1::Snapshot& s) {
     send.emplace().set_commitment(bytes_of(my_commitment));
   } else if (!me.key_commitment().empty() && !revealed_) {
     const bool all_committed = std::all_of(seats.begin(), seats.end(), [&](v1::Seat seat) {
-      return key_from(member_of(s, seat).key_commitment()).has_value();
+      return sealing::key_from_bytes(member_of(s, seat).key_commitment()).has_value();
     });
     if (all_committed) {
       for (v1::Seat seat : seats) {
-        if (seat != seat_) locked_[seat] = key_from(member_of(s, seat).key_commitment());
+        if (seat != seat_) locked_[seat] = sealing::key_from_bytes(member_of(s, seat).key_commitment());
       }
       revealed_ = true;
       reveal_sent_ = true;
@@ -112,7 +101,8 @@ std::optional<v1::Keys> session_keys::step(const v1::Snapshot& s) {
 
 void session_keys::derive(const v1::Snapshot& s) {
   std::vector<std::pair<v1::Seat, sealing::key32>> keys;
-  for (v1::Seat seat : session_seats(s)) keys.emplace_back(seat, *key_from(member_of(s, seat).public_key()));
+  for (v1::Seat seat : session_seats(s))
+    keys.emplace_back(seat, *sealing::key_from_bytes(member_of(s, seat).public_key()));
   const sealing::key32 transcript = sealing::transcript_hash(session_, keys);
   for (const auto& [seat, key] : keys) {
     send_key_[seat] = sealing::content_key(mine_.private_key, key, transcript, seat_, seat);

@@ -12,8 +12,8 @@ namespace heard {
 /// notes, check-in results and summary. Kept so that a seat that comes back
 /// with nothing on screen (a restarted client), or that was away too long for
 /// a replay, sees what it would have seen had it never left. Words live in
-/// the server's memory (and its state file across a graceful restart), never
-/// in a log. Bounded: past `max_bytes` the oldest entries go, and each seat's
+/// the server's memory (and its state file across a graceful restart) only as
+/// boxes sealed for that seat, never in a log. Bounded: past `max_bytes` the oldest entries go, and each seat's
 /// count of entries left out is kept so a client can say so (and a client
 /// that shows some already knows where the rest begin). Pure.
 class conversation_history {

@@ -73,4 +73,12 @@ std::optional<text_problem> check_name(std::string_view name, std::size_t max_ch
   return check(name, max_chars, false);
 }
 
+std::optional<text_problem> check_check_in(const v1::CheckIn& answers, std::size_t max_chars) {
+  for (std::uint32_t v : {answers.felt_safe(), answers.could_say_anything(), answers.partner_invested()}) {
+    if (v < 1 || v > 5)
+      return text_problem{v1::ERROR_INVALID_CHECK_IN, "Each check-in answer is a number from 1 to 5."};
+  }
+  return check_text(answers.words(), max_chars);
+}
+
 }  // namespace heard

@@ -35,4 +35,9 @@ std::optional<text_problem> check_text(std::string_view text, std::size_t max_ch
 /// Like check_text, for a display name: no newlines or tabs either.
 std::optional<text_problem> check_name(std::string_view name, std::size_t max_chars);
 
+/// A check-in's answers: each a number from 1 to 5, and words as check_text
+/// takes them. Checked by the partner who gives them and again by each one
+/// who opens them (they travel sealed; the server cannot look).
+std::optional<text_problem> check_check_in(const v1::CheckIn& answers, std::size_t max_chars);
+
 }  // namespace heard

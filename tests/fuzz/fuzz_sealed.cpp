@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "key_relay.hpp"
 #include "session_keys.hpp"
 
 namespace {
@@ -25,19 +26,11 @@ void fixed_fill(unsigned char* out, std::size_t size) {
 struct pair_of_members {
   session_keys a{"7KQ2fuzz", v1::SEAT_A, fixed_fill};
   session_keys b{"7KQ2fuzz", v1::SEAT_B, fixed_fill};
-  v1::Snapshot s;
+  testing::key_relay relay{false};
+  const v1::Snapshot& s = relay.shared;
   pair_of_members() {
-    for (v1::Seat seat : {v1::SEAT_A, v1::SEAT_B}) member_in(s, seat).set_present(true);
-    for (int round = 0; round < 3; ++round) {
-      for (auto * [ keys, seat ] : {std::pair{&a, v1::SEAT_A}, std::pair{&b, v1::SEAT_B}}) {
-        if (auto k = keys->step(s)) {
-          if (!k->commitment().empty()) member_in(s, seat).set_key_commitment(k->commitment());
-          if (!k->public_key().empty()) member_in(s, seat).set_public_key(k->public_key());
-        }
-      }
-    }
-    a.step(s);
-    b.step(s);
+    relay.members = {{v1::SEAT_A, &a}, {v1::SEAT_B, &b}};
+    relay.exchange();
     check(a.state() == session_keys::status::ready && b.state() == session_keys::status::ready);
   }
 };

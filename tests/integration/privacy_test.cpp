@@ -151,14 +151,11 @@ TEST_F(privacy_test, a_server_that_swaps_keys_in_the_middle_is_caught_by_the_saf
     if (seat == seat_of.end() || !s) return false;
     const v1::Seat other = other_partner(seat->second);
     const auto& fake = seat->second == v1::SEAT_A ? posing_as_b : posing_as_a;
-    const auto raw = [](const sealing::key32& k) {
-      return std::string(reinterpret_cast<const char*>(k.data()), k.size());
-    };
     auto& member = member_in(*s, other);
     if (!member.key_commitment().empty()) {
-      member.set_key_commitment(raw(sealing::commitment(session, other, fake.public_key)));
+      member.set_key_commitment(sealing::bytes_of(sealing::commitment(session, other, fake.public_key)));
     }
-    if (!member.public_key().empty()) member.set_public_key(raw(fake.public_key));
+    if (!member.public_key().empty()) member.set_public_key(sealing::bytes_of(fake.public_key));
     bytes = m.SerializeAsString();
     return true;
   });

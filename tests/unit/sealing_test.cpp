@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "key_relay.hpp"
 #include "session_keys.hpp"
 
 namespace heard {
@@ -67,42 +68,12 @@ TEST(sealing_vectors, match_the_doc) {
 
 // --- Session keys between members ---------------------------------------------------
 
-// A relay as honest as the real one: it shows each member's Keys in the
-// snapshot it gives everyone. `tamper` may change what one member is shown.
-struct relay {
-  v1::Snapshot shared;
-  std::map<v1::Seat, session_keys*> members;
-  std::function<void(v1::Seat viewer, v1::Snapshot&)> tamper;
-
-  explicit relay(bool guided) {
-    shared.set_guided(guided);
-    for (v1::Seat s : session_seats(shared)) member_in(shared, s).set_present(true);
-  }
-  v1::Snapshot view_of(v1::Seat viewer) const {
-    v1::Snapshot s = shared;
-    if (tamper) tamper(viewer, s);
-    return s;
-  }
-  // Runs the exchange until nobody has anything more to send.
-  void exchange() {
-    for (int round = 0; round < 6; ++round) {
-      for (auto& [seat, keys] : members) {
-        if (auto k = keys->step(view_of(seat))) {
-          if (!k->commitment().empty()) member_in(shared, seat).set_key_commitment(k->commitment());
-          if (!k->public_key().empty()) member_in(shared, seat).set_public_key(k->public_key());
-        }
-      }
-    }
-    for (auto& [seat, keys] : members) keys->step(view_of(seat));
-  }
-};
-
 class session_keys_test : public ::testing::Test {
  protected:
   const std::string session_ = "7KQ2b1946ac92492d2347c6235b4d2611184";
   session_keys a_{session_, v1::SEAT_A, counter_fill(1)};
   session_keys b_{session_, v1::SEAT_B, counter_fill(2)};
-  relay relay_{false};
+  testing::key_relay relay_{false};
 
   void SetUp() override {
     relay_.members = {{v1::SEAT_A, &a_}, {v1::SEAT_B, &b_}};
@@ -168,7 +139,7 @@ TEST_F(session_keys_test, a_box_from_another_session_is_refused) {
   // The same two people, keys and all, in another session: nothing crosses over.
   session_keys a2{"7KQ2ffffffffffffffffffffffffffffffff", v1::SEAT_A, counter_fill(1)};
   session_keys b2{"7KQ2ffffffffffffffffffffffffffffffff", v1::SEAT_B, counter_fill(2)};
-  relay other(false);
+  testing::key_relay other(false);
   other.members = {{v1::SEAT_A, &a2}, {v1::SEAT_B, &b2}};
   other.exchange();
   ASSERT_EQ(b2.state(), session_keys::status::ready);
@@ -184,15 +155,15 @@ TEST(session_keys_exchange, a_relay_that_swaps_keys_is_caught_by_the_codes) {
   session_keys b{session, v1::SEAT_B, counter_fill(2)};
   const auto m_a = sealing::key_pair_from(filled(0x90));
   const auto m_b = sealing::key_pair_from(filled(0xb0));
-  auto bytes = [](const key32& k) { return std::string(reinterpret_cast<const char*>(k.data()), k.size()); };
-  relay r(false);
+  testing::key_relay r(false);
   r.members = {{v1::SEAT_A, &a}, {v1::SEAT_B, &b}};
   r.tamper = [&](v1::Seat viewer, v1::Snapshot& s) {
     const v1::Seat other = viewer == v1::SEAT_A ? v1::SEAT_B : v1::SEAT_A;
     const auto& mine = viewer == v1::SEAT_A ? m_b : m_a;
     auto& m = member_in(s, other);
-    if (!m.key_commitment().empty()) m.set_key_commitment(bytes(sealing::commitment(session, other, mine.public_key)));
-    if (!m.public_key().empty()) m.set_public_key(bytes(mine.public_key));
+    if (!m.key_commitment().empty())
+      m.set_key_commitment(sealing::bytes_of(sealing::commitment(session, other, mine.public_key)));
+    if (!m.public_key().empty()) m.set_public_key(sealing::bytes_of(mine.public_key));
   };
   r.exchange();
   ASSERT_EQ(a.state(), session_keys::status::ready);
@@ -205,15 +176,14 @@ TEST(session_keys_exchange, a_key_that_does_not_match_its_commitment_breaks_the_
   session_keys a{session, v1::SEAT_A, counter_fill(1)};
   session_keys b{session, v1::SEAT_B, counter_fill(2)};
   const auto m = sealing::key_pair_from(filled(0x90));
-  relay r(false);
+  testing::key_relay r(false);
   r.members = {{v1::SEAT_A, &a}, {v1::SEAT_B, &b}};
   // A relay that lets the commitment through but swaps the key once it sees
   // A's: it would need to have committed before seeing it.
   r.tamper = [&](v1::Seat viewer, v1::Snapshot& s) {
     if (viewer != v1::SEAT_A) return;
     auto& other = member_in(s, v1::SEAT_B);
-    if (!other.public_key().empty())
-      other.set_public_key(std::string(reinterpret_cast<const char*>(m.public_key.data()), 32));
+    if (!other.public_key().empty()) other.set_public_key(sealing::bytes_of(m.public_key));
   };
   r.exchange();
   EXPECT_EQ(a.state(), session_keys::status::broken);
@@ -226,7 +196,7 @@ TEST(session_keys_exchange, a_counselor_is_a_third_key_holder_in_every_code) {
   session_keys a{session, v1::SEAT_A, counter_fill(1)};
   session_keys b{session, v1::SEAT_B, counter_fill(2)};
   session_keys c{session, v1::SEAT_COUNSELOR, counter_fill(3)};
-  relay r(true);
+  testing::key_relay r(true);
   r.members = {{v1::SEAT_A, &a}, {v1::SEAT_B, &b}, {v1::SEAT_COUNSELOR, &c}};
   r.exchange();
   ASSERT_EQ(c.state(), session_keys::status::ready);
@@ -246,7 +216,7 @@ TEST(session_keys_exchange, keys_kept_on_disk_resume_the_same_session) {
   const std::string session = "7KQ2b1946ac92492d2347c6235b4d2611184";
   session_keys a{session, v1::SEAT_A, counter_fill(1)};
   session_keys b{session, v1::SEAT_B, counter_fill(2)};
-  relay r(false);
+  testing::key_relay r(false);
   r.members = {{v1::SEAT_A, &a}, {v1::SEAT_B, &b}};
   r.exchange();
   session_keys restarted{session, v1::SEAT_B, b.save(), counter_fill(9)};
@@ -255,8 +225,8 @@ TEST(session_keys_exchange, keys_kept_on_disk_resume_the_same_session) {
   EXPECT_EQ(restarted.safety_code(), a.safety_code());
   const auto boxes = a.seal(r.shared, content_kind::turn, 1, "still here");
   for (const auto& box : boxes.value()) {
-    if (box.to() == v1::SEAT_B)
-      EXPECT_EQ(restarted.open(v1::SEAT_A, content_kind::turn, box).content.value_or(""), "still here");
+    if (box.to() != v1::SEAT_B) continue;
+    EXPECT_EQ(restarted.open(v1::SEAT_A, content_kind::turn, box).content.value_or(""), "still here");
   }
 }
 

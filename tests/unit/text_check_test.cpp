@@ -67,4 +67,23 @@ TEST(text_check, names_allow_no_layout_characters) {
 }
 
 }  // namespace
+TEST(text_check, a_check_in_is_three_numbers_from_1_to_5_and_words_as_text) {
+  v1::CheckIn c;
+  c.set_felt_safe(5);
+  c.set_could_say_anything(1);
+  c.set_partner_invested(3);
+  c.set_words("Thank you.\n");
+  EXPECT_FALSE(check_check_in(c, 100));
+  for (std::uint32_t bad : {0u, 6u}) {
+    auto wrong = c;
+    wrong.set_could_say_anything(bad);
+    ASSERT_TRUE(check_check_in(wrong, 100));
+    EXPECT_EQ(check_check_in(wrong, 100)->code, v1::ERROR_INVALID_CHECK_IN);
+  }
+  c.set_words("bell\x07");
+  EXPECT_EQ(check_check_in(c, 100)->code, v1::ERROR_INVALID_TEXT);
+  c.set_words("too long");
+  EXPECT_EQ(check_check_in(c, 3)->code, v1::ERROR_TEXT_TOO_LONG);
+}
+
 }  // namespace heard
