@@ -41,6 +41,10 @@ std::string random_route() {
 }  // namespace
 
 void session_client::start(v1::CreateOptions create) {
+  // The topic is sealed to everyone once their keys are in (send_topic).
+  pending_topic_ = create.topic();
+  create.clear_topic();
+  create.set_topic_follows(!pending_topic_.empty());
   v1::Hello hello;
   *hello.mutable_create() = std::move(create);
   create_hello_ = hello;
@@ -98,6 +102,8 @@ bool session_client::resume_saved() {
     self->draft_key_ = state.draft_key();
     self->my_words_.assign(state.my_words().begin(), state.my_words().end());
     self->restore_keys(state);
+    self->pending_topic_ = state.pending_topic();
+    self->view_.topic = state.topic();
     self->welcomed_once_ = true;
     self->want_history_ = true;  // a fresh process: nothing on screen yet
     self->reconnect();
@@ -172,6 +178,7 @@ void session_client::on_welcome(v1::Welcome& w) {
   view_.max_turn_chars = w.max_turn_chars();
   view_.max_check_in_chars = w.max_check_in_chars();
   view_.snapshot = w.snapshot();
+  view_.snapshot.set_topic(view_.topic);
   if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());
   if (w.heartbeat_interval_ms() > 0) heartbeat_interval_ = std::chrono::milliseconds(w.heartbeat_interval_ms());
   session_key_ = w.session_key();
@@ -241,6 +248,7 @@ void session_client::on_message(std::string_view bytes) {
     case v1::ServerMessage::kStateChanged: {
       const bool was_mine = view_.i_write_now();
       view_.snapshot = message.state_changed().snapshot();
+      view_.snapshot.set_topic(view_.topic);
       update_draft_key(was_mine);
       step_keys();
       flush_keys();

@@ -188,10 +188,13 @@ class session_client : public std::enable_shared_from_this<session_client> {
   bool open_event(v1::ServerMessage& m);
   void open_welcome(v1::Welcome& w);
   bool open_box(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& box, std::string& text,
-                bool repeat_ok = false);
+                session_keys::order where = session_keys::order::next);
   bool open_text(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& box, std::string& text,
-                 bool repeat_ok = false);
-  bool open_check_ins(v1::CheckInResults& results, bool repeat_ok);
+                 session_keys::order where = session_keys::order::next);
+  bool open_check_ins(v1::CheckInResults& results, session_keys::order where);
+  /// Opens the session's topic into `t.text` and the view; false when it may not be shown.
+  bool open_topic(v1::TopicSet& t);
+  void send_topic();
   void save_keys(v1::ClientState& state) const;
   void restore_keys(const v1::ClientState& state);
   void flush_draft();
@@ -257,6 +260,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::unique_ptr<session_keys> keys_;
   std::optional<session_keys::saved> kept_keys_;  // from the state file, until the Welcome
   std::optional<v1::Keys> pending_keys_;
+  std::string pending_topic_;  // the creator's topic, until the snapshot says it was given
+  bool topic_sent_ = false;    // by this process (the outbox resends it if a connection drops)
 
   // Acknowledgements and liveness.
   boost::asio::steady_timer ack_timer_;

@@ -59,6 +59,10 @@ std::optional<std::string> session_client::outgoing_problem(const v1::ClientMess
       if (m.counsel().note().text().empty()) return "The note is empty.";
       return problem(m.counsel().note().text(), note_chars);
     case v1::ClientMessage::kCheckIn: return message_of(check_check_in(m.check_in(), note_chars));
+    case v1::ClientMessage::kTopic: {
+      auto p = problem(m.topic().text(), note_chars);
+      return p ? std::optional<std::string>("Topic: " + *p) : std::nullopt;
+    }
     default: return std::nullopt;
   }
 }
@@ -89,6 +93,7 @@ void session_client::step_keys() {
 }
 
 void session_client::flush_keys() {
+  send_topic();
   if (!pending_keys_) return;
   v1::ClientMessage m;
   *m.mutable_keys() = std::move(*pending_keys_);
@@ -96,6 +101,20 @@ void session_client::flush_keys() {
   // On disk before it goes: a restart must reveal the key it committed to.
   save_state();
   flush_state();
+  send_input(std::move(m));
+}
+
+// The creator's topic goes once every key is in, sealed to all (the server
+// never has it); until the snapshot says it was given, it waits in the
+// state file.
+void session_client::send_topic() {
+  if (pending_topic_.empty() || topic_sent_) return;
+  if (view_.snapshot.topic_given()) return pending_topic_.clear();
+  const v1::Seat creator = view_.snapshot.guided() ? v1::SEAT_COUNSELOR : v1::SEAT_A;
+  if (view_.my_seat != creator || !keys_ || keys_->state() != session_keys::status::ready) return;
+  topic_sent_ = true;
+  v1::ClientMessage m;
+  m.mutable_topic()->set_text(pending_topic_);
   send_input(std::move(m));
 }
 
@@ -158,6 +177,8 @@ bool session_client::seal_input(v1::ClientMessage& m) {
     case v1::ClientMessage::kJudge:
       if (m.judge().missed().empty()) return true;
       return seal(content_kind::missed, *m.mutable_judge()->mutable_missed(), m.mutable_judge()->mutable_sealed());
+    case v1::ClientMessage::kTopic:
+      return seal(content_kind::topic, *m.mutable_topic()->mutable_text(), m.mutable_topic()->mutable_sealed());
     case v1::ClientMessage::kCounsel:
       if (!m.counsel().has_note()) return true;
       return seal(content_kind::note, *m.mutable_counsel()->mutable_note()->mutable_text(),
@@ -185,13 +206,13 @@ bool session_client::seal_input(v1::ClientMessage& m) {
 
 // Opens one box into `text`; false (and a warning) when it may not be shown.
 bool session_client::open_box(v1::Seat sender, content_kind kind, const v1::Sealed& box, std::string& text,
-                              bool repeat_ok) {
+                              session_keys::order where) {
   const std::string who = seat_name(view_.snapshot, view_.my_seat, sender, seat_naming::sentence);
   if (!keys_) {
     notify(local_notice::kind::warning, "Words from " + who + " arrived before the keys; they are not shown.");
     return false;
   }
-  auto o = keys_->open(sender, kind, box, repeat_ok);
+  auto o = keys_->open(sender, kind, box, where);
   if (!o.content) {
     std::string why;
     switch (o.why) {
@@ -210,8 +231,8 @@ bool session_client::open_box(v1::Seat sender, content_kind kind, const v1::Seal
 // The receiver checks again what the sender should have: valid UTF-8, no
 // control characters, within the length limits.
 bool session_client::open_text(v1::Seat sender, content_kind kind, const v1::Sealed& box, std::string& text,
-                               bool repeat_ok) {
-  if (!open_box(sender, kind, box, text, repeat_ok)) return false;
+                               session_keys::order where) {
+  if (!open_box(sender, kind, box, text, where)) return false;
   if (auto p = check_text(text, kind == content_kind::note ? view_.note_chars() : view_.turn_chars())) {
     text.clear();
     notify(local_notice::kind::warning, "Not shown: words from " +
@@ -222,13 +243,13 @@ bool session_client::open_text(v1::Seat sender, content_kind kind, const v1::Sea
   return true;
 }
 
-bool session_client::open_check_ins(v1::CheckInResults& results, bool repeat_ok) {
+bool session_client::open_check_ins(v1::CheckInResults& results, session_keys::order where) {
   bool all = true;
   for (auto& answer : *results.mutable_answers()) {
     if (!answer.answered() || !answer.has_sealed()) continue;
     std::string bytes;
     v1::CheckIn opened;
-    if (!open_box(answer.seat(), content_kind::check_in, answer.sealed(), bytes, repeat_ok) ||
+    if (!open_box(answer.seat(), content_kind::check_in, answer.sealed(), bytes, where) ||
         !opened.ParseFromString(bytes) || check_check_in(opened, view_.note_chars())) {
       answer.clear_answers();
       answer.set_answered(false);
@@ -248,6 +269,7 @@ bool session_client::open_event(v1::ServerMessage& m) {
     case v1::ServerMessage::kTurn: m.mutable_turn()->clear_text(); break;
     case v1::ServerMessage::kJudged: m.mutable_judged()->clear_missed(); break;
     case v1::ServerMessage::kGuidance: m.mutable_guidance()->clear_text(); break;
+    case v1::ServerMessage::kTopicSet: m.mutable_topic_set()->clear_text(); break;
     case v1::ServerMessage::kCheckInResults:
       for (auto& a : *m.mutable_check_in_results()->mutable_answers()) a.clear_answers();
       break;
@@ -268,7 +290,7 @@ bool session_client::open_event(v1::ServerMessage& m) {
       // A floor ended by its time or the counselor: its last draft, seen before.
       const bool last_draft = t.timed_out() || t.moved_on();
       return open_text(t.author(), last_draft ? content_kind::draft : content_kind::turn, t.sealed(), *t.mutable_text(),
-                       last_draft);
+                       last_draft ? session_keys::order::last_again : session_keys::order::next);
     }
     case v1::ServerMessage::kJudged: {
       auto& j = *m.mutable_judged();
@@ -281,17 +303,36 @@ bool session_client::open_event(v1::ServerMessage& m) {
       return open_text(v1::SEAT_COUNSELOR, content_kind::note, g.sealed(), *g.mutable_text());
     }
     case v1::ServerMessage::kCheckInResults:
-      open_check_ins(*m.mutable_check_in_results(), false);
+      open_check_ins(*m.mutable_check_in_results(), session_keys::order::next);
       return true;  // the results end the session: shown, with what failed as unanswered
     case v1::ServerMessage::kSummary:
       // The same boxes as the counselor's CheckInResults: seen once already.
-      open_check_ins(*m.mutable_summary()->mutable_check_ins(), true);
+      open_check_ins(*m.mutable_summary()->mutable_check_ins(), session_keys::order::last_again);
+      m.mutable_summary()->set_topic(view_.topic);
+      return true;
+    case v1::ServerMessage::kTopicSet: return open_topic(*m.mutable_topic_set());
+    case v1::ServerMessage::kStateChanged:
+      m.mutable_state_changed()->mutable_snapshot()->set_topic(view_.topic);  // the view's, as opened
       return true;
     default: return true;
   }
 }
 
+bool session_client::open_topic(v1::TopicSet& t) {
+  t.clear_text();
+  // Given once and shown again with every Welcome: no place in the order.
+  if (!t.has_sealed() ||
+      !open_text(t.from(), content_kind::topic, t.sealed(), *t.mutable_text(), session_keys::order::any)) {
+    return false;
+  }
+  view_.topic = t.text();
+  view_.snapshot.set_topic(view_.topic);
+  return true;
+}
+
 void session_client::open_welcome(v1::Welcome& w) {
+  if (w.has_topic() && !open_topic(*w.mutable_topic())) w.clear_topic();
+  w.mutable_snapshot()->set_topic(view_.topic);
   if (!w.history_sent()) return;
   if (keys_) keys_->restart_order();  // the conversation is shown afresh, oldest first
   auto* history = w.mutable_history();

@@ -58,6 +58,8 @@ void session_client::save_state() {
   for (const auto& w : my_words_) state.add_my_words(w);
   *state.mutable_snapshot() = view_.snapshot;
   save_keys(state);
+  state.set_pending_topic(pending_topic_);
+  state.set_topic(view_.topic);
   state.set_saved_unix_ms(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());

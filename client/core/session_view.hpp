@@ -32,6 +32,7 @@ struct session_view {
   std::vector<v1::Seat> key_holders;
   bool keys_compared = false;
   std::string keys_problem;  // set: keys did not match; nothing more is sealed or shown
+  std::string topic;         // the session's topic, as opened (it travels sealed)
   /// The one sentence about the keys, for every screen: the code and who
   /// holds the keys, that they have not all arrived, or that they do not match.
   std::string safety_code_sentence() const;

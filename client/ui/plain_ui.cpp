@@ -272,6 +272,8 @@ void plain_ui::on_server_message(const v1::ServerMessage& m) {
              << std::endl;
       break;
     }
+    // The topic, opened by the client library into its view: said as a change of state.
+    case v1::ServerMessage::kTopicSet: on_state(last_, client_.view().snapshot); break;
     case v1::ServerMessage::kAck:  // bookkeeping of the client library
     case v1::ServerMessage::BODY_NOT_SET: break;
   }

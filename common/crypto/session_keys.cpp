@@ -136,7 +136,7 @@ std::optional<std::vector<v1::Sealed>> session_keys::seal(const v1::Snapshot& s,
 }
 
 session_keys::opened session_keys::open(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& sealed,
-                                        bool repeat_ok) {
+                                        order where) {
   opened result;
   if (status_ != status::ready || !receive_key_[sender]) {
     result.why = refusal::not_ready;
@@ -152,11 +152,13 @@ session_keys::opened session_keys::open(v1::Seat sender, sealed_format::content_
     return result;
   }
   auto& last = last_counter_[sender];
-  if (last && (sealed.counter() < *last || (sealed.counter() == *last && !repeat_ok))) {
-    result.why = refusal::replayed;
-    return result;
+  if (where != order::any) {
+    if (last && (sealed.counter() < *last || (sealed.counter() == *last && where != order::last_again))) {
+      result.why = refusal::replayed;
+      return result;
+    }
+    last = sealed.counter();
   }
-  last = sealed.counter();
   result.content = std::move(o.content);
   return result;
 }

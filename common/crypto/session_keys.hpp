@@ -73,10 +73,13 @@ class session_keys {
     std::optional<std::string> content;
     refusal why = refusal::none;
   };
-  /// Opens a box from `sender`. Each sender's counters must increase; a
-  /// Turn that closes a floor at its time carries that floor's last draft box
-  /// again, so `repeat_ok` lets the last counter through once more.
-  opened open(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& sealed, bool repeat_ok = false);
+  /// Where a box must stand among its sender's: after every one before it
+  /// (the conversation); or the sender's last one again (a Turn that closes
+  /// a floor at its time carries that floor's last draft box); or anywhere (a
+  /// topic, given once and shown again with every Welcome).
+  enum class order : std::uint8_t { next, last_again, any };
+  /// Opens a box from `sender`, authentic and in its order, or says why not.
+  opened open(v1::Seat sender, sealed_format::content_kind kind, const v1::Sealed& sealed, order where = order::next);
   /// A conversation shown afresh (a restarted client's history): counters
   /// are checked from the start again, in the order the entries come.
   void restart_order() { last_counter_ = {}; }

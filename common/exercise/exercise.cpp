@@ -39,6 +39,7 @@ bool carries_plaintext(const v1::ClientMessage& m) {
     case v1::ClientMessage::kEndTurn: return !m.end_turn().text().empty();
     case v1::ClientMessage::kJudge: return !m.judge().missed().empty();
     case v1::ClientMessage::kCounsel: return m.counsel().has_note() && !m.counsel().note().text().empty();
+    case v1::ClientMessage::kTopic: return !m.topic().text().empty();
     case v1::ClientMessage::kCheckIn: {
       const auto& c = m.check_in();
       return c.felt_safe() != 0 || c.could_say_anything() != 0 || c.partner_invested() != 0 || !c.words().empty() ||
@@ -150,7 +151,7 @@ v1::Snapshot exercise::snapshot() const {
   s.set_pause_reason(pause_reason_);
   s.set_guided(settings_.guided);
   s.set_held(held_);
-  s.set_topic(settings_.topic);
+  s.set_topic_given(!topic_.empty());
   s.set_rounds_limit(settings_.rounds);
   s.set_next_speaker(next_speaker_ != v1::SEAT_UNSPECIFIED ? next_speaker_ : other_partner(speaker_));
   if (const auto limit = floor_limit();
@@ -190,6 +191,7 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
     case v1::ClientMessage::kCheckIn: return on_check_in(from, message.check_in());
     case v1::ClientMessage::kCounsel: return on_counsel(from, message.counsel());
     case v1::ClientMessage::kKeys: return on_keys(from, message.keys());
+    case v1::ClientMessage::kTopic: return on_topic(from, message.topic());
     default: break;
   }
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
@@ -218,10 +220,11 @@ exercise::result exercise::on_ready(v1::Seat from) {
 }
 
 void exercise::ready_if_everyone_is_in() {
-  // Ready means every member is here with a key: every word from then on can
-  // be sealed to all of them, so nothing that needs words waits on keys.
+  // Ready means every member is here with a key (and the topic, if one
+  // follows, has come): every word from then on can be sealed to all of them,
+  // so nothing that needs words waits on keys.
   if (phase_ != v1::PHASE_WAITING_FOR_PARTNER || !member(v1::SEAT_A).present || !member(v1::SEAT_B).present ||
-      !keys_complete(snapshot())) {
+      !keys_complete(snapshot()) || (settings_.topic_follows && topic_.empty())) {
     return;
   }
   phase_ = v1::PHASE_READY;
@@ -263,6 +266,40 @@ exercise::result exercise::on_keys(v1::Seat from, const v1::Keys& keys) {
   result r;
   push_state(r);
   return r;
+}
+
+exercise::result exercise::on_topic(v1::Seat from, const v1::Topic& topic) {
+  if (from != creator()) {
+    return refused(v1::ERROR_INVALID_ARGUMENT, "Only the one who started the session gives its topic.");
+  }
+  if (ended()) return refused(v1::ERROR_WRONG_PHASE, "The session is over.");
+  if (!topic_.empty()) return refused(v1::ERROR_ALREADY_DONE, "The topic is already given.");
+  if (!keys_complete(snapshot())) {
+    return refused(v1::ERROR_KEYS_PENDING, "The topic is sealed to everyone: it goes once every key is in.");
+  }
+  if (topic.sealed().empty()) return refused(v1::ERROR_EMPTY_TEXT, "The topic is empty.");
+  sealed_boxes boxes;
+  if (auto e = take_sealed(topic.sealed(), boxes)) return refused(std::move(*e));
+  result r;
+  v1::ServerMessage m;
+  m.mutable_topic_set()->set_from(from);
+  fan_out(r, everyone, m, boxes,
+          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_topic_set()->mutable_sealed() = box; });
+  topic_ = std::move(boxes);
+  ready_if_everyone_is_in();  // the topic is shown before anything else is said
+  push_state(r);
+  return r;
+}
+
+std::optional<v1::TopicSet> exercise::topic_for(v1::Seat seat) const {
+  for (const auto& box : topic_) {
+    if (box.to() != seat) continue;
+    v1::TopicSet t;
+    t.set_from(creator());
+    *t.mutable_sealed() = box;
+    return t;
+  }
+  return std::nullopt;
 }
 
 std::optional<v1::Error> exercise::take_sealed(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,

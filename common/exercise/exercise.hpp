@@ -48,7 +48,7 @@ struct exercise_settings {
   std::uint32_t rounds = 0;                    // 0: no limit
   std::chrono::milliseconds speak_limit{0};    // 0: no limit
   std::chrono::milliseconds reflect_limit{0};  // 0: no limit
-  std::string topic;
+  bool topic_follows = false;  // the creator's sealed topic comes once the keys are in; READY waits for it
 };
 
 /// The speak -> paraphrase -> confirm exercise for one pair (and, in a
@@ -104,6 +104,8 @@ class exercise {
   /// for a seat that comes back with nothing on screen; nullopt when nobody
   /// is writing or `seat` is the writer.
   std::optional<v1::DraftUpdate> current_draft(v1::Seat seat) const;
+  /// The topic as its creator sealed it for `seat`; nullopt when none was given.
+  std::optional<v1::TopicSet> topic_for(v1::Seat seat) const;
   v1::Phase phase() const { return phase_; }
   bool ended() const { return phase_ == v1::PHASE_ENDED; }
   bool present(v1::Seat seat) const { return member(seat).present; }
@@ -135,6 +137,9 @@ class exercise {
   result on_check_in(v1::Seat from, const v1::CheckIn& check_in);
   result on_counsel(v1::Seat from, const v1::Counsel& counsel);
   result on_keys(v1::Seat from, const v1::Keys& keys);
+  result on_topic(v1::Seat from, const v1::Topic& topic);
+  /// Who started the session: the counselor in a guided one, else seat A.
+  v1::Seat creator() const { return settings_.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A; }
 
   /// An input's boxes, checked and kept for the members present with a key:
   /// one for each of them (the sender too), of a bucket's size within the
@@ -203,6 +208,7 @@ class exercise {
   clock_ms floor_used_{0};
   clock_ms floor_extension_{0};
   sealed_boxes floor_draft_;  // the floor holder's latest draft, committed at time-up
+  sealed_boxes topic_;        // the creator's topic, as sealed for each member
   std::map<v1::Phase, std::uint64_t> phase_ms_;
 
   // For the counselor's summary: structure only.

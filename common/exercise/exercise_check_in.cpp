@@ -87,7 +87,6 @@ v1::SessionSummary exercise::summary() const {
   *s.mutable_check_ins() =
       check_in_results_of(a.check_in ? &*a.check_in : nullptr, b.check_in ? &*b.check_in : nullptr, v1::SEAT_COUNSELOR);
   s.set_duration_ms(started_ ? static_cast<std::uint64_t>((now_ - *started_).count()) : 0);
-  s.set_topic(settings_.topic);
   s.set_a_name(a.name);
   s.set_b_name(b.name);
   return s;

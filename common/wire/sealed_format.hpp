@@ -41,12 +41,12 @@ constexpr bool valid_box_size(std::size_t size, std::size_t max_bucket) {
 /// What a box holds, bound into its associated data so a box of one kind is
 /// never accepted as another.
 enum class content_kind : std::uint8_t {
-  draft = 1,         // Draft.sealed -> DraftUpdate (and a Turn committed at the floor's time)
-  turn = 2,          // EndTurn.sealed -> Turn
-  missed = 3,        // Judge.sealed -> Judged (what the paraphrase missed)
-  note = 4,          // Note.sealed -> Guidance
-  check_in = 5,      // CheckIn.sealed (an encoded CheckIn) -> CheckInAnswer
-  introduction = 6,  // Introduce.sealed (an encoded Introduction) -> Introduced
+  draft = 1,     // Draft.sealed -> DraftUpdate (and a Turn committed at the floor's time)
+  turn = 2,      // EndTurn.sealed -> Turn
+  missed = 3,    // Judge.sealed -> Judged (what the paraphrase missed)
+  note = 4,      // Note.sealed -> Guidance
+  check_in = 5,  // CheckIn.sealed (an encoded CheckIn) -> CheckInAnswer
+  topic = 6,     // Topic.sealed -> TopicSet (and Welcome.topic)
 };
 
 }  // namespace heard::sealed_format

@@ -116,11 +116,13 @@ void client_connection::on_hello(const v1::Hello& hello) {
     settings.rounds = create.rounds();
     settings.speak_limit = std::chrono::seconds(std::min<std::uint32_t>(create.speak_limit_s(), 24 * 3600));
     settings.reflect_limit = std::chrono::seconds(std::min<std::uint32_t>(create.reflect_limit_s(), 24 * 3600));
-    if (auto problem = check_text(create.topic(), config_.max_check_in_chars)) {
+    settings.topic_follows = create.topic_follows();
+    if (!create.topic().empty()) {
+      // Since protocol 3 the topic is sealed (Topic, once every key is in).
       ++stats_.inputs_refused;
-      return refuse_and_close(problem->code, std::string("Topic: ") + problem->message, "bad topic");
+      return refuse_and_close(v1::ERROR_MALFORMED, "The topic travels sealed since protocol 3, never in the clear.",
+                              "topic in the clear");
     }
-    settings.topic = create.topic();
     switch (create.first_speaker()) {
       case v1::FIRST_SPEAKER_PARTNER: settings.first_speaker = v1::SEAT_B; break;
       case v1::FIRST_SPEAKER_RANDOM: settings.first_speaker = secure_random_bit() ? v1::SEAT_A : v1::SEAT_B; break;

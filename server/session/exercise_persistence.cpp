@@ -27,7 +27,8 @@ v1::ExerciseState save_exercise(const exercise& e) {
   out.set_rounds(e.settings_.rounds);
   out.set_speak_limit_ms(static_cast<std::uint32_t>(e.settings_.speak_limit.count()));
   out.set_reflect_limit_ms(static_cast<std::uint32_t>(e.settings_.reflect_limit.count()));
-  out.set_topic(e.settings_.topic);
+  for (const auto& box : e.topic_) *out.add_topic() = box;
+  out.set_topic_follows(e.settings_.topic_follows);
   out.set_held(e.held_);
   out.set_next_speaker(e.next_speaker_);
   out.set_floor_used_ms(static_cast<std::uint64_t>(e.floor_used_.count()));
@@ -57,7 +58,7 @@ exercise restore_exercise(const v1::ExerciseState& state, exercise_limits limits
   settings.rounds = state.rounds();
   settings.speak_limit = std::chrono::milliseconds(state.speak_limit_ms());
   settings.reflect_limit = std::chrono::milliseconds(state.reflect_limit_ms());
-  settings.topic = state.topic();
+  settings.topic_follows = state.topic_follows();
   exercise e(settings);
   e.phase_ = state.phase();
   e.paused_phase_ = state.paused_phase();
@@ -71,6 +72,7 @@ exercise restore_exercise(const v1::ExerciseState& state, exercise_limits limits
   e.floor_used_ = std::chrono::milliseconds(state.floor_used_ms());
   e.floor_extension_ = std::chrono::milliseconds(state.floor_extension_ms());
   e.floor_draft_.assign(state.floor_draft().begin(), state.floor_draft().end());
+  e.topic_.assign(state.topic().begin(), state.topic().end());
   e.statements_.assign(state.statements().begin(), state.statements().end());
   e.time_outs_ = {state.time_outs_a(), state.time_outs_b()};
   e.holds_ = state.holds();

@@ -200,6 +200,7 @@ void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
   w->set_last_input_id(m.inputs.last());
   w->set_resumed(resumed);
   if (resumed) w->set_current_through_seq(next_seq_ - 1);
+  if (auto topic = exercise_.topic_for(seat)) *w->mutable_topic() = std::move(*topic);
   if (with_history) {
     w->set_history_sent(true);
     history_.fill(seat, *w);

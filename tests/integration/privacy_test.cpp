@@ -1,6 +1,7 @@
 // The relay never reads a word (docs/privacy.md), through the real server:
-// a guided session whose every kind of words carries a marker - drafts,
-// turns, what was missed, a note, check-in words shared with the counselor -
+// a guided session whose every kind of words carries a marker - the topic,
+// drafts, turns, what was missed, a note, check-in words shared with the
+// counselor -
 // runs through a relay that records every byte heard-server sends and
 // receives, in the clear; the server is restarted mid-session, so its state
 // file holds the session too. No marker is in the recording, the state file
@@ -34,6 +35,7 @@ bool holds_text(const v1::ServerMessage& m, const std::string& marker) {
   if (m.has_draft_update()) return has(m.draft_update().text());
   if (m.has_judged()) return has(m.judged().missed());
   if (m.has_guidance()) return has(m.guidance().text());
+  if (m.has_topic_set()) return has(m.topic_set().text());
   if (m.has_check_in_results()) {
     for (const auto& a : m.check_in_results().answers()) {
       if (has(a.answers().words())) return true;
@@ -57,6 +59,7 @@ TEST_F(privacy_test, a_recording_relay_and_the_state_file_hold_none_of_a_guided_
 
   v1::CreateOptions options;
   options.set_guided(true);
+  options.set_topic("Moving for work, quinceTopicMarker");
   rivera->start(options);
   auto welcome = rivera.wait_for(v1::ServerMessage::kWelcome);
   ASSERT_TRUE(welcome);
@@ -66,14 +69,16 @@ TEST_F(privacy_test, a_recording_relay_and_the_state_file_hold_none_of_a_guided_
   ASSERT_TRUE(code);
   EXPECT_EQ(alex.wait_safety_code(), code) << "one code on every screen: nobody in the middle";
   EXPECT_EQ(sam.wait_safety_code(), code);
+  ASSERT_TRUE(alex.wait_for([&](auto& m) { return holds_text(m, "quinceTopicMarker"); })) << "the topic reached Alex";
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_READY)) << "ready once the topic has come";
   v1::Counsel start;
   start.mutable_start();
   rivera->counsel(start);
   ASSERT_TRUE(sam.wait_phase(v1::PHASE_SPEAKING));
 
-  const std::vector<std::string> markers = {"quinceDraftMarker",  "quinceTurnMarker", "quinceParaphraseMarker",
-                                            "quinceMissedMarker", "quinceNoteMarker", "quinceRetryMarker",
-                                            "quinceCheckInMarker"};
+  const std::vector<std::string> markers = {"quinceDraftMarker",   "quinceTurnMarker", "quinceParaphraseMarker",
+                                            "quinceMissedMarker",  "quinceNoteMarker", "quinceRetryMarker",
+                                            "quinceCheckInMarker", "quinceTopicMarker"};
   alex->set_draft("I have a " + markers[0]);
   ASSERT_TRUE(sam.wait_for([&](auto& m) { return holds_text(m, markers[0]); })) << "the draft reached Sam";
   alex->end_turn("I felt alone, " + markers[1]);

@@ -119,6 +119,11 @@ inline v1::ClientMessage check_in(unsigned a = 5, unsigned b = 4, unsigned c = 5
   add_boxes(m.mutable_check_in()->mutable_sealed(), answers.SerializeAsString());
   return m;
 }
+inline v1::ClientMessage topic(const std::string& text) {
+  v1::ClientMessage m;
+  add_boxes(m.mutable_topic()->mutable_sealed(), text);
+  return m;
+}
 inline v1::ClientMessage hello() {
   v1::ClientMessage m;
   m.mutable_hello()->set_protocol_version(protocol_version);

@@ -18,12 +18,12 @@ void expect_ok(const exercise::result& r) { ASSERT_TRUE(r.ok()) << r.error->mess
 exercise guided(std::function<void(exercise_settings&)> adjust = {}) {
   exercise_settings settings;
   settings.guided = true;
-  settings.topic = "Moving for work";
   if (adjust) adjust(settings);
   exercise e(settings);
   join_keyed(e, COUNSELOR, "Dr. Rivera");
   join_keyed(e, SEAT_A, "Alex");
   join_keyed(e, SEAT_B, "Sam");
+  e.handle(COUNSELOR, topic("Moving for work"));
   return e;
 }
 
@@ -41,7 +41,38 @@ TEST(guided, partners_see_the_counselor_and_the_topic_before_the_first_round) {
   EXPECT_TRUE(s.guided());
   EXPECT_TRUE(member_of(s, v1::SEAT_COUNSELOR).present());
   EXPECT_EQ(member_of(s, v1::SEAT_COUNSELOR).name(), "Dr. Rivera");
-  EXPECT_EQ(s.topic(), "Moving for work");
+  EXPECT_TRUE(s.topic_given());
+  EXPECT_TRUE(s.topic().empty()) << "the topic is sealed: the server never has it";
+  const auto for_sam = e.topic_for(SEAT_B);
+  ASSERT_TRUE(for_sam);
+  EXPECT_EQ(for_sam->from(), COUNSELOR);
+  EXPECT_EQ(for_sam->sealed().to(), SEAT_B);
+  EXPECT_EQ(text_of(for_sam->sealed()), "Moving for work");
+}
+
+TEST(guided, only_the_creator_gives_the_topic_once_every_key_is_in_and_only_once) {
+  exercise_settings settings;
+  settings.guided = true;
+  settings.topic_follows = true;
+  exercise e(settings);
+  join_keyed(e, COUNSELOR, "Dr. Rivera");
+  join_keyed(e, SEAT_A, "Alex");
+  EXPECT_EQ(e.handle(COUNSELOR, topic("Money")).error->code(), v1::ERROR_KEYS_PENDING) << "Sam has no key yet";
+  join_keyed(e, SEAT_B, "Sam");
+  EXPECT_EQ(e.phase(), v1::PHASE_WAITING_FOR_PARTNER) << "a topic follows: it comes before anything is said";
+  EXPECT_EQ(e.handle(SEAT_A, topic("Money")).error->code(), v1::ERROR_INVALID_ARGUMENT);
+  v1::ClientMessage in_the_clear;
+  in_the_clear.mutable_topic()->set_text("Money");
+  EXPECT_EQ(e.handle(COUNSELOR, in_the_clear).error->code(), v1::ERROR_MALFORMED);
+  auto r = e.handle(COUNSELOR, topic("Money"));
+  expect_ok(r);
+  unsigned told = 0;
+  for (const auto& o : r.out) {
+    if (o.message.has_topic_set()) told |= o.to;
+  }
+  EXPECT_EQ(told, static_cast<unsigned>(everyone)) << "each member, with their own box";
+  EXPECT_EQ(e.phase(), v1::PHASE_READY);
+  EXPECT_EQ(e.handle(COUNSELOR, topic("Money")).error->code(), v1::ERROR_ALREADY_DONE);
 }
 
 TEST(guided, the_counselor_starts_the_exercise_not_the_partners_readiness) {

@@ -22,12 +22,12 @@ exercise ninety_seconds_in() {
   exercise_settings settings;
   settings.guided = true;
   settings.rounds = 1;
-  settings.topic = "Moving for work";
   exercise e(settings);
   e.advance_to(0s);
   join_keyed(e, v1::SEAT_COUNSELOR, "Rivera");
   join_keyed(e, SEAT_A, "Alex");
   join_keyed(e, SEAT_B, "Sam");
+  e.handle(v1::SEAT_COUNSELOR, topic("Moving for work"));
   e.handle(v1::SEAT_COUNSELOR, start());
   e.advance_to(60s);
   e.handle(SEAT_A, end_turn("I feel lonely."));
@@ -45,7 +45,8 @@ TEST(exercise_persistence, what_is_saved_comes_back) {
   EXPECT_EQ(again.round(), saved.round());
   EXPECT_EQ(again.attempt(), saved.attempt());
   EXPECT_EQ(again.speaker(), saved.speaker());
-  EXPECT_EQ(again.topic(), "Moving for work");
+  ASSERT_EQ(again.topic_size(), 3) << "the topic's boxes, one per member";
+  EXPECT_EQ(text_of(again.topic(1)), "Moving for work");
   EXPECT_EQ(again.statements_size(), saved.statements_size());
   EXPECT_TRUE(again.started()) << "a restored session has begun";
   EXPECT_EQ(again.elapsed_ms(), 90'000u);

@@ -131,7 +131,7 @@ TEST_F(session_keys_test, tampered_truncated_replayed_reordered_or_misdirected_b
   EXPECT_EQ(b_.open(v1::SEAT_A, content_kind::draft, second).why, session_keys::refusal::replayed);
   EXPECT_EQ(b_.open(v1::SEAT_A, content_kind::draft, first).why, session_keys::refusal::replayed) << "reordered";
   ASSERT_TRUE(b_.open(v1::SEAT_A, content_kind::draft, third).content);
-  EXPECT_TRUE(b_.open(v1::SEAT_A, content_kind::draft, third, /*repeat_ok=*/true).content)
+  EXPECT_TRUE(b_.open(v1::SEAT_A, content_kind::draft, third, session_keys::order::last_again).content)
       << "a floor's last draft, committed at its time, comes once more";
 }
 
