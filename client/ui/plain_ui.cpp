@@ -345,6 +345,8 @@ void plain_ui::on_state(v1::Snapshot before, const v1::Snapshot& s) {
 
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
+      // Everyone here: only the keys are on their way (the safety code follows in a moment).
+      if (everyone_here(s)) break;
       out_ << (view.counselor() ? "waiting for the partners to join" : "waiting for your partner to join") << std::endl;
       break;
     case v1::PHASE_READY:

@@ -18,7 +18,9 @@ std::string guide_headline(const v1::Snapshot& s) {
   const std::string speaker = name(s.speaker()), listener = name(other_partner(s.speaker()));
   if (s.held() && (is_exercise_phase(s.phase()) || s.phase() == v1::PHASE_READY)) return "You paused the exercise.";
   switch (s.phase()) {
-    case v1::PHASE_WAITING_FOR_PARTNER: return "Waiting for the partners.";
+    case v1::PHASE_WAITING_FOR_PARTNER:
+      return everyone_here(s) ? "Everyone is here; exchanging keys, so only the three of you can read what is said."
+                              : "Waiting for the partners.";
     case v1::PHASE_READY: {
       // Who has said now is a good time: the counselor starts when both have.
       const bool a_ready = member_of(s, v1::SEAT_A).ready(), b_ready = member_of(s, v1::SEAT_B).ready();
@@ -53,6 +55,11 @@ std::string headline(const v1::Snapshot& s, v1::Seat me) {
   if (s.held() && is_exercise_phase(s.phase())) return "Your counselor has paused the exercise for a moment.";
   switch (s.phase()) {
     case v1::PHASE_WAITING_FOR_PARTNER:
+      // The last moment before READY: everyone is here, the keys are on their way.
+      if (everyone_here(s)) {
+        return "Everyone is here; exchanging keys, so only " +
+               std::string(s.guided() ? "the three of you" : "the two of you") + " can read what is said.";
+      }
       // In a guided session the counselor gave out the codes; a partner has none to give.
       if (s.guided()) {
         return "Waiting for your partner to join. " +

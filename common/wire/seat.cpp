@@ -42,6 +42,13 @@ std::vector<v1::Seat> session_seats(const v1::Snapshot& s) {
   return {v1::SEAT_A, v1::SEAT_B};
 }
 
+bool everyone_here(const v1::Snapshot& s) {
+  for (v1::Seat seat : session_seats(s)) {
+    if (!member_of(s, seat).present()) return false;
+  }
+  return true;
+}
+
 bool keys_complete(const v1::Snapshot& s) {
   for (v1::Seat seat : session_seats(s)) {
     if (member_of(s, seat).public_key().empty()) return false;

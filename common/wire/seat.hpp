@@ -69,6 +69,9 @@ v1::Member& member_in(v1::Snapshot& snapshot, v1::Seat seat);
 /// The seats a session has: A and B, and the counselor when guided.
 std::vector<v1::Seat> session_seats(const v1::Snapshot& s);
 
+/// Every seat of the session is taken by a member who is here (or away for a while).
+bool everyone_here(const v1::Snapshot& s);
+
 /// Every seat of the session has revealed its end-to-end key
 /// (docs/privacy.md): content can be sealed to all, so the exercise may begin.
 bool keys_complete(const v1::Snapshot& s);
