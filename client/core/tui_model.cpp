@@ -220,6 +220,12 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
         " - guided by " + (member_of(s, v1::SEAT_COUNSELOR).name().empty() ? std::string("a counselor")
                                                                            : member_of(s, v1::SEAT_COUNSELOR).name());
   }
+  // The safety code stays in sight until it was compared (F12: what it means).
+  if (!view.keys_problem.empty()) {
+    title += "   KEYS DO NOT MATCH (F12)";
+  } else if (!view.safety_code.empty() && !view.keys_compared) {
+    title += "   code " + view.safety_code + " (F12)";
+  }
   if (s.round() > 0) title += "   round " + std::to_string(s.round());
   if (const auto left = time_left(view, ui); !left.empty()) title += "   " + left;
   f.rows.push_back({fit(title, width), mine ? style::accent : style::bold});

@@ -440,7 +440,10 @@ void full_screen_ui::on_event(const client_event& event) {
   if (std::holds_alternative<connection_lost>(event)) {
     ui_.reconnecting = true;
   } else if (const auto* notice = std::get_if<local_notice>(&event)) {
-    ui_.notice = notice->text;
+    // The code itself is in the title; its sentence is F12's (too long for a footer).
+    ui_.notice = notice->what == local_notice::kind::safety_code
+                     ? "Every key is in: compare the safety code aloud (F12)."
+                     : notice->text;
   } else if (const auto* closed = std::get_if<connection_closed>(&event)) {
     finished_ = true;
     if (quitting_) {

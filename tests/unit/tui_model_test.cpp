@@ -321,6 +321,10 @@ TEST(tui_layout, the_safety_code_panel_names_the_code_and_every_key_holder) {
   EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("Not every key has arrived yet"), std::string::npos);
   view.safety_code = "276 142";
   view.key_holders = {v1::SEAT_A, v1::SEAT_B};
+  ui.open = panel::none;
+  EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("code 276 142 (F12)"), std::string::npos)
+      << "in the title until compared";
+  ui.open = panel::safety_code;
   auto text = screen_text(layout(view, ui, 80, 24));
   EXPECT_NE(text.find("276 142"), std::string::npos) << text;
   EXPECT_NE(text.find("Enter: the codes matched."), std::string::npos) << text;
@@ -328,6 +332,10 @@ TEST(tui_layout, the_safety_code_panel_names_the_code_and_every_key_holder) {
   text = screen_text(layout(view, ui, 80, 24));
   EXPECT_NE(text.find("You marked it compared."), std::string::npos) << text;
   EXPECT_EQ(text.find("Enter: the codes matched."), std::string::npos) << text;
+  ui.open = panel::none;
+  EXPECT_EQ(screen_text(layout(view, ui, 80, 24)).find("code 276 142"), std::string::npos)
+      << "compared: out of the way";
+  ui.open = panel::safety_code;
   view.keys_problem = "The key of B does not match what it committed to.";
   EXPECT_NE(screen_text(layout(view, ui, 80, 24)).find("Keys do not match"), std::string::npos);
 }
