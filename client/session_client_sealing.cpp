@@ -110,8 +110,8 @@ void session_client::flush_keys() {
 void session_client::send_topic() {
   if (pending_topic_.empty() || topic_sent_) return;
   if (view_.snapshot.topic_given()) return pending_topic_.clear();
-  const v1::Seat creator = view_.snapshot.guided() ? v1::SEAT_COUNSELOR : v1::SEAT_A;
-  if (view_.my_seat != creator || !keys_ || keys_->state() != session_keys::status::ready) return;
+  if (view_.my_seat != creator_seat(view_.snapshot.guided()) || !keys_ || keys_->state() != session_keys::status::ready)
+    return;
   topic_sent_ = true;
   v1::ClientMessage m;
   m.mutable_topic()->set_text(pending_topic_);

@@ -11,25 +11,11 @@ using exercise_internal::make_refusal;
 using exercise_internal::refused;
 
 namespace {
+
 // Up to four bytes a character, and a check-in's scores and flags beside its words.
 std::size_t content_bytes_for(const exercise_limits& l) {
   return std::max(l.max_turn_chars, l.max_check_in_chars) * 4 + 32;
 }
-}  // namespace
-
-std::size_t exercise_limits::max_bucket() const {
-  return sealed_format::bucket_for(content_bytes_for(*this)).value_or(sealed_format::buckets.back());
-}
-
-bool exercise_limits::fit_buckets() const { return sealed_format::bucket_for(content_bytes_for(*this)).has_value(); }
-
-std::size_t exercise_limits::max_input_bytes() const {
-  constexpr std::size_t per_box_fields = 16;  // Sealed's seat, counter and the box's length
-  constexpr std::size_t envelope = 256;       // the input's id, ack and body tags
-  return all_seats.size() * (sealed_format::box_bytes(max_bucket()) + per_box_fields) + envelope;
-}
-
-namespace {
 
 // Since protocol 3 the words travel only sealed; a text field set on the
 // wire is a client that would leak them, refused before anything else.
@@ -51,12 +37,22 @@ bool carries_plaintext(const v1::ClientMessage& m) {
 
 }  // namespace
 
+std::size_t exercise_limits::max_bucket() const {
+  return sealed_format::bucket_for(content_bytes_for(*this)).value_or(sealed_format::buckets.back());
+}
+
+bool exercise_limits::fit_buckets() const { return sealed_format::bucket_for(content_bytes_for(*this)).has_value(); }
+
+std::size_t exercise_limits::max_input_bytes() const {
+  constexpr std::size_t per_box_fields = 16;  // Sealed's seat, counter and the box's length
+  constexpr std::size_t envelope = 256;       // the input's id, ack and body tags
+  return all_seats.size() * (sealed_format::box_bytes(max_bucket()) + per_box_fields) + envelope;
+}
+
 exercise::exercise(exercise_settings settings) : settings_(std::move(settings)), speaker_(settings_.first_speaker) {
   if (settings_.mode == v1::MODE_UNSPECIFIED) settings_.mode = v1::MODE_TEXT;
   if (speaker_ != v1::SEAT_B) speaker_ = v1::SEAT_A;
 }
-
-// --- Saving and restoring -------------------------------------------------------------
 
 // --- Time ---------------------------------------------------------------------------
 

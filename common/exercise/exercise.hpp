@@ -139,7 +139,7 @@ class exercise {
   result on_keys(v1::Seat from, const v1::Keys& keys);
   result on_topic(v1::Seat from, const v1::Topic& topic);
   /// Who started the session: the counselor in a guided one, else seat A.
-  v1::Seat creator() const { return settings_.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A; }
+  v1::Seat creator() const { return creator_seat(settings_.guided); }
 
   /// An input's boxes, checked and kept for the members present with a key:
   /// one for each of them (the sender too), of a bucket's size within the

@@ -66,6 +66,10 @@ const v1::Member& member_of(const v1::Snapshot& snapshot, v1::Seat seat);
 /// The record for `seat`, added if missing: the server's way to fill a snapshot.
 v1::Member& member_in(v1::Snapshot& snapshot, v1::Seat seat);
 
+/// Who started a session: the counselor in a guided one, else seat A (who
+/// gives its topic).
+constexpr v1::Seat creator_seat(bool guided) { return guided ? v1::SEAT_COUNSELOR : v1::SEAT_A; }
+
 /// The seats a session has: A and B, and the counselor when guided.
 std::vector<v1::Seat> session_seats(const v1::Snapshot& s);
 

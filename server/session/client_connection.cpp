@@ -143,7 +143,7 @@ void client_connection::on_hello(const v1::Hello& hello) {
     // session when several share the work.
     log_.write(log_level::info, "session=", log_label(session_->id()), " event=created route=", route_,
                " guided=", settings.guided);
-    session_->join(settings.guided ? v1::SEAT_COUNSELOR : v1::SEAT_A, link_, hello.display_name(), created->invite_code,
+    session_->join(creator_seat(settings.guided), link_, hello.display_name(), created->invite_code,
                    created->invite_code_b);
     return;
   }

@@ -466,7 +466,7 @@ void relay_session::expire_invite() {
     // The creator is told (the counselor, in a guided session), and a partner
     // who did join is told why the session they were waiting in is over.
     const bool guided = self->exercise_.guided();
-    self->send_event(guided ? v1::SEAT_COUNSELOR : v1::SEAT_A,
+    self->send_event(creator_seat(guided),
                      make_error(v1::ERROR_INVITE_EXPIRED,
                                 guided ? "Not everyone joined with their code in time, so this session has ended. "
                                          "Guide a new session for fresh codes."
@@ -499,7 +499,7 @@ void relay_session::renew_invite(v1::Seat seat, std::string code) {
     v1::ServerMessage m;
     m.mutable_invite()->set_seat(seat);
     m.mutable_invite()->set_code(code);
-    self->send_event(self->exercise_.guided() ? v1::SEAT_COUNSELOR : v1::SEAT_A, std::move(m), self->next_seq_++);
+    self->send_event(creator_seat(self->exercise_.guided()), std::move(m), self->next_seq_++);
   });
 }
 

@@ -39,9 +39,14 @@
 #include <thread>
 #include <vector>
 
+#include <openssl/rand.h>
+
+#include <unordered_map>
+
 #include "codec.hpp"
 #include "heard/v1/heard.pb.h"
 #include "invite_code.hpp"
+#include "session_keys.hpp"
 #include "session_target.hpp"
 #include "ws_frames.hpp"
 
@@ -218,10 +223,16 @@ struct connection {
   bool speaker = false;
   std::uint64_t last_seq = 0;
   std::uint64_t acked_seq = 0;
-  std::uint64_t next_input = 2;  // 1 was Ready
+  std::uint64_t next_input = 1;
   std::int64_t last_sent_ns = 0;
   bool want_write = false;
   std::size_t index = 0;  // in the traffic run's list, for epoll
+  // Heard: this member's end-to-end keys and the session as it last saw it,
+  // so the speaker seals its drafts as heard does (protocol 3).
+  std::unique_ptr<heard::session_keys> keys;
+  v1::Snapshot snapshot;
+  // The speaker's drafts on their way, by counter (input id): when each was due.
+  std::unordered_map<std::uint64_t, std::int64_t> due_ns;
 
   ~connection() {
     if (ssl) SSL_free(ssl);
@@ -307,6 +318,29 @@ v1::ClientMessage hello() {
   return m;
 }
 
+void random_fill(unsigned char* out, std::size_t size) { RAND_bytes(out, static_cast<int>(size)); }
+
+void send_keys(connection& c) {
+  if (auto k = c.keys->step(c.snapshot)) {
+    v1::ClientMessage m;
+    *m.mutable_keys() = *k;
+    m.set_input_id(c.next_input++);
+    send_blocking(c, m);
+  }
+}
+
+// Reads `c`'s messages until `done` holds for its snapshot, sending its Keys as they fall due.
+bool exchange_until(connection& c, const std::function<bool(const v1::Snapshot&)>& done) {
+  for (int i = 0; i < 20; ++i) {
+    send_keys(c);
+    if (done(c.snapshot)) return true;
+    auto m = read_blocking(c);
+    if (!m || m->has_error()) return false;
+    if (m->has_state_changed()) c.snapshot = m->state_changed().snapshot();
+  }
+  return false;
+}
+
 bool wait_speaking(connection& c) {
   for (int i = 0; i < 20; ++i) {
     auto m = read_blocking(c);
@@ -343,6 +377,9 @@ std::vector<std::unique_ptr<connection>> open_pair(SSL_CTX* ctx, target kind, st
     auto welcome = read_blocking(*a);
     if (!welcome || !welcome->has_welcome() || welcome->welcome().invites().empty()) return {};
     const std::string code = welcome->welcome().invites(0).code();
+    a->keys = std::make_unique<heard::session_keys>(welcome->welcome().session_key(), v1::SEAT_A, random_fill);
+    a->snapshot = welcome->welcome().snapshot();
+    send_keys(*a);  // the commitment
     auto b = open_connection(ctx, port, session_target_for(route));
     if (!b) return {};
     auto join = hello();
@@ -350,9 +387,18 @@ std::vector<std::unique_ptr<connection>> open_pair(SSL_CTX* ctx, target kind, st
     send_blocking(*b, join);
     auto joined = read_blocking(*b);
     if (!joined || !joined->has_welcome()) return {};
+    b->keys = std::make_unique<heard::session_keys>(joined->welcome().session_key(), v1::SEAT_B, random_fill);
+    b->snapshot = joined->welcome().snapshot();
+    // The exchange, as heard does it: both commit, both reveal, then READY
+    // (driven in turn: each side's next step needs the other's last).
+    const auto ready_phase = [](const v1::Snapshot& s) { return s.phase() == v1::PHASE_READY; };
+    const auto b_committed = [](const v1::Snapshot& s) { return !member_of(s, v1::SEAT_B).key_commitment().empty(); };
+    if (!exchange_until(*b, b_committed) || !exchange_until(*a, ready_phase) || !exchange_until(*b, ready_phase)) {
+      return {};
+    }
     for (auto* c : {a.get(), b.get()}) {
       v1::ClientMessage ready;
-      ready.set_input_id(1);
+      ready.set_input_id(c->next_input++);
       ready.mutable_ready();
       send_blocking(*c, ready);
     }
@@ -465,13 +511,33 @@ class traffic {
 
  private:
   void send_draft(connection& c, std::int64_t stamp_ns) {
-    std::snprintf(draft_text_.data(), 21, "%020lld", static_cast<long long>(stamp_ns));
-    draft_text_[20] = 'a';
     message_.Clear();
-    message_.set_input_id(c.next_input++);
+    const std::uint64_t counter = c.next_input++;
+    message_.set_input_id(counter);
     message_.set_ack(c.last_seq);
     c.acked_seq = c.last_seq;
-    message_.mutable_draft()->set_text(draft_text_);
+    // Sealed for both members as heard seals it (the bare relay carries the
+    // same bytes); the listener matches the counter, and opens nothing: the
+    // loadgen's own CPU is not what is measured.
+    auto* boxes = message_.mutable_draft()->mutable_sealed();
+    if (c.keys) {
+      // Held first: a loop over a temporary optional's value() would dangle.
+      auto sealed = c.keys->seal(c.snapshot, heard::sealed_format::content_kind::draft, counter, draft_text_);
+      for (auto& box : sealed.value()) *boxes->Add() = std::move(box);
+    } else {
+      for (v1::Seat to : {v1::SEAT_A, v1::SEAT_B}) {
+        auto* box = boxes->Add();
+        box->set_to(to);
+        box->set_counter(counter);
+        heard::sealing::nonce12 nonce{};
+        random_fill(nonce.data(), nonce.size());
+        box->set_box(heard::sealing::seal(bare_key_,
+                                          {"bare", v1::SEAT_A, to, heard::sealed_format::content_kind::draft, counter},
+                                          draft_text_, nonce)
+                         .value());
+      }
+    }
+    c.due_ns[counter] = stamp_ns;
     transmit(c);
   }
 
@@ -550,28 +616,31 @@ class traffic {
         continue;
       }
       if (f->op != op_binary) continue;
-      std::string_view text;
+      std::uint64_t counter = 0;
       if (kind_ == target::heard) {
         incoming_.Clear();
         if (!incoming_.ParseFromArray(f->payload.data(), static_cast<int>(f->payload.size()))) continue;
         if (incoming_.seq() > c.last_seq) c.last_seq = incoming_.seq();
         if (!incoming_.has_draft_update()) continue;
-        text = incoming_.draft_update().text();
+        counter = incoming_.draft_update().sealed().counter();
       } else {
         relayed_.Clear();
         if (!relayed_.ParseFromArray(f->payload.data(), static_cast<int>(f->payload.size()))) continue;
-        if (!relayed_.has_draft()) continue;
-        text = relayed_.draft().text();
+        if (!relayed_.has_draft() || relayed_.draft().sealed().empty()) continue;
+        counter = relayed_.draft().sealed(0).counter();
       }
-      if (text.size() < 20) continue;
-      const std::int64_t sent = std::strtoll(std::string(text.substr(0, 20)).c_str(), nullptr, 10);
-      if (measuring_) {
-        ++received_;
-        latencies_.push_back(static_cast<double>(now_ns() - sent) / 1000.0);
-      }
-      // Closed loop: the pair's speaker may send again.
+      // The pair's speaker: when this draft was due; and it may send again (closed loop).
       for (std::size_t k = 0; k < connections_.size(); ++k) {
-        if (connections_[k]->pair == c.pair && connections_[k]->speaker) outstanding_[k] = false;
+        auto& speaker = *connections_[k];
+        if (speaker.pair != c.pair || !speaker.speaker) continue;
+        outstanding_[k] = false;
+        const auto due = speaker.due_ns.find(counter);
+        if (due == speaker.due_ns.end()) continue;
+        if (measuring_) {
+          ++received_;
+          latencies_.push_back(static_cast<double>(now_ns() - due->second) / 1000.0);
+        }
+        speaker.due_ns.erase(due);
       }
     }
     c.in.erase(0, offset);
@@ -588,6 +657,7 @@ class traffic {
   v1::ClientMessage message_;
   v1::ServerMessage incoming_;
   v1::ClientMessage relayed_;
+  heard::sealing::key32 bare_key_{};  // the bare relay's pairs have no exchange: a fixed key seals the same bytes
   std::uint64_t received_ = 0;
   bool measuring_ = false;
   std::vector<double> latencies_;
