@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <span>
 
 namespace heard::sealing {
 namespace {
@@ -216,21 +217,6 @@ opened open(const key32& key, const binding& b, std::string_view box) {
   }
   result.content = plain.substr(length_prefix_bytes, n);
   return result;
-}
-
-std::string to_hex(std::span<const unsigned char> bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-
-std::string to_hex(std::string_view bytes) {
-  return to_hex(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace heard::sealing

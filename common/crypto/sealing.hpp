@@ -7,7 +7,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,9 +76,5 @@ struct opened {
   open_failure failure = open_failure::not_authentic;
 };
 opened open(const key32& key, const binding& b, std::string_view box);
-
-/// Hex of `bytes`, for the doc's vectors and for tests.
-std::string to_hex(std::span<const unsigned char> bytes);
-std::string to_hex(std::string_view bytes);
 
 }  // namespace heard::sealing

@@ -17,17 +17,6 @@ std::string secure_random_bytes(std::size_t count) {
 
 bool secure_random_bit() { return (static_cast<unsigned char>(secure_random_bytes(1)[0]) & 1) != 0; }
 
-std::string to_hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0x0F]);
-  }
-  return out;
-}
-
 std::string log_label(const std::string& secret_id) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "hex.hpp"  // to_hex, for session ids and labels
+
 namespace heard {
 
 // The server's randomness (OpenSSL's CSPRNG) and its one-way labels. Kept
@@ -15,9 +17,6 @@ std::string secure_random_bytes(std::size_t count);
 
 /// A uniformly random bit, from the same generator.
 bool secure_random_bit();
-
-/// Lower-case hex of `bytes`.
-std::string to_hex(const std::string& bytes);
 
 /// A short, non-reversible label for a secret id, for logs: the first
 /// 12 hex digits of its SHA-256.

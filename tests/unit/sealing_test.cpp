@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "hex.hpp"
 #include "key_relay.hpp"
 #include "session_keys.hpp"
 
@@ -37,20 +38,22 @@ TEST(sealing_vectors, match_the_doc) {
   const std::string session = "7KQ2b1946ac92492d2347c6235b4d2611184";
   const auto a = sealing::key_pair_from(filled(0x01));
   const auto b = sealing::key_pair_from(filled(0x41));
-  EXPECT_EQ(sealing::to_hex(a.public_key), "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c");
-  EXPECT_EQ(sealing::to_hex(b.public_key), "64b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d9846d48466");
-  EXPECT_EQ(sealing::to_hex(sealing::commitment(session, v1::SEAT_A, a.public_key)),
+  EXPECT_EQ(to_hex(sealing::bytes_of(a.public_key)),
+            "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c");
+  EXPECT_EQ(to_hex(sealing::bytes_of(b.public_key)),
+            "64b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d9846d48466");
+  EXPECT_EQ(to_hex(sealing::bytes_of(sealing::commitment(session, v1::SEAT_A, a.public_key))),
             "88f99d7bfd14d2845c6f281b8040265639271c44ee0b53f25c881b374a516801");
   const auto transcript = sealing::transcript_hash(session, {{v1::SEAT_A, a.public_key}, {v1::SEAT_B, b.public_key}});
-  EXPECT_EQ(sealing::to_hex(transcript), "862bce7d017449014a36f4e6b888777af7ac6207a2b99e7d9ec4633fb13cc693");
+  EXPECT_EQ(to_hex(sealing::bytes_of(transcript)), "862bce7d017449014a36f4e6b888777af7ac6207a2b99e7d9ec4633fb13cc693");
   EXPECT_EQ(sealing::safety_code(transcript), "276 142");
   const auto a_to_b = sealing::content_key(a.private_key, b.public_key, transcript, v1::SEAT_A, v1::SEAT_B);
   ASSERT_TRUE(a_to_b);
-  EXPECT_EQ(sealing::to_hex(*a_to_b), "755e4068cc6f6880dcdc339b287335a6960f1b00969adab6508e283370d14a54");
+  EXPECT_EQ(to_hex(sealing::bytes_of(*a_to_b)), "755e4068cc6f6880dcdc339b287335a6960f1b00969adab6508e283370d14a54");
   const auto same = sealing::content_key(b.private_key, a.public_key, transcript, v1::SEAT_A, v1::SEAT_B);
   EXPECT_EQ(same, a_to_b) << "B derives A's sending key from its own private key";
   const sealing::binding bind{session, v1::SEAT_A, v1::SEAT_B, content_kind::turn, 7};
-  EXPECT_EQ(sealing::to_hex(sealing::associated_data(bind)),
+  EXPECT_EQ(to_hex(sealing::associated_data(bind)),
             "000b68656172642f626f782f310024374b513262313934366163393234393264323334376336323335623464323631313138340102"
             "020000000000000007");
   sealing::nonce12 nonce{};
@@ -58,7 +61,7 @@ TEST(sealing_vectors, match_the_doc) {
   const auto box = sealing::seal(*a_to_b, bind, "I miss you.", nonce);
   ASSERT_TRUE(box);
   EXPECT_EQ(box->size(), 12u + 64u + 16u);
-  EXPECT_EQ(sealing::to_hex(*box),
+  EXPECT_EQ(to_hex(*box),
             "a0a1a2a3a4a5a6a7a8a9aaab540d479ed6b8cfddcd4fea7939c275290090bc77f779261d7c3f84fd2c7e06c324425ee4f2f2a50871"
             "fd8e77a152d8330edeca69f4885a0691ba19281b90e447ac14b0343cbd48354df860f885c228d1");
   const auto opened = sealing::open(*same, bind, *box);
