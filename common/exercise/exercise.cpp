@@ -83,7 +83,7 @@ exercise::result exercise::advance_to(clock_ms now) {
   now_ = now;
   if (timer_running() && floor_used_ >= floor_limit()) {
     // Time is up: the floor moves on with whatever was written so far.
-    commit_floor(r, floor_draft_, floor_end::timed_out);
+    commit_floor(r, std::move(floor_draft_), floor_end::timed_out);
   }
   return r;
 }
@@ -169,7 +169,7 @@ void exercise::push_state(result& r) const {
 
 // --- Inputs -----------------------------------------------------------------------------
 
-exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& message) {
+exercise::result exercise::handle(v1::Seat from, v1::ClientMessage message) {
   if (!member(from).present) return refused(*rule(from, act::end_session));  // "not in this session"
   if (carries_plaintext(message)) {
     return refused(v1::ERROR_MALFORMED, "Words travel sealed since protocol 3: a text field was set in the clear.");
@@ -178,16 +178,16 @@ exercise::result exercise::handle(v1::Seat from, const v1::ClientMessage& messag
     case v1::ClientMessage::kHello:
       return refused(v1::ERROR_HELLO_REQUIRED, "Hello is only the first message of a connection.");
     case v1::ClientMessage::kReady: return on_ready(from);
-    case v1::ClientMessage::kDraft: return on_draft(from, message.draft());
-    case v1::ClientMessage::kEndTurn: return on_end_turn(from, message.end_turn());
-    case v1::ClientMessage::kJudge: return on_judge(from, message.judge());
+    case v1::ClientMessage::kDraft: return on_draft(from, *message.mutable_draft());
+    case v1::ClientMessage::kEndTurn: return on_end_turn(from, *message.mutable_end_turn());
+    case v1::ClientMessage::kJudge: return on_judge(from, *message.mutable_judge());
     case v1::ClientMessage::kTimeOut: return on_time_out(from);
     case v1::ClientMessage::kResume: return on_resume(from);
     case v1::ClientMessage::kEndSession: return on_end_session(from);
-    case v1::ClientMessage::kCheckIn: return on_check_in(from, message.check_in());
-    case v1::ClientMessage::kCounsel: return on_counsel(from, message.counsel());
+    case v1::ClientMessage::kCheckIn: return on_check_in(from, *message.mutable_check_in());
+    case v1::ClientMessage::kCounsel: return on_counsel(from, *message.mutable_counsel());
     case v1::ClientMessage::kKeys: return on_keys(from, message.keys());
-    case v1::ClientMessage::kTopic: return on_topic(from, message.topic());
+    case v1::ClientMessage::kTopic: return on_topic(from, *message.mutable_topic());
     default: break;
   }
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
@@ -264,7 +264,7 @@ exercise::result exercise::on_keys(v1::Seat from, const v1::Keys& keys) {
   return r;
 }
 
-exercise::result exercise::on_topic(v1::Seat from, const v1::Topic& topic) {
+exercise::result exercise::on_topic(v1::Seat from, v1::Topic& topic) {
   if (from != creator()) {
     return refused(v1::ERROR_INVALID_ARGUMENT, "Only the one who started the session gives its topic.");
   }
@@ -275,13 +275,14 @@ exercise::result exercise::on_topic(v1::Seat from, const v1::Topic& topic) {
   }
   if (topic.sealed().empty()) return refused(v1::ERROR_EMPTY_TEXT, "The topic is empty.");
   sealed_boxes boxes;
-  if (auto e = take_sealed(topic.sealed(), boxes)) return refused(std::move(*e));
+  if (auto e = take_sealed(*topic.mutable_sealed(), boxes)) return refused(std::move(*e));
   result r;
   v1::ServerMessage m;
   m.mutable_topic_set()->set_from(from);
-  fan_out(r, everyone, m, boxes,
-          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_topic_set()->mutable_sealed() = box; });
-  topic_ = std::move(boxes);
+  topic_ = std::move(boxes);  // kept for every later Welcome
+  fan_out(r, everyone, m, std::as_const(topic_), [](v1::ServerMessage& out, v1::Sealed&& box) {
+    *out.mutable_topic_set()->mutable_sealed() = std::move(box);
+  });
   ready_if_everyone_is_in();  // the topic is shown before anything else is said
   push_state(r);
   return r;
@@ -298,11 +299,11 @@ std::optional<v1::TopicSet> exercise::topic_for(v1::Seat seat) const {
   return std::nullopt;
 }
 
-std::optional<v1::Error> exercise::take_sealed(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,
+std::optional<v1::Error> exercise::take_sealed(google::protobuf::RepeatedPtrField<v1::Sealed>& in,
                                                sealed_boxes& out) const {
   out.clear();
   unsigned seen = 0;
-  for (const auto& box : in) {
+  for (auto& box : in) {
     const unsigned bit = audience_of(box.to());
     if (bit == 0 || (seen & bit) != 0) {
       return make_refusal(v1::ERROR_BAD_SEALING, "Each member gets exactly one sealed box.");
@@ -315,7 +316,7 @@ std::optional<v1::Error> exercise::take_sealed(const google::protobuf::RepeatedP
       return make_refusal(v1::ERROR_TEXT_TOO_LONG, "That is longer than this server takes.");
     }
     const auto& m = member(box.to());
-    if (m.present && !m.public_key.empty()) out.push_back(box);
+    if (m.present && !m.public_key.empty()) out.push_back(std::move(box));
   }
   for (v1::Seat seat : all_seats) {
     const auto& m = member(seat);
@@ -327,8 +328,8 @@ std::optional<v1::Error> exercise::take_sealed(const google::protobuf::RepeatedP
   return std::nullopt;
 }
 
-std::optional<v1::Error> exercise::check_turn_boxes(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,
-                                                    bool final, sealed_boxes& out) const {
+std::optional<v1::Error> exercise::check_turn_boxes(google::protobuf::RepeatedPtrField<v1::Sealed>& in, bool final,
+                                                    sealed_boxes& out) const {
   if (settings_.mode == v1::MODE_SPOKEN) {
     if (in.empty() && final) return std::nullopt;
     return make_refusal(v1::ERROR_TEXT_NOT_ALLOWED, "This is a spoken session: talk, and Heard holds the floor.");
@@ -337,10 +338,10 @@ std::optional<v1::Error> exercise::check_turn_boxes(const google::protobuf::Repe
   return take_sealed(in, out);
 }
 
-exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
+exercise::result exercise::on_draft(v1::Seat from, v1::Draft& draft) {
   if (auto e = rule(from, act::write)) return refused(std::move(*e));
   sealed_boxes boxes;
-  if (auto e = check_turn_boxes(draft.sealed(), false, boxes)) return refused(std::move(*e));
+  if (auto e = check_turn_boxes(*draft.mutable_sealed(), false, boxes)) return refused(std::move(*e));
   result r;
   v1::ServerMessage m;
   auto* update = m.mutable_draft_update();
@@ -348,16 +349,18 @@ exercise::result exercise::on_draft(v1::Seat from, const v1::Draft& draft) {
   update->set_round(round_);
   update->set_attempt(attempt_);
   // The partner sees it grow, and so does a counselor.
-  fan_out(r, audience_of(other_partner(from)) | to_counselor, m, boxes,
-          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_draft_update()->mutable_sealed() = box; });
+  // The floor keeps the draft (the time-up commits it): the events get copies.
   floor_draft_ = std::move(boxes);
+  fan_out(
+      r, audience_of(other_partner(from)) | to_counselor, m, std::as_const(floor_draft_),
+      [](v1::ServerMessage& out, v1::Sealed&& box) { *out.mutable_draft_update()->mutable_sealed() = std::move(box); });
   return r;
 }
 
-exercise::result exercise::on_end_turn(v1::Seat from, const v1::EndTurn& end) {
+exercise::result exercise::on_end_turn(v1::Seat from, v1::EndTurn& end) {
   if (auto e = rule(from, act::write)) return refused(std::move(*e));
   sealed_boxes boxes;
-  if (auto e = check_turn_boxes(end.sealed(), true, boxes)) return refused(std::move(*e));
+  if (auto e = check_turn_boxes(*end.mutable_sealed(), true, boxes)) return refused(std::move(*e));
   result r;
   commit_floor(r, std::move(boxes), floor_end::finished);
   return r;
@@ -375,8 +378,8 @@ void exercise::commit_floor(result& r, sealed_boxes text, floor_end how) {
   turn->set_attempt(attempt_);
   turn->set_timed_out(timed_out);
   turn->set_moved_on(moved_on);
-  fan_out(r, everyone, m, text,
-          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_turn()->mutable_sealed() = box; });
+  fan_out(r, everyone, m, std::move(text),
+          [](v1::ServerMessage& out, v1::Sealed&& box) { *out.mutable_turn()->mutable_sealed() = std::move(box); });
   if (phase_ == v1::PHASE_SPEAKING) {
     v1::SessionSummary::Statement s;
     s.set_round(round_);
@@ -393,7 +396,7 @@ void exercise::commit_floor(result& r, sealed_boxes text, floor_end how) {
   push_state(r);
 }
 
-exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
+exercise::result exercise::on_judge(v1::Seat from, v1::Judge& judge) {
   if (auto e = rule(from, act::judge)) return refused(std::move(*e));
   const v1::Verdict verdict = judge.verdict();
   if (verdict != v1::VERDICT_ACCURATE_DONE && verdict != v1::VERDICT_ACCURATE_MORE &&
@@ -408,7 +411,7 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
     if (settings_.mode == v1::MODE_SPOKEN) {
       return refused(v1::ERROR_TEXT_NOT_ALLOWED, "This is a spoken session: say what was missed aloud.");
     }
-    if (auto e = take_sealed(judge.sealed(), missed)) return refused(std::move(*e));
+    if (auto e = take_sealed(*judge.mutable_sealed(), missed)) return refused(std::move(*e));
   }
 
   result r;
@@ -418,8 +421,8 @@ exercise::result exercise::on_judge(v1::Seat from, const v1::Judge& judge) {
   judged->set_verdict(verdict);
   judged->set_round(round_);
   judged->set_attempt(attempt_);
-  fan_out(r, everyone, m, missed,
-          [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_judged()->mutable_sealed() = box; });
+  fan_out(r, everyone, m, std::move(missed),
+          [](v1::ServerMessage& out, v1::Sealed&& box) { *out.mutable_judged()->mutable_sealed() = std::move(box); });
 
   switch (verdict) {
     case v1::VERDICT_ACCURATE_DONE:

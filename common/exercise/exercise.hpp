@@ -97,7 +97,8 @@ class exercise {
   result overdue(v1::Seat seat);
 
   /// Any message after Hello, from a seated member.
-  result handle(v1::Seat from, const v1::ClientMessage& message);
+  /// By value: its sealed boxes move into what is relayed and kept, never copied.
+  result handle(v1::Seat from, v1::ClientMessage message);
 
   v1::Snapshot snapshot() const;
   /// The words of the floor so far (through a pause too), sealed for `seat`,
@@ -128,28 +129,28 @@ class exercise {
   bool counselor_starts() const { return settings_.guided && member(v1::SEAT_COUNSELOR).present; }
 
   result on_ready(v1::Seat from);
-  result on_draft(v1::Seat from, const v1::Draft& draft);
-  result on_end_turn(v1::Seat from, const v1::EndTurn& end);
-  result on_judge(v1::Seat from, const v1::Judge& judge);
+  result on_draft(v1::Seat from, v1::Draft& draft);
+  result on_end_turn(v1::Seat from, v1::EndTurn& end);
+  result on_judge(v1::Seat from, v1::Judge& judge);
   result on_time_out(v1::Seat from);
   result on_resume(v1::Seat from);
   result on_end_session(v1::Seat from);
-  result on_check_in(v1::Seat from, const v1::CheckIn& check_in);
-  result on_counsel(v1::Seat from, const v1::Counsel& counsel);
+  result on_check_in(v1::Seat from, v1::CheckIn& check_in);
+  result on_counsel(v1::Seat from, v1::Counsel& counsel);
   result on_keys(v1::Seat from, const v1::Keys& keys);
-  result on_topic(v1::Seat from, const v1::Topic& topic);
+  result on_topic(v1::Seat from, v1::Topic& topic);
   /// Who started the session: the counselor in a guided one, else seat A.
   v1::Seat creator() const { return creator_seat(settings_.guided); }
 
   /// An input's boxes, checked and kept for the members present with a key:
   /// one for each of them (the sender too), of a bucket's size within the
-  /// limit; boxes for anyone else are dropped.
-  std::optional<v1::Error> take_sealed(const google::protobuf::RepeatedPtrField<v1::Sealed>& in,
-                                       sealed_boxes& out) const;
+  /// limit; boxes for anyone else are dropped. The boxes kept are moved out of `in`.
+  std::optional<v1::Error> take_sealed(google::protobuf::RepeatedPtrField<v1::Sealed>& in, sealed_boxes& out) const;
   /// Sends `m` to each seat of `to` with a box in `boxes`, each with its own
-  /// box put in place by `place`; with no boxes, to all of `to` as it is.
-  template <typename Place>
-  void fan_out(result& r, unsigned to, const v1::ServerMessage& m, const sealed_boxes& boxes, Place place) const;
+  /// box put in place by `place` (moved when `boxes` is given up, copied when
+  /// it is kept); with no boxes, to all of `to` as it is.
+  template <typename Boxes, typename Place>
+  void fan_out(result& r, unsigned to, const v1::ServerMessage& m, Boxes&& boxes, Place place) const;
   /// Both partners are here and every member's key is in: READY.
   void ready_if_everyone_is_in();
   /// READY, both partners ready, and nobody else to start it: round 1.
@@ -159,7 +160,7 @@ class exercise {
   /// reads. nullopt, or the refusal.
   std::optional<v1::Error> rule(v1::Seat from, act what) const;
   /// What a floor's words may be: boxes in text mode, none in spoken mode.
-  std::optional<v1::Error> check_turn_boxes(const google::protobuf::RepeatedPtrField<v1::Sealed>& in, bool final,
+  std::optional<v1::Error> check_turn_boxes(google::protobuf::RepeatedPtrField<v1::Sealed>& in, bool final,
                                             sealed_boxes& out) const;
 
   /// Commits `text` as the floor holder's turn and moves the floor on.

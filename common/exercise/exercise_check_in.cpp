@@ -15,12 +15,12 @@ void exercise::go_to_check_in() {
   held_ = false;
 }
 
-exercise::result exercise::on_check_in(v1::Seat from, const v1::CheckIn& check_in) {
+exercise::result exercise::on_check_in(v1::Seat from, v1::CheckIn& check_in) {
   if (auto e = rule(from, act::check_in)) return refused(std::move(*e));
   // The answers are sealed: their numbers and words are checked by the
   // partner who gives them and by each one who opens them, never here.
   sealed_boxes boxes;
-  if (auto e = take_sealed(check_in.sealed(), boxes)) return refused(std::move(*e));
+  if (auto e = take_sealed(*check_in.mutable_sealed(), boxes)) return refused(std::move(*e));
   auto& answer = member(from).check_in.emplace();
   for (auto& box : boxes) *answer.add_sealed() = std::move(box);
   result r;

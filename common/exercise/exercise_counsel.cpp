@@ -9,7 +9,7 @@ using exercise_internal::refused;
 
 // --- The counselor ------------------------------------------------------------------------
 
-exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel) {
+exercise::result exercise::on_counsel(v1::Seat from, v1::Counsel& counsel) {
   // A partner's control is refused for who they are, whatever it says.
   if (from != v1::SEAT_COUNSELOR) return refused(*rule(from, act::start));
   result r;
@@ -31,9 +31,10 @@ exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel)
       if (auto e = rule(from, act::note)) return refused(std::move(*e));
       if (counsel.note().sealed().empty()) return refused(v1::ERROR_EMPTY_TEXT, "The note is empty.");
       sealed_boxes boxes;
-      if (auto e = take_sealed(counsel.note().sealed(), boxes)) return refused(std::move(*e));
-      fan_out(r, everyone, v1::ServerMessage{}, boxes,
-              [](v1::ServerMessage& out, const v1::Sealed& box) { *out.mutable_guidance()->mutable_sealed() = box; });
+      if (auto e = take_sealed(*counsel.mutable_note()->mutable_sealed(), boxes)) return refused(std::move(*e));
+      fan_out(r, everyone, v1::ServerMessage{}, std::move(boxes), [](v1::ServerMessage& out, v1::Sealed&& box) {
+        *out.mutable_guidance()->mutable_sealed() = std::move(box);
+      });
       return r;  // a note changes no state
     }
     case v1::Counsel::kNextSpeaker: {
@@ -56,7 +57,7 @@ exercise::result exercise::on_counsel(v1::Seat from, const v1::Counsel& counsel)
     }
     case v1::Counsel::kSkipTimer:
       if (auto e = rule(from, act::skip)) return refused(std::move(*e));
-      commit_floor(r, floor_draft_, floor_end::moved_on);
+      commit_floor(r, std::move(floor_draft_), floor_end::moved_on);
       return r;
     case v1::Counsel::ACTION_NOT_SET: return refused(v1::ERROR_MALFORMED, "The control has no action.");
   }

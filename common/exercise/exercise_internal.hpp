@@ -3,6 +3,8 @@
 // What the exercise's own files share (exercise.cpp and its parts:
 // exercise_presence, exercise_check_in, exercise_counsel). Not for use
 // outside common/.
+#include <type_traits>
+
 #include "exercise.hpp"
 
 namespace heard::exercise_internal {
@@ -30,18 +32,20 @@ inline exercise::result refused(v1::Error error) {
 
 namespace heard {
 
-template <typename Place>
-void exercise::fan_out(result& r, unsigned to, const v1::ServerMessage& m, const sealed_boxes& boxes,
-                       Place place) const {
+template <typename Boxes, typename Place>
+void exercise::fan_out(result& r, unsigned to, const v1::ServerMessage& m, Boxes&& boxes, Place place) const {
   if (boxes.empty()) {
     r.out.push_back({to, m});
     return;
   }
-  for (const auto& box : boxes) {
+  for (auto& box : boxes) {
     if (!addresses(to, box.to())) continue;
-    v1::ServerMessage copy = m;
-    place(copy, box);
-    r.out.push_back({audience_of(box.to()), std::move(copy)});
+    auto& out = r.out.emplace_back(outbound{audience_of(box.to()), m});
+    if constexpr (std::is_const_v<std::remove_reference_t<Boxes>>) {
+      place(out.message, v1::Sealed(box));  // the caller keeps its boxes
+    } else {
+      place(out.message, std::move(box));
+    }
   }
 }
 

@@ -372,21 +372,26 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
     }
 
     self->advance_clock();
-    auto result = self->exercise_.handle(*seat, message);
+    // What the log and a refusal need, taken before the input moves into the exercise.
+    const std::string_view body = body_name(message);
+    const std::uint64_t input_id = message.input_id();
+    const bool debug = self->log_.enabled(log_level::debug);  // a size costs a walk of the message
+    const std::size_t bytes = debug ? message.ByteSizeLong() : 0;
+    auto result = self->exercise_.handle(*seat, std::move(message));
     if (!result.ok()) {
       ++self->stats_.inputs_refused;
-      self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body_name(message),
+      self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body,
                        " code=", error_code_name(result.error->code()));
       v1::ServerMessage refusal;
       *refusal.mutable_error() = std::move(*result.error);
-      refusal.mutable_error()->set_input_id(message.input_id());
+      refusal.mutable_error()->set_input_id(input_id);
       self->send_event(*seat, std::move(refusal), self->next_seq_++);
       return;
     }
     // Sizes only: never the words.
-    if (self->log_.enabled(log_level::debug)) {  // its arguments cost a walk of the message
-      self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(message),
-                       " bytes=", message.ByteSizeLong(), " phase=", phase_name(self->exercise_.phase()));
+    if (debug) {
+      self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body, " bytes=", bytes,
+                       " phase=", phase_name(self->exercise_.phase()));
     }
     if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);
     self->stats_.relay_latency.observe(std::chrono::steady_clock::now() - received);
