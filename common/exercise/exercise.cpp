@@ -3,6 +3,7 @@
 // controls are in exercise_presence.cpp, exercise_check_in.cpp and
 // exercise_counsel.cpp; who may act when is common/exercise/turn_rules.
 #include "exercise_internal.hpp"
+#include "moment_words.hpp"
 #include "sealed_format.hpp"
 #include "turn_rules.hpp"
 
@@ -161,10 +162,22 @@ v1::Snapshot exercise::snapshot() const {
   return s;
 }
 
+v1::Snapshot exercise::snapshot_for(v1::Seat seat) const {
+  v1::Snapshot s = snapshot();
+  describe_for(s, seat);
+  return s;
+}
+
+// Each member gets its own copy: the snapshot is the same, `you` is theirs.
 void exercise::push_state(result& r) const {
-  v1::ServerMessage m;
-  *m.mutable_state_changed()->mutable_snapshot() = snapshot();
-  r.out.push_back({everyone, std::move(m)});
+  const v1::Snapshot s = snapshot();
+  for (const v1::Seat seat : session_seats(s)) {
+    v1::ServerMessage m;
+    auto* mine = m.mutable_state_changed()->mutable_snapshot();
+    *mine = s;
+    describe_for(*mine, seat);
+    r.out.push_back({audience_of(seat), std::move(m)});
+  }
 }
 
 // --- Inputs -----------------------------------------------------------------------------

@@ -101,6 +101,9 @@ class exercise {
   result handle(v1::Seat from, v1::ClientMessage message);
 
   v1::Snapshot snapshot() const;
+  /// The snapshot as `seat` is sent it: with `you` filled in (what it may
+  /// do now, its headline), from the same rules the inputs meet.
+  v1::Snapshot snapshot_for(v1::Seat seat) const;
   /// The words of the floor so far (through a pause too), sealed for `seat`,
   /// for a seat that comes back with nothing on screen; nullopt when nobody
   /// is writing or `seat` is the writer.

@@ -131,4 +131,18 @@ std::string guide_left_sentence(const v1::Snapshot& s, v1::Seat me) {
                                        : "the floor works as before.");
 }
 
+void describe_for(v1::Snapshot& s, v1::Seat seat) {
+  const moment now = moment_of(s, seat);
+  auto* you = s.mutable_you();
+  you->Clear();
+  you->set_seat(seat);
+  for (std::size_t i = 0; i < act_count; ++i) {
+    // Act numbers are the act enum's, one up (0 is unspecified on the wire).
+    if (now.may(static_cast<act>(i))) you->add_allowed(static_cast<v1::Act>(i + 1));
+  }
+  you->set_writes(now.writes);
+  you->set_headline(headline(s, seat));
+  you->set_aside(guide_left_sentence(s, seat));
+}
+
 }  // namespace heard

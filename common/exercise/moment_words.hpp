@@ -25,6 +25,11 @@ std::string ended_sentence(const v1::Snapshot& s, v1::Seat me);
 /// themselves. Empty unless the session is guided and the counselor left.
 std::string guide_left_sentence(const v1::Snapshot& s, v1::Seat me);
 
+/// Fills in `s.you` for the member in `seat`: what it may send now (the
+/// rules the server applies), whether the floor's words are its own, its
+/// headline and aside. The server sends every member its own.
+void describe_for(v1::Snapshot& s, v1::Seat seat);
+
 /// `text` with its first letter upper case ("your partner" -> "Your partner").
 std::string capitalized(std::string text);
 

@@ -27,6 +27,8 @@ enum class act : std::uint8_t {
   skip,         // Counsel.skip_timer
 };
 inline constexpr std::size_t act_count = 14;
+// The wire's Act is this enum one up (0 is ACT_UNSPECIFIED).
+static_assert(static_cast<int>(act::skip) + 1 == v1::ACT_SKIP && v1::Act_MAX == v1::ACT_SKIP);
 
 /// Who may act now, in one place: nullopt when `seat` may do `what` in the
 /// state `s` describes, else the refusal the server sends (its code and its

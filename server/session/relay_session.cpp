@@ -194,7 +194,7 @@ void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
   w->set_max_check_in_chars(static_cast<std::uint32_t>(config_.max_check_in_chars));
   w->set_draft_interval_ms(static_cast<std::uint32_t>(config_.draft_interval.count()));
   w->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count()));
-  *w->mutable_snapshot() = exercise_.snapshot();
+  *w->mutable_snapshot() = exercise_.snapshot_for(seat);
   w->set_resume_token(m.token.current());
   w->set_session_key(id_);
   w->set_last_input_id(m.inputs.last());

@@ -1,8 +1,11 @@
 #include "exercise.hpp"
 #include "client_messages.hpp"
+#include "moment_words.hpp"
+#include "turn_rules.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -272,6 +275,36 @@ TEST(exercise, partner_can_be_chosen_to_speak_first) {
   EXPECT_EQ(e.snapshot().speaker(), SEAT_B);
   EXPECT_EQ(e.handle(SEAT_A, draft("hi")).error->code(), v1::ERROR_NOT_YOUR_TURN);
   expect_ok(e.handle(SEAT_B, draft("hi")));
+}
+
+TEST(exercise, each_member_is_sent_its_own_view_of_the_snapshot_from_the_rules_it_meets) {
+  exercise e = in_phase(v1::PHASE_READY);
+  expect_ok(e.handle(SEAT_B, ready()));
+  const auto r = e.handle(SEAT_A, ready());
+  const auto states = of_kind(r, v1::ServerMessage::kStateChanged);
+  ASSERT_EQ(states.size(), 2u) << "one per member";
+  for (const auto* o : states) {
+    const auto& s = o->message.state_changed().snapshot();
+    const v1::Seat seat = o->to == to_a ? SEAT_A : SEAT_B;
+    ASSERT_EQ(o->to, audience_of(seat));
+    EXPECT_EQ(s.you().seat(), seat);
+    EXPECT_EQ(s.phase(), v1::PHASE_SPEAKING);
+    const auto may = [&](v1::Act a) {
+      return std::find(s.you().allowed().begin(), s.you().allowed().end(), a) != s.you().allowed().end();
+    };
+    // What `you` offers is exactly what the exercise accepts from that seat.
+    const auto moment = moment_of(s, seat);
+    for (std::size_t i = 0; i < act_count; ++i) {
+      EXPECT_EQ(may(static_cast<v1::Act>(i + 1)), moment.may(static_cast<act>(i))) << seat << " act " << i;
+    }
+    EXPECT_EQ(may(v1::ACT_WRITE), seat == SEAT_A) << "A speaks first";
+    EXPECT_TRUE(may(v1::ACT_TIME_OUT));
+    EXPECT_EQ(s.you().writes(), seat == SEAT_A);
+    EXPECT_EQ(s.you().headline(), headline(s, seat));
+  }
+  EXPECT_EQ(e.snapshot_for(SEAT_B).you().headline(),
+            "Alex is speaking - listen. You'll say it back when Alex is done.");
+  EXPECT_FALSE(e.snapshot().has_you()) << "the shared snapshot (the state file's) is no one's view";
 }
 
 TEST(exercise, drafts_go_only_to_the_other_partner) {
