@@ -27,7 +27,10 @@ struct heard_server::io_parts {
   io_parts(heard_server& server, const server_config& config)
       : ioc(static_cast<int>(config.effective_io_threads())),
         registry(ioc, config, server.stats_, server.log_),
-        policy(config.allowed_origins, registry),
+        web(config.web_root.empty()
+                ? nullptr
+                : std::make_unique<web_assets>(web_assets::load(config.web_root, config.max_web_bytes))),
+        policy(config.allowed_origins, registry, web.get()),
         transport(ioc, {ws_link_options::from(config), policy, server.admission_, server.accounting_, registry}),
         listener(ioc, server.stats_, server.log_, config.accept_backoff_min, config.accept_backoff_max,
                  [this](net::ip::tcp::socket socket) { transport.accept(std::move(socket)); }),
@@ -38,6 +41,7 @@ struct heard_server::io_parts {
 
   net::io_context ioc;
   session_registry registry;
+  std::unique_ptr<const web_assets> web;  // the browser client's files; none without --web-root
   upgrade_policy policy;
   tls_transport transport;
   heard::server::listener listener;

@@ -32,6 +32,7 @@ ws_link_options ws_link_options::from(const server_config& c) {
   o.max_message_bytes = c.max_message_bytes;
   o.max_outbound_queue_bytes = c.max_outbound_queue_bytes;
   o.max_pings_per_minute = c.max_pings_per_minute;
+  o.max_requests_per_connection = c.max_requests_per_connection;
   o.trusted_proxies = c.trusted_proxies;
   o.proxy_header = c.proxy_header;
   return o;
@@ -110,7 +111,10 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("heap-trim-drop-connections", po::value(&c.heap_trim_drop_connections)->default_value(c.heap_trim_drop_connections), "give freed memory back to the system once this many connections and sessions (and a quarter) have gone since the last peak")
-    ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect (repeatable)")
+    ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect besides the server's own (repeatable)")
+    ("web-root", po::value(&c.web_root), "serve the browser client's files from this directory at https://HOST:PORT/ (default: no page)")
+    ("max-web-bytes", po::value(&c.max_web_bytes)->default_value(c.max_web_bytes), "the browser client's files, in all, at most")
+    ("max-requests-per-connection", po::value(&c.max_requests_per_connection)->default_value(c.max_requests_per_connection), "page requests a browser may make on one kept connection")
     ("trusted-proxy", po::value(&c.trusted_proxies)->composing(), "the IP address of a load balancer that says who its clients are (repeatable; default: none)")
     ("proxy-header", po::value(&proxy_header)->default_value(proxy_header), "how trusted proxies say it: proxy-v2 (the PROXY protocol v2, HAProxy's send-proxy-v2) or x-forwarded-for (its last address, nginx)")
     ("admin-listen", po::value(&c.admin_listen), "ADDRESS:PORT for /metrics, /healthz and /readyz (plain HTTP; keep it private, e.g. 127.0.0.1:9464; default: off)")

@@ -106,6 +106,15 @@ struct server_config {
   // Origin and is always accepted. Empty: every Origin is refused (403).
   std::vector<std::string> allowed_origins;
 
+  // The browser client's files (built by `make` into build/web), served at
+  // GET / on the same port with a strict Content-Security-Policy; empty: no
+  // page (plain requests get 426). Read once at start, at most max_web_bytes.
+  std::string web_root;
+  std::size_t max_web_bytes = 4 * 1024 * 1024;
+  // A browser asks for the page's files on one kept connection; at most
+  // this many requests on one, each within upgrade_timeout.
+  std::size_t max_requests_per_connection = 32;
+
   // Load balancers whose word on who the client is we take (IP addresses,
   // canonical form). A connection from one of them says, in `proxy_header`'s
   // way, which client it carries, and that address meets the per-address

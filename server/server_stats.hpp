@@ -19,6 +19,7 @@ namespace heard::server {
   X(upgrade_rejected)                                                                             \
   X(upgrade_too_large)                                                                            \
   X(plain_http_requests)                                                                          \
+  X(page_requests)                                                                                \
   X(timeouts)                                                                                     \
   X(messages_in)                                                                                  \
   X(messages_out)                                                                                 \

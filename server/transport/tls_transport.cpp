@@ -217,6 +217,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       count(transport_event::tls_handshake_failure);
       return fail(ec, "tls_handshake");
     }
+    read_request();
+  }
+
+  void read_request() {
     arm_phase_deadline(options_.upgrade_timeout);
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_upgrade_request_bytes));
@@ -259,7 +263,15 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (const auto origin = req.find(http::field::origin); origin != req.end()) {
       head.origin = std::string_view(origin->value().data(), origin->value().size());
     }
-    if (const auto answer = owner_->policy_.decide(head)) return respond(*answer, req.version());
+    if (const auto host = req.find(http::field::host); host != req.end()) {
+      head.host = std::string_view(host->value().data(), host->value().size());
+    }
+    if (const auto tag = req.find(http::field::if_none_match); tag != req.end()) {
+      head.if_none_match = std::string_view(tag->value().data(), tag->value().size());
+    }
+    if (const auto answer = owner_->policy_.decide(head)) {
+      return respond(*answer, req.version(), req.keep_alive());
+    }
 
     // From here Beast's own WebSocket timeouts take over, pings included.
     websocket::stream_base::timeout timeouts{};
@@ -289,24 +301,35 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     ws_.async_accept(req, beast::bind_front_handler(&ws_link::on_accept, shared_from_this()));
   }
 
-  void respond(const http_answer& answer, unsigned version) {
+  // `wants_more`: the client asked to keep the connection (HTTP/1.1). A
+  // browser then fetches the page's other files, or upgrades, on it; each
+  // request has the upgrade deadline again, and there is a cap per connection.
+  void respond(const http_answer& answer, unsigned version, bool wants_more = false) {
     if (answer.counted) count(*answer.counted);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), version);
     res->set(http::field::server, "heard");
-    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    if (answer.status != 304) res->set(http::field::content_type, answer.content_type);
+    for (const auto& [name, value] : answer.headers) res->set(name, value);
+    if (!answer.etag.empty()) {
+      res->set(http::field::etag, answer.etag);
+      res->set(http::field::cache_control, "no-cache");
+    }
     if (answer.upgrade_required) {
       res->set(http::field::upgrade, "websocket");
       res->set(http::field::connection, "Upgrade");
     }
-    res->keep_alive(false);
+    const bool again = answer.keep_alive && wants_more && ++requests_ < options_.max_requests_per_connection;
+    res->keep_alive(again);
     res->body() = std::string(answer.body);
-    res->prepare_payload();
-    http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail(ec, "http_response");
-      self->ws_.next_layer().async_shutdown([self](beast::error_code) {
-        self->ws_.next_layer().async_lingering_close([self](beast::error_code) { self->phase_timer_.cancel(); });
-      });
-    });
+    if (answer.status != 304) res->prepare_payload();
+    http::async_write(
+        ws_.next_layer(), *res, [self = shared_from_this(), res, again](beast::error_code ec, std::size_t) {
+          if (ec) return self->fail(ec, "http_response");
+          if (again) return self->read_request();
+          self->ws_.next_layer().async_shutdown([self](beast::error_code) {
+            self->ws_.next_layer().async_lingering_close([self](beast::error_code) { self->phase_timer_.cancel(); });
+          });
+        });
   }
 
   void on_accept(beast::error_code ec) {
@@ -469,6 +492,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::shared_ptr<ssl::context> tls_;  // the context this link started with (see use_tls)
   std::chrono::steady_clock::time_point ping_window_start_ = std::chrono::steady_clock::now();
   std::size_t pings_in_window_ = 0;
+  std::size_t requests_ = 0;  // HTTP requests answered on this connection
   websocket::stream<tls_stream> ws_;
   beast::flat_buffer request_buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;

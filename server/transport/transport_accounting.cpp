@@ -12,6 +12,7 @@ void transport_accounting::on_event(transport_event event) {
     case transport_event::upgrade_rejected: ++stats_.upgrade_rejected; break;
     case transport_event::upgrade_too_large: ++stats_.upgrade_too_large; break;
     case transport_event::plain_http_request: ++stats_.plain_http_requests; break;
+    case transport_event::page_request: ++stats_.page_requests; break;
     case transport_event::origin_refused: ++stats_.origins_refused; break;
     case transport_event::ping_flood: ++stats_.ping_floods; break;
     case transport_event::timeout: ++stats_.timeouts; break;

@@ -17,6 +17,7 @@ enum class transport_event : unsigned char {
   upgrade_rejected,
   upgrade_too_large,
   plain_http_request,
+  page_request,  // a file of the browser client (or its 304)
   origin_refused,
   ping_flood,
   timeout,

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "transport_observer.hpp"
+#include "web_assets.hpp"
 
 namespace heard::server {
 
@@ -17,6 +19,8 @@ struct request_head {
   bool is_websocket_upgrade = false;
   std::string_view target;
   std::optional<std::string_view> origin;  // absent: no Origin header (the native client)
+  std::string_view host;                   // the Host header
+  std::string_view if_none_match;          // a cached page's validator
 };
 
 /// An HTTP answer instead of an upgrade.
@@ -25,6 +29,10 @@ struct http_answer {
   std::string_view body;
   bool upgrade_required = false;  // also send "Upgrade: websocket"
   std::optional<transport_event> counted;
+  std::string_view content_type = "text/plain; charset=utf-8";
+  std::string_view etag{};                // with Cache-Control: no-cache
+  std::span<const web_header> headers{};  // the page's security headers
+  bool keep_alive = false;                // the browser may ask for the next file on this connection
 };
 
 /// What to do with a request head, before any WebSocket exists: answer it
@@ -32,7 +40,9 @@ struct http_answer {
 /// unit-tested directly, and kept out of the Beast file.
 class upgrade_policy {
  public:
-  upgrade_policy(std::vector<std::string> allowed_origins, const link_acceptor& app);
+  /// `web`: the browser client's files, or nullptr when the server has no
+  /// page (no --web-root); it must outlive the policy.
+  upgrade_policy(std::vector<std::string> allowed_origins, const link_acceptor& app, const web_assets* web = nullptr);
 
   /// nullopt: upgrade.
   std::optional<http_answer> decide(const request_head& head) const;
@@ -42,8 +52,12 @@ class upgrade_policy {
   static http_answer has_body();
 
  private:
+  std::optional<http_answer> page(const request_head& head) const;
+  bool origin_allowed(const request_head& head) const;
+
   std::vector<std::string> allowed_origins_;
   const link_acceptor& app_;
+  const web_assets* web_;
 };
 
 }  // namespace heard::server

@@ -25,6 +25,7 @@ struct ws_link_options {
   std::size_t max_message_bytes = 0;
   std::size_t max_outbound_queue_bytes = 0;
   std::size_t max_pings_per_minute = 0;
+  std::size_t max_requests_per_connection = 0;
   std::vector<std::string> trusted_proxies;  // see server_config
   proxy_header_kind proxy_header = proxy_header_kind::proxy_v2;
 

@@ -44,7 +44,7 @@ TEST(upgrade_policy, plain_http_gets_the_health_check_or_426) {
   page.target = "/";
   answer = policy.decide(page);
   ASSERT_TRUE(answer);
-  EXPECT_EQ(answer->status, 426);
+  EXPECT_EQ(answer->status, 426) << "without --web-root there is no page";
   EXPECT_TRUE(answer->upgrade_required);
 
   request_head post = health;
@@ -91,6 +91,25 @@ TEST(upgrade_policy, only_allowed_origins_may_upgrade_and_no_origin_is_the_nativ
   head.origin = "https://heard.example";
   ASSERT_TRUE(closed.decide(head));
   EXPECT_EQ(closed.decide(head)->status, 403) << "with no allowed origins every browser is refused";
+}
+
+TEST(upgrade_policy, the_servers_own_origin_may_upgrade_and_no_other) {
+  fake_app app;
+  const upgrade_policy policy({}, app);
+  auto head = upgrade("/v2/7KQ2");
+  head.host = "heard.example:8443";
+  head.origin = "https://heard.example:8443";
+  EXPECT_FALSE(policy.decide(head)) << "the page this server (or its nginx) served";
+  for (const char* other : {"http://heard.example:8443", "https://heard.example", "https://heard.example:8443.evil",
+                            "https://evil.example", "null", ""}) {
+    head.origin = other;
+    ASSERT_TRUE(policy.decide(head)) << other;
+    EXPECT_EQ(policy.decide(head)->status, 403) << other;
+  }
+  head.host = "";
+  head.origin = "https://";
+  ASSERT_TRUE(policy.decide(head));
+  EXPECT_EQ(policy.decide(head)->status, 403) << "no Host names no origin";
 }
 
 TEST(upgrade_policy, heads_that_could_not_be_read_get_431_or_400) {
