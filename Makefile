@@ -23,20 +23,22 @@ build: configure
 
 # Only what `make run` needs: the tests take longer to compile than the server.
 binaries: configure
-	cmake --build $(BUILD_DIR) --target heard-server heard
+	cmake --build $(BUILD_DIR) --target heard-server heard heard_web
 
 certs:
 	@certs/make-dev-certs.sh
 
 run: binaries certs
 	@echo
-	@echo "Heard is starting on wss://localhost:$(PORT) (127.0.0.1 and ::1). In two other terminals:"
+	@echo "Heard is starting on https://localhost:$(PORT)/ (127.0.0.1 and ::1): open it in a browser"
+	@echo "(trust certs/dev/ca.crt first), or in two other terminals:"
 	@echo "  $(BUILD_DIR)/client/heard start --name YOU --ca certs/dev/ca.crt --server wss://localhost:$(PORT)"
 	@echo "  $(BUILD_DIR)/client/heard join CODE --name PARTNER --ca certs/dev/ca.crt --server wss://localhost:$(PORT)"
 	@echo "Stop the server with Ctrl-C."
 	@echo
 	exec $(BUILD_DIR)/server/heard-server --port $(PORT) \
-	  --cert certs/dev/server.crt --key certs/dev/server.key --state-file $(BUILD_DIR)/heard-sessions.state
+	  --cert certs/dev/server.crt --key certs/dev/server.key --state-file $(BUILD_DIR)/heard-sessions.state \
+	  --web-root $(BUILD_DIR)/web-root
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2

@@ -1,0 +1,58 @@
+// What a tab needs to take its seat back after a reload or a closed tab:
+// the resume token, the seat's keys (the private key as a non-extractable
+// CryptoKey, which IndexedDB stores as it is: a script can use it here but
+// never read it out), the inputs not yet acknowledged and the person's own
+// draft. One seat per browser profile; forgotten when the session ends.
+import type { SavedKeys } from "./session_keys.js";
+
+export interface SavedSeat {
+  version: 1;
+  name: string;
+  sessionKey: string;
+  resumeToken: Uint8Array;
+  seat: number;
+  lastSeq: bigint;
+  nextInputId: bigint;
+  unacked: Uint8Array[]; // ClientMessage, with this person's own words in the clear, as in heard's state file
+  snapshot: Uint8Array | null;
+  myDraft: string;
+  draftKey: string;
+  myWords: string[];
+  keys: SavedKeys | null;
+  pendingTopic: string;
+  topic: string;
+  inviteA: string;
+  inviteB: string;
+}
+
+const DB_NAME = "heard";
+const STORE = "seat";
+const KEY = "current";
+
+function database(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error("IndexedDB could not be opened"));
+  });
+}
+
+async function withStore<T>(mode: IDBTransactionMode, act: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await database();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = act(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = () => reject(tx.error ?? new Error("IndexedDB transaction failed"));
+      tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export const loadSeat = () => withStore<SavedSeat | undefined>("readonly", (s) => s.get(KEY));
+export const saveSeat = (seat: SavedSeat) => withStore("readwrite", (s) => s.put(seat, KEY)).then(() => undefined);
+export const forgetSeat = () => withStore("readwrite", (s) => s.delete(KEY)).then(() => undefined);

@@ -1,0 +1,156 @@
+// What the browser tests share: a real heard-server on 127.0.0.1 port 0
+// with real TLS serving the built page, Debian's Chromium driven by
+// playwright-core (no browser is downloaded), the terminal client `heard`
+// in line mode, and waits with deadlines (never sleeps). Paths come from
+// ctest's environment (web/CMakeLists.txt).
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the browser tests through ctest`);
+  return v;
+};
+
+export const DEADLINE_MS = 15_000;
+export const artifacts = () => {
+  const dir = env("HEARD_ARTIFACTS");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+/** Resolves with the first line of `stream` that `match` accepts, or rejects at the deadline. */
+function waitLine(child, match, what, deadline = DEADLINE_MS) {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`no "${what}" within ${deadline} ms; output:\n${buffer}`)), deadline);
+    const onData = (chunk) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split("\n")) {
+        const m = match(line);
+        if (m) {
+          clearTimeout(timer);
+          child.stdout.off("data", onData);
+          resolve(m);
+          return;
+        }
+      }
+    };
+    child.stdout.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before "${what}"; output:\n${buffer}`));
+    });
+  });
+}
+
+/** A heard-server on a free port serving `webRoot`; stop() ends it. */
+export async function startServer({ webRoot = env("HEARD_WEB_ROOT"), args = [] } = {}) {
+  const certs = env("HEARD_TEST_CERT_DIR");
+  const dir = mkdtempSync(join(tmpdir(), "heard-web-"));
+  const log = join(dir, "server.log");
+  const child = spawn(
+    env("HEARD_SERVER_BIN"),
+    ["--port", "0", "--threads", "2", "--cert", join(certs, "server.crt"), "--key", join(certs, "server.key"), "--web-root", webRoot, "--log-level", "debug", ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (c) => (stderr += c.toString()));
+  const port = await waitLine(child, (l) => l.match(/heard-server listening on .*:(\d+)\s*$/)?.[1], "heard-server listening on").catch((e) => {
+    throw new Error(`${e.message}\nstderr:\n${stderr}`);
+  });
+  return {
+    port: Number(port),
+    origin: `https://localhost:${port}`,
+    log: () => stderr,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      writeFileSync(log, stderr);
+    },
+  };
+}
+
+// As the platform notes say: without these, Chromium's own background
+// requests are refused by the closed network, many at a time.
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.HEARD_CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_FLAGS, headless: true });
+}
+
+/** A fresh browser profile (its own storage) on the server's page; the test's flag trusts the dev CA. */
+export async function openPage(browser, server, { viewport = { width: 1280, height: 800 }, path = "/" } = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, reducedMotion: "reduce" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.problems = problems;
+  await page.goto(`${server.origin}${path}`);
+  return page;
+}
+
+/** Waits until the page's headline is `text` (or matches it). */
+export async function headline(page, text, timeout = DEADLINE_MS) {
+  const h = page.locator("#headline");
+  await h.filter({ hasText: text }).waitFor({ timeout }).catch(async (e) => {
+    throw new Error(`headline never became ${text}; it is "${await h.textContent().catch(() => "?")}"\n${e.message}`);
+  });
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts(), `${name}.png`), fullPage: true });
+}
+
+/** Starts a session in a browser page; returns the invite code(s) shown. */
+export async function startIn(page, name, { guided = false, spoken = false, topic = "" } = {}) {
+  await page.fill("#name", name);
+  if (spoken) await page.selectOption("#mode", "spoken");
+  if (guided) await page.check("#guided");
+  if (topic) await page.fill("#topic", topic);
+  await page.click("#start button[type=submit]");
+  const codes = page.locator(".invite .code");
+  await codes.first().waitFor({ timeout: DEADLINE_MS });
+  return codes.allTextContents();
+}
+
+export async function joinIn(page, name, code) {
+  await page.fill("#name", name);
+  await page.fill("#code", code);
+  await page.click("#join button[type=submit]");
+}
+
+/** Compares the two safety codes as people would, and marks them compared. */
+export async function compareCodes(...pages) {
+  const codes = [];
+  for (const p of pages) {
+    await p.locator("#safety-code").waitFor({ timeout: DEADLINE_MS });
+    codes.push(await p.locator("#safety-code").textContent());
+  }
+  for (const p of pages) await p.click("#compared");
+  return codes;
+}
+
+/** The text of the last entry of the conversation. */
+export const lastEntry = (page) => page.locator("#history > li").last().innerText();
+
+export function readJson(path) {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
