@@ -156,6 +156,7 @@ export class HeardClient {
   private pendingDraft: string | null = null;
   private lastDraftSentAt = 0;
   private draftKept = false;
+  private restoredDraft = false; // a reloaded tab's draft, sent again at its first Welcome
   private draftKey = "";
 
   // --- Keys --------------------------------------------------------------------------
@@ -226,6 +227,7 @@ export class HeardClient {
       this.lastInputId = saved.nextInputId > 0n ? saved.nextInputId - 1n : 0n;
       this.snapshot = saved.snapshot ? fromBinary(SnapshotSchema, saved.snapshot) : undefined;
       this.myDraft = saved.myDraft;
+      this.restoredDraft = saved.myDraft.length > 0;
       ++this.draftVersion;
       this.draftKey = saved.draftKey;
       this.myWords = saved.myWords;
@@ -430,6 +432,15 @@ export class HeardClient {
     if (w.resumed) await this.transmit(create(ClientMessageSchema, { body: { case: "ackOnly", value: {} } }));
     for (const kept of this.outbox) await this.transmit(kept);
     await this.flushKeys();
+    if (this.restoredDraft) {
+      // A reloaded tab: the last words typed may not have gone before it
+      // closed. The floor's draft is the whole text, so sending it again is harmless.
+      this.restoredDraft = false;
+      if (this.myDraft && this.may(Act.WRITE) && !this.outbox.some((m) => m.body.case === "draft")) {
+        this.pendingDraft = this.myDraft;
+        await this.flushDraft();
+      }
+    }
     await this.saveNow();
   }
 
@@ -554,7 +565,9 @@ export class HeardClient {
     this.run(async () => {
       if (!this.acceptsDraft(text)) return this.changed();
       this.myDraft = text;
-      this.scheduleSave();
+      // Stored before anything else happens: a tab closed right after a
+      // keystroke keeps the keystroke.
+      await this.saveNow();
       if (this.draftKept) return this.changed();
       if (this.connection !== "open") {
         await this.sendInput(create(ClientMessageSchema, { body: { case: "draft", value: { text: encodeText(text) } } }));

@@ -436,6 +436,8 @@ export class SessionScreen {
       s?.you?.allowed.join(","),
       s?.held,
       s?.nextSpeaker,
+      s?.speaker,
+      s?.round,
       spoken,
       mine,
       s?.phase,
@@ -475,10 +477,13 @@ export class SessionScreen {
     }
     if (may(Act.SKIP)) buttons.push(this.button("Move the floor on", () => c.counsel({ case: "skipTimer", value: {} }), { id: "skip" }));
     if (may(Act.CHOOSE_NEXT) && s) {
+      // Before the first round the choice is who speaks first (Snapshot.speaker).
+      const first = s.round === 0;
+      const chosen = first ? s.speaker : s.nextSpeaker;
       for (const seat of [Seat.A, Seat.B]) {
-        if (s.nextSpeaker === seat) continue;
+        if (chosen === seat) continue;
         buttons.push(
-          this.button(`${capitalized(this.name(seat))} speaks next`, () => c.counsel({ case: "nextSpeaker", value: { seat } }), {
+          this.button(`${capitalized(this.name(seat))} speaks ${first ? "first" : "next"}`, () => c.counsel({ case: "nextSpeaker", value: { seat } }), {
             class: "next-speaker",
             "data-seat": seat === Seat.A ? "a" : "b",
           }),

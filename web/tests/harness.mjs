@@ -115,8 +115,24 @@ export async function headline(page, text, timeout = DEADLINE_MS) {
   });
 }
 
+const AXE_SOURCE = readFileSync(join(env("HEARD_SOURCE_DIR"), "web", "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+/**
+ * A phase as people see it: a screenshot into the artifacts, and axe-core's
+ * WCAG 2.1 AA rules, failing on any serious or critical violation.
+ */
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts(), `${name}.png`), fullPage: true });
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }),
+  );
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length > 0) {
+    const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`).join("\n");
+    throw new Error(`axe-core found serious or critical problems on "${name}":\n${report}`);
+  }
 }
 
 /** Starts a session in a browser page; returns the invite code(s) shown. */
@@ -153,4 +169,69 @@ export const lastEntry = (page) => page.locator("#history > li").last().innerTex
 
 export function readJson(path) {
   return JSON.parse(readFileSync(path, "utf8"));
+}
+
+/** `heard` in line mode, as a script or a screen reader uses it: lines in, one line per event out. */
+export class Terminal {
+  constructor(args, server) {
+    const home = mkdtempSync(join(tmpdir(), "heard-term-"));
+    this.lines = [];
+    this.waiters = [];
+    this.child = spawn(
+      env("HEARD_CLIENT_BIN"),
+      [...args, "--plain", "--server", `wss://localhost:${server.port}`, "--ca", join(env("HEARD_TEST_CERT_DIR"), "ca.crt")],
+      { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, HOME: home, XDG_STATE_HOME: join(home, "state") } },
+    );
+    let partial = "";
+    const take = (chunk) => {
+      partial += chunk.toString();
+      const parts = partial.split("\n");
+      partial = parts.pop();
+      for (const line of parts) {
+        this.lines.push(line);
+        this.waiters = this.waiters.filter((w) => !w(line));
+      }
+    };
+    this.child.stdout.on("data", take);
+    this.child.stderr.on("data", take);
+    this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));
+  }
+
+  /** The first line (already printed or to come) matching `re`, within the deadline. */
+  waitFor(re, timeout = DEADLINE_MS) {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`heard printed no line matching ${re} within ${timeout} ms:\n${this.lines.join("\n")}`)), timeout);
+      this.waiters.push((line) => {
+        if (!re.test(line)) return false;
+        clearTimeout(timer);
+        resolve(line);
+        return true;
+      });
+    });
+  }
+
+  /** Like waitFor, but only lines printed from now on. */
+  next(re, timeout = DEADLINE_MS) {
+    const from = this.lines.length;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`heard printed no new line matching ${re} within ${timeout} ms:\n${this.lines.slice(from).join("\n")}`)), timeout);
+      this.waiters.push((line) => {
+        if (!re.test(line)) return false;
+        clearTimeout(timer);
+        resolve(line);
+        return true;
+      });
+    });
+  }
+
+  send(line) {
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) this.child.kill("SIGTERM");
+    return this.exited;
+  }
 }

@@ -1,0 +1,90 @@
+// A counselor in a browser guides two partners (two more browsers): the two
+// codes, the start, a note, a hold and its release, choosing who speaks
+// next, ending, and the summary download, which holds only the words a
+// partner chose to share.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { compareCodes, headline, joinIn, launchBrowser, openPage, screenshot, startIn, startServer } from "./harness.mjs";
+
+test("a counselor in a browser guides two partners", async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const [kim, alex, sam] = [await openPage(browser, server), await openPage(browser, server), await openPage(browser, server)];
+    for (const p of [kim, alex, sam]) p.setDefaultTimeout(15_000);
+    const [codeA, codeB] = await startIn(kim, "Kim", { guided: true, topic: "Money" });
+    assert.ok(codeA && codeB && codeA !== codeB, "one code per partner");
+    await headline(kim, "Waiting for the partners.");
+    await screenshot(kim, "counselor-01-waiting");
+    await joinIn(alex, "Alex", codeA);
+    await joinIn(sam, "Sam", codeB);
+
+    const codes = await compareCodes(kim, alex, sam);
+    assert.equal(new Set(codes).size, 1, `one safety code for all three: ${codes}`);
+    await alex.click("#ready");
+    await sam.click("#ready");
+    await headline(alex, "You are both ready; Kim begins the first round.");
+    await headline(kim, /Both partners are here\. Alex speaks first\. Both are ready\./);
+    // Before the start, the counselor may choose who speaks first.
+    await kim.click("button.next-speaker[data-seat=b]");
+    await headline(kim, /Sam speaks first/);
+    await screenshot(kim, "counselor-02-ready");
+    await kim.click("#start");
+
+    await headline(sam, /Your turn to speak/);
+    await headline(kim, "Sam is speaking; Alex listens.");
+    await sam.fill("#words", "I worry about rent.");
+    await kim.locator("#live-text", { hasText: "I worry about rent." }).waitFor();
+
+    await kim.fill("#words", "Take your time, both of you.");
+    await kim.click("#send-note");
+    for (const p of [alex, sam]) await p.locator("#history .guidance", { hasText: "Take your time, both of you." }).waitFor();
+
+    await kim.click("#hold");
+    await headline(sam, "Your counselor has paused the exercise for a moment.");
+    await headline(alex, "Your counselor has paused the exercise for a moment.");
+    await screenshot(kim, "counselor-03-held");
+    // The writer's words typed during the hold are kept, and go on at the release.
+    await sam.fill("#words", "I worry about rent. And savings.");
+    await sam.locator("#notices", { hasText: "Kept in your text" }).waitFor();
+    await kim.click("#release");
+    await kim.locator("#live-text", { hasText: "And savings." }).waitFor();
+    await sam.click("#done");
+
+    await headline(alex, /say back what you heard/);
+    await alex.fill("#words", "Rent and savings worry you.");
+    await alex.click("#done");
+    await sam.click("button[data-verdict=accurate_done]");
+    await headline(alex, /Your turn to speak/);
+    await screenshot(kim, "counselor-04-round-2");
+
+    kim.once("dialog", (d) => d.accept());
+    await kim.click("#end-session");
+    await headline(kim, /The partners are checking in/);
+    for (const [p, words, share] of [
+      [alex, "Alex's private words", false],
+      [sam, "Sam shares this", true],
+    ]) {
+      await p.locator("#check-in").waitFor();
+      for (const name of ["feltSafe", "couldSayAnything", "partnerInvested"]) await p.check(`input[name=${name}][value="4"]`);
+      await p.fill("#check-in-words", words);
+      if (share) await p.check("#share-words");
+      await p.click("#send-check-in");
+    }
+    await kim.locator("#download-summary").waitFor();
+    const [download] = await Promise.all([kim.waitForEvent("download"), kim.click("#download-summary")]);
+    const summary = readFileSync(await download.path(), "utf8");
+    assert.match(summary, /# Session summary: Alex & Sam/);
+    assert.match(summary, /Topic: Money/);
+    assert.match(summary, /Sam shares this/);
+    assert.ok(!summary.includes("private words"), "never the words a partner kept to the two of them");
+    assert.ok(!(await kim.locator("#history").innerText()).includes("private words"));
+    assert.match(await sam.locator("#history .check-ins").innerText(), /Alex's private words/, "partners read each other's words");
+    await screenshot(kim, "counselor-05-summary");
+    assert.deepEqual([...kim.problems, ...alex.problems, ...sam.problems], []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
