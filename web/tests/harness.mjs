@@ -103,6 +103,10 @@ export async function openPage(browser, server, { viewport = { width: 1280, heig
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
   page.problems = problems;
+  // Everything the page asks for: it must all be this server's.
+  page.requests = [];
+  page.on("request", (r) => page.requests.push(r.url()));
+  page.on("websocket", (ws) => page.requests.push(ws.url()));
   await page.goto(`${server.origin}${path}`);
   return page;
 }

@@ -1,0 +1,119 @@
+// The page's promises about itself: the security headers on every file, no
+// inline script anywhere, people's words and names shown as text (never
+// markup) under that policy, no request to anyone but this server, and a
+// page of another origin refused at the WebSocket upgrade.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { request } from "node:https";
+import { connect } from "node:tls";
+import { compareCodes, headline, joinIn, launchBrowser, openPage, startIn, startServer } from "./harness.mjs";
+
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+function get(server, path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: server.port, path, headers, rejectUnauthorized: false, servername: "localhost" }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** The status line the server answers a WebSocket upgrade with. */
+function upgradeStatus(server, origin) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port: server.port, servername: "localhost", rejectUnauthorized: false }, () => {
+      socket.write(
+        `GET /v2/7KQ2 HTTP/1.1\r\nHost: localhost:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin}\r\n\r\n`,
+      );
+    });
+    let head = "";
+    socket.on("data", (c) => {
+      head += c.toString("latin1");
+      if (head.includes("\r\n")) {
+        resolve(head.slice(0, head.indexOf("\r\n")));
+        socket.destroy();
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
+test("every file carries the security headers, and the page has no inline script", async () => {
+  const server = await startServer();
+  try {
+    for (const path of ["/", "/app.js", "/app.css", "/icon.svg"]) {
+      const r = await get(server, path);
+      assert.equal(r.status, 200, path);
+      assert.equal(r.headers["content-security-policy"], CSP, path);
+      assert.equal(r.headers["x-content-type-options"], "nosniff", path);
+      assert.equal(r.headers["referrer-policy"], "no-referrer", path);
+      assert.equal(r.headers["cross-origin-opener-policy"], "same-origin", path);
+      assert.ok(r.headers.etag, path);
+      const again = await get(server, path, { "If-None-Match": r.headers.etag });
+      assert.equal(again.status, 304, `${path} unchanged`);
+    }
+    const index = (await get(server, "/")).body;
+    assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(index), "no inline script");
+    assert.ok(!/\son[a-z]+=/i.test(index), "no inline event handler");
+    assert.equal((await get(server, "/nothing-here")).status, 404);
+    assert.equal((await get(server, "/healthz")).body, "ok\n");
+  } finally {
+    await server.stop();
+  }
+});
+
+test("only the server's own origin may open a WebSocket", async () => {
+  const server = await startServer();
+  try {
+    assert.match(await upgradeStatus(server, `https://localhost:${server.port}`), / 101 /);
+    assert.match(await upgradeStatus(server, "https://evil.example"), / 403 /);
+    assert.match(await upgradeStatus(server, `http://localhost:${server.port}`), / 403 /, "not the plain-http origin");
+  } finally {
+    await server.stop();
+  }
+});
+
+test("names and words with markup are shown as text, and the page asks nothing of anyone else", async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const alex = await openPage(browser, server);
+    const mallory = await openPage(browser, server);
+    for (const p of [alex, mallory]) p.setDefaultTimeout(15_000);
+    const [code] = await startIn(alex, "Alex");
+    const name = '<img src=x onerror="window.pwned=1">Mal\u202Eory';
+    await joinIn(mallory, name, code);
+    await compareCodes(alex, mallory);
+    await alex.click("#ready");
+    await mallory.click("#ready");
+    await headline(mallory, /Alex is speaking/);
+    await alex.fill("#words", '<script>window.pwned=2</script><b>bold</b>');
+    await alex.click("#done");
+    await headline(mallory, /say back what you heard/);
+    await mallory.fill("#words", "<iframe src=https://evil.example></iframe>");
+    await mallory.click("#done");
+    await headline(alex, /Was that what you meant/);
+    const history = await alex.locator("#history").innerText();
+    assert.ok(history.includes('<img src=x onerror="window.pwned=1">Mal'), history);
+    assert.ok(history.includes("<iframe src=https://evil.example></iframe>"), history);
+    assert.ok((await mallory.locator("#history").innerText()).includes("<script>window.pwned=2</script><b>bold</b>"));
+    for (const p of [alex, mallory]) {
+      assert.equal(await p.evaluate(() => window.pwned), undefined);
+      assert.equal(await p.locator("#history img, #history iframe, #history b, #history script").count(), 0);
+      const own = [`https://localhost:${server.port}/`, `wss://localhost:${server.port}/`];
+      const foreign = p.requests.filter((u) => !own.some((o) => u.startsWith(o)));
+      assert.deepEqual(foreign, [], "no request to anyone but this server");
+    }
+    assert.deepEqual([...alex.problems, ...mallory.problems], []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
