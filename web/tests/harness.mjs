@@ -47,14 +47,18 @@ function waitLine(child, match, what, deadline = DEADLINE_MS) {
   });
 }
 
-/** A heard-server on a free port serving `webRoot`; stop() ends it. */
+/** A heard-server on a free port serving `webRoot` (null: no page); stop() ends it. */
 export async function startServer({ webRoot = env("HEARD_WEB_ROOT"), args = [] } = {}) {
   const certs = env("HEARD_TEST_CERT_DIR");
   const dir = mkdtempSync(join(tmpdir(), "heard-web-"));
   const log = join(dir, "server.log");
   const child = spawn(
     env("HEARD_SERVER_BIN"),
-    ["--port", "0", "--threads", "2", "--cert", join(certs, "server.crt"), "--key", join(certs, "server.key"), "--web-root", webRoot, "--log-level", "debug", ...args],
+    [
+      ...["--port", "0", "--threads", "2", "--cert", join(certs, "server.crt"), "--key", join(certs, "server.key")],
+      ...(webRoot ? ["--web-root", webRoot] : []),
+      ...["--log-level", "debug", ...args],
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
