@@ -1,7 +1,8 @@
 # `make package`: Debian packages made by CPack from the build tree.
 #   heard-server: /usr/bin/heard-server, its systemd unit and sysusers file,
 #                 the example configuration as /etc/heard/heard-server.conf
-#                 (a conffile), a man page made from --help, the operations guide.
+#                 (a conffile), a man page made from --help, the operations guide,
+#                 the browser client's files in /usr/share/heard/web.
 #   heard:        /usr/bin/heard and its man page.
 # tests/deploy/verify_package.sh builds them, runs lintian (no error allowed),
 # extracts them and runs a session through the packaged binaries.
@@ -45,6 +46,10 @@ install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/heard-server.service DESTINATIO
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/heard.sysusers DESTINATION lib/sysusers.d RENAME heard.conf
         COMPONENT server)
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/heard-server.conf DESTINATION /etc/heard COMPONENT server)
+# The browser client (web/), served with `web-root = /usr/share/heard/web`.
+if(HEARD_WEB)
+  install(DIRECTORY ${CMAKE_BINARY_DIR}/web-root/ DESTINATION share/heard/web COMPONENT server)
+endif()
 
 # Maintainer scripts under the names dpkg wants.
 foreach(script postinst prerm postrm)
