@@ -41,7 +41,7 @@ import { normalizeInviteCode, randomRoute, routeOf, sessionTarget } from "./invi
 import { Kind } from "./sealing.js";
 import { creatorSeat, memberOf, seatName } from "./seats.js";
 import { SessionKeys, type Order } from "./session_keys.js";
-import { forgetSeat, loadSeat, saveSeat, type SavedSeat } from "./store.js";
+import { forgetSeat, keepDraft, keptDraft, loadSeat, saveSeat, type SavedSeat } from "./store.js";
 import { countCodePoints, decodeText, encodeText, textProblem, tooLongSentence } from "./text_rules.js";
 
 export const PROTOCOL_VERSION = 3;
@@ -226,8 +226,10 @@ export class HeardClient {
       });
       this.lastInputId = saved.nextInputId > 0n ? saved.nextInputId - 1n : 0n;
       this.snapshot = saved.snapshot ? fromBinary(SnapshotSchema, saved.snapshot) : undefined;
-      this.myDraft = saved.myDraft;
-      this.restoredDraft = saved.myDraft.length > 0;
+      // The draft written at the last keystroke, if it is this floor's, is at least as new.
+      const quick = keptDraft();
+      this.myDraft = quick && quick.session === saved.sessionKey && quick.floor === saved.draftKey ? quick.text : saved.myDraft;
+      this.restoredDraft = this.myDraft.length > 0;
       ++this.draftVersion;
       this.draftKey = saved.draftKey;
       this.myWords = saved.myWords;
@@ -562,6 +564,7 @@ export class HeardClient {
 
   /** The text so far, while typing: sent at most once per the server's draft interval, the latest text winning. */
   setDraft(text: string) {
+    if (this.sessionKey) keepDraft({ session: this.sessionKey, floor: this.draftKey, text });
     this.run(async () => {
       if (!this.acceptsDraft(text)) return this.changed();
       this.myDraft = text;

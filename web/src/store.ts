@@ -55,4 +55,43 @@ async function withStore<T>(mode: IDBTransactionMode, act: (s: IDBObjectStore) =
 
 export const loadSeat = () => withStore<SavedSeat | undefined>("readonly", (s) => s.get(KEY));
 export const saveSeat = (seat: SavedSeat) => withStore("readwrite", (s) => s.put(seat, KEY)).then(() => undefined);
-export const forgetSeat = () => withStore("readwrite", (s) => s.delete(KEY)).then(() => undefined);
+export async function forgetSeat() {
+  forgetDraft();
+  await withStore("readwrite", (s) => s.delete(KEY));
+}
+
+// IndexedDB is asynchronous: a tab closed a moment after a keystroke may
+// close before the write lands. So the draft alone is also written at once,
+// synchronously, to localStorage, keyed by its session and floor; a restored
+// seat takes it when it is for the same floor.
+const DRAFT = "heard.draft";
+export interface QuickDraft {
+  session: string;
+  floor: string;
+  text: string;
+}
+
+export function keepDraft(d: QuickDraft) {
+  try {
+    localStorage.setItem(DRAFT, JSON.stringify(d));
+  } catch {
+    // Storage off or full: IndexedDB still has it a moment later.
+  }
+}
+
+export function keptDraft(): QuickDraft | null {
+  try {
+    const d = JSON.parse(localStorage.getItem(DRAFT) ?? "null") as QuickDraft | null;
+    return d && typeof d.text === "string" && typeof d.session === "string" && typeof d.floor === "string" ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+function forgetDraft() {
+  try {
+    localStorage.removeItem(DRAFT);
+  } catch {
+    // nothing kept
+  }
+}

@@ -67,6 +67,7 @@ export class SessionScreen {
 
   private shownEntries = 0;
   private actionsKey = "";
+  private momentChanged = false;
   private draftFloor = "";
   private seenDraftVersion = -1;
   private timerShownAt = 0;
@@ -194,6 +195,7 @@ export class SessionScreen {
     if (headline !== this.lastHeadline) {
       this.headline.textContent = headline;
       this.lastHeadline = headline;
+      document.title = `${headline} - Heard`;
     }
     this.aside.textContent = s?.you?.aside ?? "";
     this.aside.hidden = !this.aside.textContent;
@@ -209,6 +211,7 @@ export class SessionScreen {
     this.renderNotices();
     this.renderFooter();
     this.renderTimer();
+    this.placeFocus();
   }
 
   private renderStatus() {
@@ -446,8 +449,8 @@ export class SessionScreen {
       memberOf(s, Seat.B).name.length,
     ].join("|");
     if (key === this.actionsKey) return;
-    const hadFocus = this.actions.contains(document.activeElement);
     this.actionsKey = key;
+    this.momentChanged = true;
     const buttons: HTMLElement[] = [];
     if (may(Act.READY)) buttons.push(this.button("Now is a good time", () => c.ready(), { id: "ready", class: "primary" }));
     if (may(Act.START)) buttons.push(this.button("Begin the first round", () => c.counsel({ case: "start", value: {} }), { id: "start", class: "primary" }));
@@ -500,11 +503,27 @@ export class SessionScreen {
     }
     this.actions.replaceChildren(...buttons);
     this.actions.hidden = buttons.length === 0;
-    if (hadFocus || document.activeElement === document.body) {
-      // Keyboard users land on what is theirs to do now.
-      const first = this.compose.hidden || !isPartner(c.seat) || !c.may(Act.WRITE) ? (this.actions.querySelector("button.primary") as HTMLElement | null) : this.words;
-      first?.focus();
-    }
+  }
+
+  /**
+   * Keyboard and screen-reader users land on what is theirs to do when their
+   * moment comes: the text box when the floor is theirs, else the first
+   * main button, else the check-in. Focus that is still on a visible control
+   * (someone typing, someone reading a button) is left where it is.
+   */
+  private placeFocus() {
+    const changed = this.momentChanged;
+    this.momentChanged = false;
+    const active = document.activeElement as HTMLElement | null;
+    const lost = !active || active === document.body || !active.isConnected || active.offsetParent === null;
+    if (!lost && !(changed && active === this.headline)) return;
+    const c = this.client;
+    const target =
+      (this.composing() === "turn" && c.may(Act.WRITE) ? this.words : null) ??
+      (this.actions.querySelector("button.primary") as HTMLElement | null) ??
+      (this.checkIn.hidden ? null : (this.checkIn.querySelector("input") as HTMLElement | null)) ??
+      this.headline;
+    if (target !== active) target.focus();
   }
 
   private noteInSpoken(): HTMLElement {
@@ -575,8 +594,18 @@ export class SessionScreen {
         );
       }
       children.push(this.button("Start or join another session", () => location.assign("/"), { id: "again" }));
-    } else if (c.unsentDraft) {
-      children.push(h("p", {}, "Not sent before the session ended: ", h("span", { dir: "auto" }, c.unsentDraft)));
+    } else {
+      if (c.unsentDraft) children.push(h("p", {}, "Not sent before the session ended: ", h("span", { dir: "auto" }, c.unsentDraft)));
+      if (c.snapshot && c.snapshot.phase !== Phase.ENDED) {
+        // Leaving for good (closing the tab keeps the seat for a return).
+        const partner = isPartner(c.seat) && c.snapshot.phase !== Phase.CHECK_IN;
+        children.push(
+          this.button("Leave the session", () => {
+            const sure = partner ? "Leave for good? Your partner is told, and the session goes to the check-in." : "Leave the session for good?";
+            if (confirm(sure)) c.leave();
+          }, { id: "leave", class: "quiet" }),
+        );
+      }
     }
     const key = children.map((e) => e.textContent).join("|");
     if (this.footer.dataset.key === key) return;

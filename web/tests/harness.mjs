@@ -131,6 +131,9 @@ const AXE_SOURCE = readFileSync(join(env("HEARD_SOURCE_DIR"), "web", "node_modul
  */
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts(), `${name}.png`), fullPage: true });
+  // Nothing wider than the window, at any width down to 320 px (or 200 % zoom of 640).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`"${name}" is ${overflow} px wider than its ${page.viewportSize().width} px window`);
   // Evaluated through the DevTools protocol, which the page's CSP does not govern.
   if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(() =>

@@ -36,8 +36,10 @@ test("a reload mid-turn resumes with the draft intact", async () => {
     await sam.reload();
     await headline(sam, /Your turn to speak/);
     assert.equal(await sam.inputValue("#words"), "I would like one slow morning, just us,", "the draft is intact");
+    // The conversation comes back with the Welcome (want_history), opened with the kept keys.
+    await sam.locator("#history .paraphrase", { hasText: "Saturdays are rushed." }).waitFor();
     assert.match(await sam.locator("#history").innerText(), /Alex said:\s*Saturdays feel rushed\.[\s\S]*You said back:\s*Saturdays are rushed\./);
-    assert.equal(await sam.locator("#topic").innerText(), "Topic: Weekends");
+    await sam.locator("#topic", { hasText: "Topic: Weekends" }).waitFor();
     assert.equal(await sam.locator("#safety-code").count(), 1, "the keys came back with the seat");
     await alex.locator("#live-text", { hasText: "just us," }).waitFor();
     await screenshot(sam, "reload-speaker-back");

@@ -1,8 +1,9 @@
 // Two partners in two browsers (two profiles, nothing shared) complete two
 // rounds with a "not quite" retry and a switch, end, and check in; a
 // listener's typing during the speaker's turn is refused by the server and
-// never reaches the speaker. Screenshots of every phase at 1280x800 and
-// 390x844 go to the test's artifacts.
+// never reaches the speaker. Screenshots of every phase at 1280x800, 390x844
+// and 320x640 go to the test's artifacts, each checked by axe-core and for
+// overflow.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareCodes, headline, joinIn, lastEntry, launchBrowser, openPage, screenshot, startIn, startServer } from "./harness.mjs";
@@ -10,6 +11,8 @@ import { compareCodes, headline, joinIn, lastEntry, launchBrowser, openPage, scr
 for (const [label, viewport] of [
   ["1280x800", { width: 1280, height: 800 }],
   ["390x844", { width: 390, height: 844 }],
+  // The narrowest phone, and a 640 px window at 200 % zoom.
+  ["320x640", { width: 320, height: 640 }],
 ]) {
   test(`two browsers: two rounds, a retry, a switch and the check-in (${label})`, async () => {
     const server = await startServer();
