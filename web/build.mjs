@@ -3,10 +3,11 @@
 // inline script). The protocol's TypeScript is generated here from proto/
 // by protoc-gen-es: never a hand-written copy of the protocol.
 //
-//   node build.mjs --out DIR [--protoc PATH] [--tests-out DIR]
+//   node build.mjs --out DIR [--protoc PATH] [--tests-out DIR] [--units-out DIR]
 //
 // --tests-out also builds a page of the doc's sealing vectors there (run in
-// Chromium by tests/sealing_vectors.test.mjs).
+// Chromium by tests/sealing_vectors.test.mjs); --units-out the unit tests of
+// the pure parts for Node.js (units.test.mjs).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -15,7 +16,12 @@ import { parseArgs } from "node:util";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
-  options: { out: { type: "string" }, protoc: { type: "string", default: "protoc" }, "tests-out": { type: "string" } },
+  options: {
+    out: { type: "string" },
+    protoc: { type: "string", default: "protoc" },
+    "tests-out": { type: "string" },
+    "units-out": { type: "string" },
+  },
 });
 if (!values.out) {
   console.error("build.mjs: say where to build with --out DIR");
@@ -66,5 +72,18 @@ if (values["tests-out"]) {
   mkdirSync(testRoot, { recursive: true });
   await build({ ...common, minify: false, entryPoints: [join(here, "tests", "sealing_vectors_page.ts")], outfile: join(testRoot, "app.js") });
   copyFileSync(join(here, "tests", "sealing_vectors.html"), join(testRoot, "index.html"));
+
   copyFileSync(join(here, "static", "icon.svg"), join(testRoot, "icon.svg"));
+}
+
+if (values["units-out"]) {
+  // The pure parts' unit tests, for Node.js (its WebCrypto is the browser's API).
+  await build({
+    ...common,
+    minify: false,
+    platform: "node",
+    target: "node20",
+    entryPoints: [join(here, "tests", "units.test.ts")],
+    outfile: join(resolve(values["units-out"]), "units.test.mjs"),
+  });
 }

@@ -24,9 +24,23 @@ function open(client: HeardClient) {
   (document.getElementById("headline") as HTMLElement | null)?.focus();
 }
 
+async function canMakeKeys(): Promise<boolean> {
+  try {
+    await crypto.subtle.generateKey({ name: "X25519" }, false, ["deriveBits"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function boot() {
   if (!globalThis.isSecureContext || !crypto?.subtle) {
     root.textContent = "Heard needs a secure (https) page to seal your words. Open it at its https:// address.";
+    return;
+  }
+  if (!(await canMakeKeys())) {
+    root.textContent =
+      "This browser cannot make the keys Heard seals your words with (X25519 in WebCrypto). Use a current Chrome, Firefox or Safari.";
     return;
   }
   const client = new HeardClient(wsUrl);

@@ -329,8 +329,11 @@ export class SessionScreen {
           e.missed ? h("p", { class: "words", dir: "auto" }, "What was missed: ", e.missed) : null,
         );
       }
-      case "guidance":
-        return h("li", { class: "entry guidance" }, h("p", { class: "who" }, `${capitalized(this.name(Seat.COUNSELOR))} notes:`), h("p", { class: "words", dir: "auto" }, e.text));
+      case "guidance": {
+        const mine = this.client.seat === Seat.COUNSELOR;
+        const who = mine ? "Your note:" : `A note from ${this.name(Seat.COUNSELOR)}:`;
+        return h("li", { class: "entry guidance" }, h("p", { class: "who" }, who), h("p", { class: "words", dir: "auto" }, e.text));
+      }
       case "check_ins":
         return h(
           "li",

@@ -1,6 +1,6 @@
 // A counselor in a browser guides two partners (two more browsers): the two
-// codes, the start, a note, a hold and its release, choosing who speaks
-// next, ending, and the summary download, which holds only the words a
+// codes, the start, the speaker's timer and one more minute, a note, a hold
+// and its release, choosing who speaks first, ending, and the summary download, which holds only the words a
 // partner chose to share.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +13,7 @@ test("a counselor in a browser guides two partners", async () => {
   try {
     const [kim, alex, sam] = [await openPage(browser, server), await openPage(browser, server), await openPage(browser, server)];
     for (const p of [kim, alex, sam]) p.setDefaultTimeout(15_000);
-    const [codeA, codeB] = await startIn(kim, "Kim", { guided: true, topic: "Money" });
+    const [codeA, codeB] = await startIn(kim, "Kim", { guided: true, topic: "Money", speakLimitS: 120 });
     assert.ok(codeA && codeB && codeA !== codeB, "one code per partner");
     await headline(kim, "Waiting for the partners.");
     await screenshot(kim, "counselor-01-waiting");
@@ -36,6 +36,16 @@ test("a counselor in a browser guides two partners", async () => {
     await headline(kim, "Sam is speaking; Alex listens.");
     await sam.fill("#words", "I worry about rent.");
     await kim.locator("#live-text", { hasText: "I worry about rent." }).waitFor();
+
+    // The speaker's two minutes count down on every screen; the counselor gives one more.
+    const seconds = async (p) => {
+      const m = (await p.locator("#timer").innerText()).match(/^(\d+):(\d\d) left/);
+      assert.ok(m, `no time left shown: "${await p.locator("#timer").innerText()}"`);
+      return Number(m[1]) * 60 + Number(m[2]);
+    };
+    assert.ok((await seconds(sam)) <= 120 && (await seconds(sam)) > 100);
+    await kim.click("#extend");
+    await sam.waitForFunction(() => /^(2:[3-5]\d|3:00) left/.test(document.querySelector("#timer").textContent));
 
     await kim.fill("#words", "Take your time, both of you.");
     await kim.click("#send-note");

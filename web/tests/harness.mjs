@@ -147,11 +147,15 @@ export async function screenshot(page, name) {
 }
 
 /** Starts a session in a browser page; returns the invite code(s) shown. */
-export async function startIn(page, name, { guided = false, spoken = false, topic = "" } = {}) {
+export async function startIn(page, name, { guided = false, spoken = false, topic = "", speakLimitS = 0 } = {}) {
   await page.fill("#name", name);
   if (spoken) await page.selectOption("#mode", "spoken");
   if (guided) await page.check("#guided");
   if (topic) await page.fill("#topic", topic);
+  if (speakLimitS) {
+    await page.click("details.more > summary");
+    await page.fill("#speak-limit", String(speakLimitS));
+  }
   await page.click("#start button[type=submit]");
   const codes = page.locator(".invite .code");
   await codes.first().waitFor({ timeout: DEADLINE_MS });

@@ -66,7 +66,9 @@ function shippedConfig({ port, node, dir }) {
   const temp = join(dir, "temp");
   mkdirSync(temp, { recursive: true });
   const paths = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((p) => `  ${p}_temp_path ${join(temp, p)};`).join("\n");
-  return `worker_processes 1;\ndaemon off;\npid ${join(dir, "nginx.pid")};\nerror_log ${join(dir, "error.log")};\n` +
+  // As root (CI), workers would run as nobody, who may not read a build tree under a private /tmp.
+  const user = process.getuid?.() === 0 ? "user root;\n" : "";
+  return `${user}worker_processes 1;\ndaemon off;\npid ${join(dir, "nginx.pid")};\nerror_log ${join(dir, "error.log")};\n` +
     `events { worker_connections 256; }\nhttp {\n  include /etc/nginx/mime.types;\n${paths}\n${conf}}\n`;
 }
 
@@ -86,7 +88,7 @@ test("deploy/nginx/heard.conf serves the same page, and sessions work through it
     await eventually(() => get(port, "/healthz-of-nginx").then(() => true, () => false));
     for (const path of ["/", "/app.js", "/app.css", "/icon.svg"]) {
       const [viaNginx, viaHeard] = [await get(port, path), await get(own.port, path)];
-      assert.equal(viaNginx.status, 200, path);
+      assert.equal(viaNginx.status, 200, `${path}: nginx says\n${readFileSync(join(dir, "error.log"), "utf8")}`);
       assert.equal(viaNginx.body, viaHeard.body, `${path}: the same file`);
       for (const h of ["content-security-policy", "x-content-type-options", "referrer-policy", "cross-origin-opener-policy", "cross-origin-resource-policy", "permissions-policy"]) {
         assert.equal(viaNginx.headers[h], viaHeard.headers[h], `${path}: ${h}`);

@@ -4,9 +4,13 @@
 // page of another origin refused at the WebSocket upgrade.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect } from "node:tls";
-import { compareCodes, headline, joinIn, launchBrowser, openPage, startIn, startServer } from "./harness.mjs";
+import { compareCodes, env, headline, joinIn, launchBrowser, openPage, startIn, startServer } from "./harness.mjs";
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
@@ -116,4 +120,22 @@ test("names and words with markup are shown as text, and the page asks nothing o
     await browser.close();
     await server.stop();
   }
+});
+
+test("a --web-root that holds no page stops the server at start, with one sentence", () => {
+  const certs = env("HEARD_TEST_CERT_DIR");
+  const run = (root) =>
+    spawnSync(env("HEARD_SERVER_BIN"), ["--port", "0", "--cert", join(certs, "server.crt"), "--key", join(certs, "server.key"), "--web-root", root], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+  const missing = run("/nonexistent/heard-web");
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^heard-server: the browser client's directory \/nonexistent\/heard-web does not exist; build it with `make` or leave out --web-root\n$/);
+  const stray = mkdtempSync(join(tmpdir(), "heard-stray-"));
+  writeFileSync(join(stray, "index.html"), "<!doctype html>");
+  writeFileSync(join(stray, "notes.md"), "not a page");
+  const odd = run(stray);
+  assert.equal(odd.status, 1);
+  assert.match(odd.stderr, /notes\.md is of a type the server does not serve; remove it from /);
 });

@@ -113,6 +113,12 @@ for (const [label, viewport] of [
       assert.match(results, /Sam: safe and supported 4\/5, could say anything 4\/5, partner invested 3\/5\. "Same time next week\?"/);
       await shot(alex, "10-ended");
       assert.deepEqual([...alex.problems, ...sam.problems], []);
+      // Never the words: the server's log, at debug level, has none of them, nor the names or the code.
+      await server.stop();
+      assert.match(server.log(), /event=joined/, "the log was read");
+      for (const secret of ["Our Sundays", "Sunday walks", "You miss walking", "the talking", "I want that too", "You want it too", "But you always", "Same time next week", "Thank you.", "Alex", "Sam", code]) {
+        assert.ok(!server.log().includes(secret), `the server logged "${secret}"`);
+      }
     } finally {
       await browser.close();
       await server.stop();
