@@ -139,6 +139,7 @@ export class HeardClient {
   private welcomedOnce = false;
   private final = false;
   private finished = false;
+  private replaced = false;
   private leaving = false;
   private createHello: Hello | null = null;
   private createAttempts = 0;
@@ -322,7 +323,9 @@ export class HeardClient {
     this.closedReason = reason;
     Object.values(this.timers).forEach((t) => clearTimeout(t));
     const ended = this.snapshot?.phase === Phase.ENDED;
-    if (ended || this.leaving || this.sessionGone || !this.welcomedOnce) {
+    if (this.replaced) {
+      // The seat and its storage belong to the tab that took it back.
+    } else if (ended || this.leaving || this.sessionGone || !this.welcomedOnce) {
       await forgetSeat().catch(() => undefined);
     } else {
       await this.saveNow();
@@ -475,6 +478,8 @@ export class HeardClient {
     if (e.closes) {
       this.final = true;
       this.sessionGone = e.code === ErrorCode.ERROR_SESSION_EXPIRED;
+      // Another tab (or device) took this seat: it keeps the stored seat now; this one must not overwrite it.
+      this.replaced = e.code === ErrorCode.ERROR_REPLACED;
       this.finalReason = e.message;
     }
   }
@@ -1012,7 +1017,7 @@ export class HeardClient {
   }
 
   private async saveNow() {
-    if (!this.sessionKey || this.finished) return;
+    if (!this.sessionKey || this.finished || this.replaced) return;
     const saved: SavedSeat = {
       version: 1,
       name: this.name,

@@ -22,6 +22,9 @@ import {
 
 type Attrs = Record<string, string | boolean | undefined>;
 
+/** An unfinished line of the partner's is read out after they pause this long (heard's --drafts lines). */
+const PAUSE_BEFORE_ANNOUNCING_MS = 1500;
+
 /** An element with attributes and children; strings become text nodes, never markup. */
 export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | null | undefined>): HTMLElement {
   const el = document.createElement(tag);
@@ -49,6 +52,12 @@ export class SessionScreen {
   private readonly history = h("ol", { id: "history", class: "history", "aria-live": "polite", "aria-relevant": "additions" });
   private readonly liveLabel = h("p", { id: "live-label", class: "live-label" });
   private readonly liveText = h("p", { id: "live-text", class: "live-text", dir: "auto" });
+  // What a screen reader hears of the partner's live text: each line once it is
+  // finished, or the unfinished one after a pause (heard's --drafts lines), never
+  // every keystroke. The text itself (liveText) is not a live region.
+  private readonly liveAnnounce = h("p", { id: "live-announce", class: "visually-hidden", "aria-live": "polite" });
+  private announced = "";
+  private announceTimer = 0;
   private readonly compose = h("section", { id: "compose", class: "compose", "aria-label": "Your words" });
   private readonly wordsLabel = h("label", { for: "words", id: "words-label" });
   private readonly words = h("textarea", {
@@ -91,6 +100,7 @@ export class SessionScreen {
         h("h2", { id: "conversation-title", class: "visually-hidden" }, "Conversation"),
         this.history,
         h("div", { class: "live", id: "live" }, this.liveLabel, this.liveText),
+        this.liveAnnounce,
       ),
       this.compose,
       this.actions,
@@ -377,6 +387,20 @@ export class SessionScreen {
     this.liveLabel.textContent = showing ? `${capitalized(this.name(d!.author))} is writing:` : "";
     this.liveText.textContent = showing ? d!.text : "";
     this.liveLabel.parentElement!.hidden = !showing;
+    this.announceLines(showing ? d!.author : Seat.UNSPECIFIED, showing ? d!.text : "");
+  }
+
+  private announceLines(author: Seat, text: string) {
+    clearTimeout(this.announceTimer);
+    if (!text.startsWith(this.announced)) this.announced = ""; // rewritten, or a new floor
+    const say = (upTo: number) => {
+      const words = text.slice(this.announced.length, upTo).trim();
+      this.announced = text.slice(0, upTo);
+      if (words) this.liveAnnounce.textContent = `${capitalized(this.name(author))}: ${words}`;
+    };
+    const finished = text.lastIndexOf("\n") + 1;
+    if (finished > this.announced.length) say(finished);
+    if (text.length > this.announced.length) this.announceTimer = window.setTimeout(() => say(text.length), PAUSE_BEFORE_ANNOUNCING_MS);
   }
 
   private renderCompose() {

@@ -98,8 +98,8 @@ export async function launchBrowser() {
 }
 
 /** A fresh browser profile (its own storage) on the server's page; the test's flag trusts the dev CA. */
-export async function openPage(browser, server, { viewport = { width: 1280, height: 800 }, path = "/" } = {}) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, reducedMotion: "reduce" });
+export async function openPage(browser, server, { viewport = { width: 1280, height: 800 }, path = "/", colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, reducedMotion: "reduce", colorScheme });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));

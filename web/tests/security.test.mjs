@@ -139,3 +139,22 @@ test("a --web-root that holds no page stops the server at start, with one senten
   assert.equal(odd.status, 1);
   assert.match(odd.stderr, /notes\.md is of a type the server does not serve; remove it from /);
 });
+
+test("a wrong code gets the server's one answer, and the page offers to start again", async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    // The fragment fills the code in and never reaches the server.
+    const page = await openPage(browser, server, { path: "/#7kq2-m9xd-4trb" });
+    page.setDefaultTimeout(15_000);
+    assert.equal(await page.inputValue("#code"), "7kq2-m9xd-4trb");
+    await joinIn(page, "Sam", "7KQ2-M9XD-4TRB");
+    assert.equal(new URL(page.url()).hash, "", "the code left the address bar once used");
+    await page.locator("#status", { hasText: "That code does not open a session." }).waitFor();
+    await page.click("#again");
+    await page.locator("#start").waitFor();
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

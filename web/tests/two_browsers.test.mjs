@@ -8,18 +8,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareCodes, headline, joinIn, lastEntry, launchBrowser, openPage, screenshot, startIn, startServer } from "./harness.mjs";
 
-for (const [label, viewport] of [
-  ["1280x800", { width: 1280, height: 800 }],
-  ["390x844", { width: 390, height: 844 }],
+for (const [label, viewport, colorScheme] of [
+  ["1280x800", { width: 1280, height: 800 }, "light"],
+  // A phone in dark mode: axe checks the dark colours' contrast too.
+  ["390x844", { width: 390, height: 844 }, "dark"],
   // The narrowest phone, and a 640 px window at 200 % zoom.
-  ["320x640", { width: 320, height: 640 }],
+  ["320x640", { width: 320, height: 640 }, "light"],
 ]) {
   test(`two browsers: two rounds, a retry, a switch and the check-in (${label})`, async () => {
     const server = await startServer();
     const browser = await launchBrowser();
     try {
-      const alex = await openPage(browser, server, { viewport });
-      const sam = await openPage(browser, server, { viewport });
+      const alex = await openPage(browser, server, { viewport, colorScheme });
+      const sam = await openPage(browser, server, { viewport, colorScheme });
       for (const p of [alex, sam]) p.setDefaultTimeout(15_000);
       const shot = (page, name) => screenshot(page, `${label}-${name}`);
 
@@ -46,6 +47,8 @@ for (const [label, viewport] of [
       await alex.fill("#words", "I miss our Sunday walks.");
       await sam.locator("#live-text", { hasText: "I miss our Sunday walks." }).waitFor();
       await shot(sam, "05-listening-live-text");
+      // A screen reader hears the line once Alex pauses, not each keystroke.
+      await sam.locator("#live-announce", { hasText: "Alex: I miss our Sunday walks." }).waitFor();
 
       // The listener types anyway: the server refuses it, and Alex never sees it.
       await sam.fill("#words", "But you always");
