@@ -5,12 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { compareCodes, headline, joinIn, launchBrowser, openPage, screenshot, startIn, startServer } from "./harness.mjs";
+import { answerCheckIn, compareCodes, headline, joinIn, openPage, screenshot, startIn, withServerAndBrowser } from "./harness.mjs";
 
-test("a counselor in a browser guides two partners", async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
+test("a counselor in a browser guides two partners", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
     const [kim, alex, sam] = [await openPage(browser, server), await openPage(browser, server), await openPage(browser, server)];
     for (const p of [kim, alex, sam]) p.setDefaultTimeout(15_000);
     const [codeA, codeB] = await startIn(kim, "Kim", { guided: true, topic: "Money", speakLimitS: 120 });
@@ -72,16 +70,8 @@ test("a counselor in a browser guides two partners", async () => {
     kim.once("dialog", (d) => d.accept());
     await kim.click("#end-session");
     await headline(kim, /The partners are checking in/);
-    for (const [p, words, share] of [
-      [alex, "Alex's private words", false],
-      [sam, "Sam shares this", true],
-    ]) {
-      await p.locator("#check-in").waitFor();
-      for (const name of ["feltSafe", "couldSayAnything", "partnerInvested"]) await p.check(`input[name=${name}][value="4"]`);
-      await p.fill("#check-in-words", words);
-      if (share) await p.check("#share-words");
-      await p.click("#send-check-in");
-    }
+    await answerCheckIn(alex, [4, 4, 4], "Alex's private words");
+    await answerCheckIn(sam, [4, 4, 4], "Sam shares this", true);
     await kim.locator("#download-summary").waitFor();
     const [download] = await Promise.all([kim.waitForEvent("download"), kim.click("#download-summary")]);
     const summary = readFileSync(await download.path(), "utf8");
@@ -93,8 +83,4 @@ test("a counselor in a browser guides two partners", async () => {
     assert.match(await sam.locator("#history .check-ins").innerText(), /Alex's private words/, "partners read each other's words");
     await screenshot(kim, "counselor-05-summary");
     assert.deepEqual([...kim.problems, ...alex.problems, ...sam.problems], []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-});
+  }));

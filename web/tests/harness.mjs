@@ -250,3 +250,61 @@ export class Terminal {
     return this.exited;
   }
 }
+
+/** A server and a browser for one test, both stopped at its end whatever happened. */
+export async function withServerAndBrowser(run, serverOptions = {}) {
+  const server = await startServer(serverOptions);
+  const browser = await launchBrowser();
+  try {
+    return await run({ server, browser });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/**
+ * Two partners in two browser profiles: Alex starts (with `start`'s options),
+ * Sam joins with the code as `typed` turns it, both compare the safety code,
+ * and, with `ready`, both say now is a good time.
+ */
+export async function pairUp(browser, site, { names = ["Alex", "Sam"], ready = true, typed = (c) => c, viewport, colorScheme, ...start } = {}) {
+  const alex = await openPage(browser, site, { viewport, colorScheme });
+  const sam = await openPage(browser, site, { viewport, colorScheme });
+  for (const p of [alex, sam]) p.setDefaultTimeout(DEADLINE_MS);
+  const [code] = await startIn(alex, names[0], start);
+  await joinIn(sam, names[1], typed(code));
+  const codes = await compareCodes(alex, sam);
+  if (ready) {
+    await alex.click("#ready");
+    await sam.click("#ready");
+  }
+  return { alex, sam, code, codes };
+}
+
+/** Speaks, says it back, and judges one floor: `speaker` writes `words`, `listener` says `back`, the speaker finds it accurate. */
+export async function playRound(speaker, listener, words, back) {
+  await headline(speaker, /Your turn to speak/);
+  await speaker.fill("#words", words);
+  await speaker.click("#done");
+  await headline(listener, /say back what you heard/);
+  await listener.fill("#words", back);
+  await listener.click("#done");
+  await headline(speaker, /Was that what you meant\?/);
+  await speaker.click("button[data-verdict=accurate_done]");
+}
+
+/** Answers the check-in: three scores from 1 to 5, optional words, shared with a counselor or not. */
+export async function answerCheckIn(page, [safe, judged, invested], words = "", share = false) {
+  await page.locator("#check-in").waitFor();
+  for (const [name, value] of [
+    ["feltSafe", safe],
+    ["couldSayAnything", judged],
+    ["partnerInvested", invested],
+  ]) {
+    await page.check(`input[name=${name}][value="${value}"]`);
+  }
+  if (words) await page.fill("#check-in-words", words);
+  if (share) await page.check("#share-words");
+  await page.click("#send-check-in");
+}

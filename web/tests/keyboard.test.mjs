@@ -4,14 +4,12 @@
 // focused control shows where it is.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareCodes, headline, joinIn, lastEntry, launchBrowser, openPage, startIn, startServer } from "./harness.mjs";
+import { compareCodes, headline, joinIn, lastEntry, openPage, withServerAndBrowser } from "./harness.mjs";
 
 const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
 
-test("a round with the keyboard alone", async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
+test("a round with the keyboard alone", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
     const alex = await openPage(browser, server);
     const sam = await openPage(browser, server);
     for (const p of [alex, sam]) p.setDefaultTimeout(15_000);
@@ -54,8 +52,4 @@ test("a round with the keyboard alone", async () => {
     await headline(sam, /Your turn to speak/);
     assert.match(await lastEntry(sam), /Alex: Accurate - and that's all\./);
     assert.deepEqual([...alex.problems, ...sam.problems], []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-});
+  }));

@@ -10,7 +10,7 @@ import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareCodes, env, headline, joinIn, launchBrowser, openPage, startIn, startServer, DEADLINE_MS } from "./harness.mjs";
+import { env, headline, launchBrowser, pairUp, startServer, DEADLINE_MS } from "./harness.mjs";
 
 const NGINX = "/usr/sbin/nginx";
 
@@ -96,15 +96,7 @@ test("deploy/nginx/heard.conf serves the same page, and sessions work through it
       assert.equal(viaNginx.headers["content-type"].split(";")[0], viaHeard.headers["content-type"].split(";")[0], `${path}: content type`);
     }
 
-    const site = { origin: `https://localhost:${port}`, port };
-    const alex = await openPage(browser, site);
-    const sam = await openPage(browser, site);
-    for (const p of [alex, sam]) p.setDefaultTimeout(15_000);
-    const [code] = await startIn(alex, "Alex");
-    await joinIn(sam, "Sam", code);
-    await compareCodes(alex, sam);
-    await alex.click("#ready");
-    await sam.click("#ready");
+    const { alex, sam } = await pairUp(browser, { origin: `https://localhost:${port}`, port });
     await headline(alex, /Your turn to speak/);
     await alex.fill("#words", "Through the balancer.");
     await alex.click("#done");

@@ -4,29 +4,13 @@
 // end of the session the browser forgets the seat.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareCodes, headline, joinIn, lastEntry, launchBrowser, openPage, screenshot, startIn, startServer } from "./harness.mjs";
+import { answerCheckIn, headline, lastEntry, pairUp, playRound, screenshot, withServerAndBrowser } from "./harness.mjs";
 
-test("a reload mid-turn resumes with the draft intact", async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const alex = await openPage(browser, server);
-    const sam = await openPage(browser, server);
-    for (const p of [alex, sam]) p.setDefaultTimeout(15_000);
-    const [code] = await startIn(alex, "Alex", { topic: "Weekends" });
-    await joinIn(sam, "Sam", code);
-    await compareCodes(alex, sam);
-    await alex.click("#ready");
-    await sam.click("#ready");
-
+test("a reload mid-turn resumes with the draft intact", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
+    const { alex, sam } = await pairUp(browser, server, { topic: "Weekends" });
     // Round 1, quickly, so there is a conversation to come back to.
-    await headline(alex, /Your turn to speak/);
-    await alex.fill("#words", "Saturdays feel rushed.");
-    await alex.click("#done");
-    await headline(sam, /say back what you heard/);
-    await sam.fill("#words", "Saturdays are rushed.");
-    await sam.click("#done");
-    await alex.click("button[data-verdict=accurate_done]");
+    await playRound(alex, sam, "Saturdays feel rushed.", "Saturdays are rushed.");
 
     // Round 2: Sam speaks and reloads in the middle of a sentence.
     await headline(sam, /Your turn to speak/);
@@ -56,19 +40,11 @@ test("a reload mid-turn resumes with the draft intact", async () => {
 
     sam.once("dialog", (d) => d.accept());
     await sam.click("#end-session");
-    for (const p of [alex, sam]) {
-      await p.locator("#check-in").waitFor();
-      for (const name of ["feltSafe", "couldSayAnything", "partnerInvested"]) await p.check(`input[name=${name}][value="3"]`);
-      await p.click("#send-check-in");
-    }
+    for (const p of [alex, sam]) await answerCheckIn(p, [3, 3, 3]);
     await headline(alex, "The session is over. Thank you for listening to each other.");
     // Forgotten at the end: a reload now starts afresh.
     await alex.locator("#again").waitFor();
     await alex.reload();
     await alex.locator("#start").waitFor();
     assert.deepEqual([...alex.problems, ...sam.problems], []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-});
+  }));

@@ -10,7 +10,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
-import { compareCodes, env, headline, joinIn, launchBrowser, openPage, startIn, startServer } from "./harness.mjs";
+import { env, headline, joinIn, openPage, pairUp, startServer, withServerAndBrowser } from "./harness.mjs";
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
@@ -84,21 +84,12 @@ test("only the server's own origin may open a WebSocket", async () => {
   }
 });
 
-test("names and words with markup are shown as text, and the page asks nothing of anyone else", async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const alex = await openPage(browser, server);
-    const mallory = await openPage(browser, server);
-    for (const p of [alex, mallory]) p.setDefaultTimeout(15_000);
-    const [code] = await startIn(alex, "Alex");
+test("names and words with markup are shown as text, and the page asks nothing of anyone else", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
     const name = '<img src=x onerror="window.pwned=1">Mal\u202Eory';
-    await joinIn(mallory, name, code);
-    await compareCodes(alex, mallory);
-    await alex.click("#ready");
-    await mallory.click("#ready");
+    const { alex, sam: mallory } = await pairUp(browser, server, { names: ["Alex", name] });
     await headline(mallory, /Alex is speaking/);
-    await alex.fill("#words", '<script>window.pwned=2</script><b>bold</b>');
+    await alex.fill("#words", "<script>window.pwned=2</script><b>bold</b>");
     await alex.click("#done");
     await headline(mallory, /say back what you heard/);
     await mallory.fill("#words", "<iframe src=https://evil.example></iframe>");
@@ -116,11 +107,7 @@ test("names and words with markup are shown as text, and the page asks nothing o
       assert.deepEqual(foreign, [], "no request to anyone but this server");
     }
     assert.deepEqual([...alex.problems, ...mallory.problems], []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-});
+  }));
 
 test("a --web-root that holds no page stops the server at start, with one sentence", () => {
   const certs = env("HEARD_TEST_CERT_DIR");
@@ -140,10 +127,8 @@ test("a --web-root that holds no page stops the server at start, with one senten
   assert.match(odd.stderr, /notes\.md is of a type the server does not serve; remove it from /);
 });
 
-test("a wrong code gets the server's one answer, and the page offers to start again", async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
+test("a wrong code gets the server's one answer, and the page offers to start again", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
     // The fragment fills the code in and never reaches the server.
     const page = await openPage(browser, server, { path: "/#7kq2-m9xd-4trb" });
     page.setDefaultTimeout(15_000);
@@ -153,8 +138,4 @@ test("a wrong code gets the server's one answer, and the page offers to start ag
     await page.locator("#status", { hasText: "That code does not open a session." }).waitFor();
     await page.click("#again");
     await page.locator("#start").waitFor();
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-});
+  }));

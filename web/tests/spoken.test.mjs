@@ -3,20 +3,11 @@
 // says who spoke without any words.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareCodes, headline, joinIn, lastEntry, launchBrowser, openPage, screenshot, startIn, startServer } from "./harness.mjs";
+import { headline, lastEntry, pairUp, screenshot, withServerAndBrowser } from "./harness.mjs";
 
-test("a spoken session: the floor without the words", async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const alex = await openPage(browser, server);
-    const sam = await openPage(browser, server);
-    for (const p of [alex, sam]) p.setDefaultTimeout(15_000);
-    const [code] = await startIn(alex, "Alex", { spoken: true });
-    await joinIn(sam, "Sam", code);
-    await compareCodes(alex, sam);
-    await alex.click("#ready");
-    await sam.click("#ready");
+test("a spoken session: the floor without the words", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
+    const { alex, sam } = await pairUp(browser, server, { spoken: true });
     await headline(alex, "Your turn: talk to Sam out loud.");
     await headline(sam, "Alex is talking - listen. You'll say it back out loud when Alex is done.");
     assert.ok(await alex.locator("#compose").isHidden(), "nothing to type in a spoken session");
@@ -34,8 +25,4 @@ test("a spoken session: the floor without the words", async () => {
     await headline(alex, "Your turn: talk to Sam out loud.");
     assert.match(await alex.locator("#history").innerText(), /Accurate - there is more\./);
     assert.deepEqual([...alex.problems, ...sam.problems], []);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-});
+  }));

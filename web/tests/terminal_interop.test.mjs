@@ -4,7 +4,7 @@
 // round 2 and the browser says it back. Both show the same safety code.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareCodes, headline, lastEntry, launchBrowser, openPage, screenshot, startIn, startServer, Terminal } from "./harness.mjs";
+import { answerCheckIn, compareCodes, headline, lastEntry, launchBrowser, openPage, screenshot, startIn, startServer, Terminal } from "./harness.mjs";
 
 test("a browser and heard complete a round each way", async () => {
   const server = await startServer();
@@ -66,8 +66,7 @@ test("a browser and heard complete a round each way", async () => {
     sam.send("/end");
     await headline(alex, /Sam ended the session\. A short check-in/);
     sam.send("/checkin 4 5 5 thank you");
-    for (const name of ["feltSafe", "couldSayAnything", "partnerInvested"]) await alex.check(`input[name=${name}][value="5"]`);
-    await alex.click("#send-check-in");
+    await answerCheckIn(alex, [5, 5, 5]);
     await sam.waitFor(/^results Alex safe=5 unjudged=5 invested=5/);
     await headline(alex, "The session is over. Thank you for listening to each other.");
     assert.match(await alex.locator("#history .check-ins").innerText(), /Sam: safe and supported 4\/5, could say anything 5\/5, partner invested 5\/5\. "thank you"/);
