@@ -503,6 +503,8 @@ export class HeardClient {
     this.draftKey = key;
     this.draftKept = false;
     this.partnerDraft = null;
+    // What was said about the last floor's words no longer applies; warnings stay.
+    this.notices = this.notices.filter((n) => n.kind === "warning");
     const phase = this.snapshot?.phase;
     const cutShort = phase === Phase.CHECK_IN || phase === Phase.ENDED;
     this.unsentDraft = previousFloorMine && cutShort ? this.myDraft : "";
