@@ -84,6 +84,7 @@ exercise::result exercise::advance_to(clock_ms now) {
   now_ = now;
   if (timer_running() && floor_used_ >= floor_limit()) {
     // Time is up: the floor moves on with whatever was written so far.
+    const forget_rules_view forget(rules_view_);
     commit_floor(r, std::move(floor_draft_), floor_end::timed_out);
   }
   return r;
@@ -183,6 +184,9 @@ void exercise::push_state(result& r) const {
 // --- Inputs -----------------------------------------------------------------------------
 
 exercise::result exercise::handle(v1::Seat from, v1::ClientMessage message) {
+  // A draft changes nothing a snapshot shows; anything else may.
+  std::optional<forget_rules_view> forget;
+  if (!message.has_draft()) forget.emplace(rules_view_);
   if (!member(from).present) return refused(*rule(from, act::end_session));  // "not in this session"
   if (carries_plaintext(message)) {
     return refused(v1::ERROR_MALFORMED, "Words travel sealed since protocol 3: a text field was set in the clear.");
@@ -206,7 +210,20 @@ exercise::result exercise::handle(v1::Seat from, v1::ClientMessage message) {
   return refused(v1::ERROR_MALFORMED, "The message has no known body.");
 }
 
-std::optional<v1::Error> exercise::rule(v1::Seat from, act what) const { return refusal(snapshot(), from, what); }
+std::optional<v1::Error> exercise::rule(v1::Seat from, act what) const {
+  if (!rules_view_) rules_view_ = snapshot();
+  return refusal(*rules_view_, from, what);
+}
+
+bool exercise::rules_view_is_current() const {
+  if (!rules_view_) return true;
+  // The timer's time left moves with the clock and no rule reads it.
+  v1::Snapshot now = snapshot();
+  v1::Snapshot kept = *rules_view_;
+  now.mutable_timer()->clear_left_ms();
+  kept.mutable_timer()->clear_left_ms();
+  return now.SerializeAsString() == kept.SerializeAsString();
+}
 
 void exercise::start_round(std::uint32_t round, v1::Seat speaker) {
   if (!started_) started_ = now_;

@@ -115,6 +115,9 @@ class exercise {
   bool present(v1::Seat seat) const { return member(seat).present; }
   bool connected(v1::Seat seat) const { return member(seat).link == v1::LINK_CONNECTED; }
   bool guided() const { return settings_.guided; }
+  /// For tests and the fuzzer: the snapshot the rules read from (kept
+  /// between drafts) is this exercise's snapshot now.
+  bool rules_view_is_current() const;
 
  private:
   struct member_state {
@@ -162,6 +165,18 @@ class exercise {
   /// applied to this exercise's own snapshot, the same rules every client
   /// reads. nullopt, or the refusal.
   std::optional<v1::Error> rule(v1::Seat from, act what) const;
+  /// The snapshot rule() reads, kept while nothing it shows changes: a draft
+  /// (about three a second while someone writes) is checked without building
+  /// one. Every other input and event forgets it on entry and on exit
+  /// (forget_rules_view), and so does a floor moved on by its time.
+  mutable std::optional<v1::Snapshot> rules_view_;
+  struct forget_rules_view {
+    explicit forget_rules_view(std::optional<v1::Snapshot>& view) : view_(view) { view_.reset(); }
+    ~forget_rules_view() { view_.reset(); }
+    forget_rules_view(const forget_rules_view&) = delete;
+    forget_rules_view& operator=(const forget_rules_view&) = delete;
+    std::optional<v1::Snapshot>& view_;
+  };
   /// What a floor's words may be: boxes in text mode, none in spoken mode.
   std::optional<v1::Error> check_turn_boxes(google::protobuf::RepeatedPtrField<v1::Sealed>& in, bool final,
                                             sealed_boxes& out) const;

@@ -11,6 +11,7 @@ using exercise_internal::refused;
 // --- Seats ----------------------------------------------------------------------------
 
 exercise::result exercise::join(v1::Seat seat, const std::string& name) {
+  const forget_rules_view forget(rules_view_);
   if (seat != v1::SEAT_A && seat != v1::SEAT_B && seat != v1::SEAT_COUNSELOR) {
     return refused(v1::ERROR_INVALID_CODE, "There is no such seat in this session.");
   }
@@ -33,6 +34,7 @@ exercise::result exercise::join(v1::Seat seat, const std::string& name) {
 }
 
 exercise::result exercise::invites_expired() {
+  const forget_rules_view forget(rules_view_);
   result r;
   if (phase_ != v1::PHASE_WAITING_FOR_PARTNER) return r;
   phase_ = v1::PHASE_ENDED;
@@ -41,6 +43,7 @@ exercise::result exercise::invites_expired() {
 }
 
 exercise::result exercise::leave(v1::Seat seat) {
+  const forget_rules_view forget(rules_view_);
   auto& p = member(seat);
   if (!p.present) return refused(v1::ERROR_WRONG_PHASE, "That member is not in the session.");
   p.present = false;
@@ -113,6 +116,7 @@ void exercise::end_pause(bool keep_if_someone_away) {
 }
 
 exercise::result exercise::disconnect(v1::Seat seat) {
+  const forget_rules_view forget(rules_view_);
   auto& p = member(seat);
   if (!p.present || p.link != v1::LINK_CONNECTED) {
     return refused(v1::ERROR_WRONG_PHASE, "That member is not connected.");
@@ -126,6 +130,7 @@ exercise::result exercise::disconnect(v1::Seat seat) {
 }
 
 exercise::result exercise::reconnect(v1::Seat seat) {
+  const forget_rules_view forget(rules_view_);
   auto& p = member(seat);
   if (!p.present || p.link == v1::LINK_CONNECTED) {
     return refused(v1::ERROR_WRONG_PHASE, "That member is not away.");
@@ -138,6 +143,7 @@ exercise::result exercise::reconnect(v1::Seat seat) {
 }
 
 exercise::result exercise::overdue(v1::Seat seat) {
+  const forget_rules_view forget(rules_view_);
   auto& p = member(seat);
   if (!p.present || p.link != v1::LINK_DROPPED) {
     return refused(v1::ERROR_WRONG_PHASE, "That member is not away.");

@@ -157,7 +157,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     const auto s = e.snapshot();
-    check(s.round() >= last_round);  // rounds never go back
+    check(s.round() >= last_round);    // rounds never go back
+    check(e.rules_view_is_current());  // what the rules read is what the snapshot shows
     last_round = s.round();
     if (s.floor_holder() != v1::SEAT_UNSPECIFIED) {
       check(s.floor_holder() == v1::SEAT_A || s.floor_holder() == v1::SEAT_B);

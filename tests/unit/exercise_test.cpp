@@ -307,6 +307,25 @@ TEST(exercise, each_member_is_sent_its_own_view_of_the_snapshot_from_the_rules_i
   EXPECT_FALSE(e.snapshot().has_you()) << "the shared snapshot (the state file's) is no one's view";
 }
 
+TEST(exercise, the_rules_read_the_state_as_it_is_after_every_kind_of_change) {
+  // The rules' snapshot is kept between drafts; everything else renews it.
+  exercise e = in_phase(v1::PHASE_SPEAKING);
+  expect_ok(e.handle(SEAT_A, draft("a")));
+  EXPECT_TRUE(e.rules_view_is_current());
+  expect_ok(e.handle(SEAT_A, end_turn("a.")));
+  EXPECT_TRUE(e.rules_view_is_current());
+  EXPECT_EQ(e.handle(SEAT_A, draft("interrupting")).error->code(), v1::ERROR_NOT_YOUR_TURN) << "B holds the floor now";
+  expect_ok(e.handle(SEAT_B, draft("you said a")));
+  e.disconnect(SEAT_A);
+  EXPECT_TRUE(e.rules_view_is_current());
+  EXPECT_EQ(e.handle(SEAT_B, draft("you said a.")).error->code(), v1::ERROR_PARTNER_AWAY);
+  e.reconnect(SEAT_A);
+  expect_ok(e.handle(SEAT_B, draft("you said a..")));
+  expect_ok(e.handle(SEAT_B, time_out()));
+  EXPECT_EQ(e.handle(SEAT_B, draft("during the time-out")).error->code(), v1::ERROR_SESSION_PAUSED);
+  EXPECT_TRUE(e.rules_view_is_current());
+}
+
 TEST(exercise, drafts_go_only_to_the_other_partner) {
   exercise e = in_phase(v1::PHASE_SPEAKING);
   auto r = e.handle(SEAT_A, draft("I have been"));
