@@ -278,7 +278,10 @@ bool write_all_blocking(connection& c, const std::string& bytes) {
   return SSL_write(c.ssl, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size());
 }
 
-void send_blocking(connection& c, const v1::ClientMessage& m) {
+/// Sends `m` carrying, as every message of heard's does, the highest seq handled.
+void send_blocking(connection& c, v1::ClientMessage m) {
+  m.set_ack(c.last_seq);
+  c.acked_seq = c.last_seq;
   std::string framed;
   append_frame(framed, op_binary, m.SerializeAsString(), true);
   write_all_blocking(c, framed);
@@ -403,6 +406,13 @@ std::vector<std::unique_ptr<connection>> open_pair(SSL_CTX* ctx, target kind, st
       send_blocking(*c, ready);
     }
     if (!wait_speaking(*a) || !wait_speaking(*b)) return {};
+    // heard acknowledges what it handled within its ack delay (200 ms): an
+    // idle seat keeps no events on the server.
+    for (auto* c : {a.get(), b.get()}) {
+      v1::ClientMessage ack;
+      ack.mutable_ack_only();
+      send_blocking(*c, ack);
+    }
     both.push_back(std::move(a));
     both.push_back(std::move(b));
   }
