@@ -7,6 +7,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "codec.hpp"
 #include "conversation_history.hpp"
 #include "session_client.hpp"
 #include "text_check.hpp"
@@ -40,6 +41,11 @@ std::string check_in_content(const v1::CheckIn& mine, v1::Seat reader) {
 }  // namespace
 
 std::optional<std::string> session_client::outgoing_problem(const v1::ClientMessage& m) const {
+  // Said once, up front, rather than a warning for every input that cannot be
+  // sealed. A check-in still goes: the server learns only that it was answered.
+  if (keys_ && keys_->state() == session_keys::status::broken && carries_plaintext(m) && !m.has_check_in()) {
+    return "Not sent: the keys do not match, so nothing more is sealed. End the session and start a new one.";
+  }
   const std::size_t turn_chars = view_.turn_chars();
   const std::size_t note_chars = view_.note_chars();
   auto message_of = [](std::optional<text_problem> p) -> std::optional<std::string> {

@@ -2,6 +2,7 @@
 // floor, the verdict, time-outs). Seats, the check-in and the counselor's
 // controls are in exercise_presence.cpp, exercise_check_in.cpp and
 // exercise_counsel.cpp; who may act when is common/exercise/turn_rules.
+#include "codec.hpp"
 #include "exercise_internal.hpp"
 #include "moment_words.hpp"
 #include "sealed_format.hpp"
@@ -16,24 +17,6 @@ namespace {
 // Up to four bytes a character, and a check-in's scores and flags beside its words.
 std::size_t content_bytes_for(const exercise_limits& l) {
   return std::max(l.max_turn_chars, l.max_check_in_chars) * 4 + 32;
-}
-
-// Since protocol 3 the words travel only sealed; a text field set on the
-// wire is a client that would leak them, refused before anything else.
-bool carries_plaintext(const v1::ClientMessage& m) {
-  switch (m.body_case()) {
-    case v1::ClientMessage::kDraft: return !m.draft().text().empty();
-    case v1::ClientMessage::kEndTurn: return !m.end_turn().text().empty();
-    case v1::ClientMessage::kJudge: return !m.judge().missed().empty();
-    case v1::ClientMessage::kCounsel: return m.counsel().has_note() && !m.counsel().note().text().empty();
-    case v1::ClientMessage::kTopic: return !m.topic().text().empty();
-    case v1::ClientMessage::kCheckIn: {
-      const auto& c = m.check_in();
-      return c.felt_safe() != 0 || c.could_say_anything() != 0 || c.partner_invested() != 0 || !c.words().empty() ||
-             c.share_words();
-    }
-    default: return false;
-  }
 }
 
 }  // namespace

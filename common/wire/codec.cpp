@@ -69,6 +69,22 @@ std::variant<std::uint32_t, v1::Error> negotiate_version(const v1::Hello& hello)
   return error;
 }
 
+bool carries_plaintext(const v1::ClientMessage& m) {
+  switch (m.body_case()) {
+    case v1::ClientMessage::kDraft: return !m.draft().text().empty();
+    case v1::ClientMessage::kEndTurn: return !m.end_turn().text().empty();
+    case v1::ClientMessage::kJudge: return !m.judge().missed().empty();
+    case v1::ClientMessage::kCounsel: return m.counsel().has_note() && !m.counsel().note().text().empty();
+    case v1::ClientMessage::kTopic: return !m.topic().text().empty();
+    case v1::ClientMessage::kCheckIn: {
+      const auto& c = m.check_in();
+      return c.felt_safe() != 0 || c.could_say_anything() != 0 || c.partner_invested() != 0 || !c.words().empty() ||
+             c.share_words();
+    }
+    default: return false;
+  }
+}
+
 std::uint64_t floor_key(const v1::Snapshot& s) {
   const v1::Phase phase = s.phase() == v1::PHASE_PAUSED ? s.paused_phase() : s.phase();
   return (std::uint64_t(s.round()) << 40) | (std::uint64_t(s.attempt()) << 8) | std::uint64_t(phase);

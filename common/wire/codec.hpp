@@ -41,6 +41,11 @@ std::variant<std::uint32_t, v1::Error> negotiate_version(const v1::Hello& hello)
 /// Clients use it to know when the text being written belongs to a new turn.
 std::uint64_t floor_key(const v1::Snapshot& snapshot);
 
+/// Whether an input carries words (or check-in answers) in the clear. Since
+/// protocol 3 they travel only sealed: the server refuses such an input, and
+/// a client whose keys are broken sends no words at all.
+bool carries_plaintext(const v1::ClientMessage& m);
+
 /// Short names for logs and the plain client, e.g. "NOT_YOUR_TURN", "SPEAKING".
 std::string_view error_code_name(v1::ErrorCode code);
 std::string_view phase_name(v1::Phase phase);

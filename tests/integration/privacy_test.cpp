@@ -184,5 +184,41 @@ TEST_F(privacy_test, a_server_that_swaps_keys_in_the_middle_is_caught_by_the_saf
   }
 }
 
+TEST_F(privacy_test, a_key_that_does_not_match_its_commitment_stops_every_word_up_front) {
+  serve();
+  sealing::key32 seed{};
+  seed.fill(0x77);
+  const auto other_key = sealing::key_pair_from(seed);
+  std::mutex mutex;
+  // Shows Sam a different key for Alex than Alex committed to (a clumsy relay).
+  std::map<std::size_t, v1::Seat> seat_of;
+  testing::recording_relay in_the_middle(port_, [&](std::size_t connection, std::string& bytes) {
+    v1::ServerMessage m;
+    if (!m.ParseFromString(bytes)) return false;
+    std::lock_guard lock(mutex);
+    if (m.has_welcome()) seat_of[connection] = m.welcome().your_seat();
+    const auto seat = seat_of.find(connection);
+    if (seat == seat_of.end() || seat->second != v1::SEAT_B || !m.has_state_changed()) return false;
+    auto& alex_member = member_in(*m.mutable_state_changed()->mutable_snapshot(), v1::SEAT_A);
+    if (alex_member.public_key().empty()) return false;
+    alex_member.set_public_key(sealing::bytes_of(other_key.public_key));
+    bytes = m.SerializeAsString();
+    return true;
+  });
+  auto& alex = client("Alex", in_the_middle.port());
+  auto& sam = client("Sam", in_the_middle.port());
+  pair(alex, sam);
+  auto broken = sam.wait_notice();
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->what, client::local_notice::kind::warning);
+  EXPECT_NE(broken->text.find("Keys do not match"), std::string::npos) << broken->text;
+  // Sam's words are refused at once, with one sentence, and never sent.
+  sam->set_draft("Nothing of this may go");
+  auto refused = sam.wait_notice();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->what, client::local_notice::kind::not_sent);
+  EXPECT_NE(refused->text.find("the keys do not match"), std::string::npos) << refused->text;
+}
+
 }  // namespace
 }  // namespace heard

@@ -441,9 +441,11 @@ export class HeardClient {
       // A reloaded tab: the last words typed may not have gone before it
       // closed. The floor's draft is the whole text, so sending it again is harmless.
       this.restoredDraft = false;
-      if (this.myDraft && this.may(Act.WRITE) && !this.outbox.some((m) => m.body.case === "draft")) {
-        this.pendingDraft = this.myDraft;
-        await this.flushDraft();
+      if (this.myDraft && this.writesNow() && !this.outbox.some((m) => m.body.case === "draft")) {
+        // The floor may still be stopped for our own absence (the Welcome can
+        // come before the pause ends): then it waits as a kept draft.
+        this.draftKept = true;
+        await this.sendKeptDraft();
       }
     }
     await this.saveNow();
@@ -682,6 +684,11 @@ export class HeardClient {
 
   /** Why the server or a member's client would refuse this input's words; null when it may go. */
   private outgoingProblem(m: ClientMessage): string | null {
+    // Said once, up front, rather than a warning for every input that cannot
+    // be sealed. A check-in still goes: the server learns only that it was answered.
+    if (this.keys?.status === "broken" && carriesWords(m)) {
+      return "Not sent: the keys do not match, so nothing more is sealed. End the session and start a new one.";
+    }
     const problem = (bytes: Uint8Array, max: number) => textProblem(decodeText(bytes) ?? "\ud800", max);
     switch (m.body.case) {
       case "draft":
@@ -1072,6 +1079,22 @@ export class HeardClient {
 
   private changed() {
     this.onChange();
+  }
+}
+
+/** Whether an input carries words (docs/protocol.md: they travel only sealed). */
+function carriesWords(m: ClientMessage): boolean {
+  switch (m.body.case) {
+    case "draft":
+    case "endTurn":
+    case "topic":
+      return m.body.value.text.length > 0;
+    case "judge":
+      return m.body.value.missed.length > 0;
+    case "counsel":
+      return m.body.value.action.case === "note" && m.body.value.action.value.text.length > 0;
+    default:
+      return false;
   }
 }
 
