@@ -312,90 +312,93 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
 
 void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message) {
   const auto received = std::chrono::steady_clock::now();
-  net::post(strand_, [self = shared_from_this(), from = std::move(from), message = std::move(message), received] {
-    auto seat = self->seat_of(from);
-    if (!seat) return;  // a replaced or departed link; it is being closed
-    auto& m = self->member(*seat);
-    // The client got its new token: the one it resumed with is dead now.
-    m.token.confirm();
+  // mutable: the input moves on into the exercise (a const lambda's member
+  // would be copied there, boxes and all).
+  net::post(
+      strand_, [self = shared_from_this(), from = std::move(from), message = std::move(message), received]() mutable {
+        auto seat = self->seat_of(from);
+        if (!seat) return;  // a replaced or departed link; it is being closed
+        auto& m = self->member(*seat);
+        // The client got its new token: the one it resumed with is dead now.
+        m.token.confirm();
 
-    if (!m.events.can_acknowledge(message.ack())) {
-      ++self->stats_.bad_acks;
-      self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent.", true),
-                        *seat);
-      from->close(close_code::policy_violation, "bad ack");
-      return;
-    }
-    self->acknowledge(*seat, message.ack());
-    if (message.has_ack_only()) return;
+        if (!m.events.can_acknowledge(message.ack())) {
+          ++self->stats_.bad_acks;
+          self->send_direct(from, make_error(v1::ERROR_BAD_ACK, "Acknowledged an event this server never sent.", true),
+                            *seat);
+          from->close(close_code::policy_violation, "bad ack");
+          return;
+        }
+        self->acknowledge(*seat, message.ack());
+        if (message.has_ack_only()) return;
 
-    if (message.body_case() == v1::ClientMessage::BODY_NOT_SET) {
-      // A newer client's input, perhaps: its acknowledgement counted above
-      // and its id, if it has one, is used up like any refused input's.
-      ++self->stats_.malformed_inputs;
-      v1::ServerMessage refusal;
-      *refusal.mutable_error() = unknown_body_error();
-      refusal.mutable_error()->set_input_id(message.input_id());
-      m.inputs.take(message.input_id());
-      self->send_event(*seat, std::move(refusal), self->next_seq_++);
-      return;
-    }
+        if (message.body_case() == v1::ClientMessage::BODY_NOT_SET) {
+          // A newer client's input, perhaps: its acknowledgement counted above
+          // and its id, if it has one, is used up like any refused input's.
+          ++self->stats_.malformed_inputs;
+          v1::ServerMessage refusal;
+          *refusal.mutable_error() = unknown_body_error();
+          refusal.mutable_error()->set_input_id(message.input_id());
+          m.inputs.take(message.input_id());
+          self->send_event(*seat, std::move(refusal), self->next_seq_++);
+          return;
+        }
 
-    if (message.input_id() == 0) {
-      ++self->stats_.inputs_refused;
-      self->send_direct(from, make_error(v1::ERROR_INVALID_ARGUMENT, "Every input needs an input_id (1, 2, 3, ...)."),
-                        *seat);
-      return;
-    }
-    if (!m.inputs.take(message.input_id())) {
-      // Sent again after a reconnect; its effect (and any answer) already
-      // happened. Only the acknowledgement is repeated.
-      ++self->stats_.duplicate_inputs;
-      v1::ServerMessage ack;
-      ack.mutable_ack();
-      self->send_direct(from, std::move(ack), *seat);
-      return;
-    }
+        if (message.input_id() == 0) {
+          ++self->stats_.inputs_refused;
+          self->send_direct(
+              from, make_error(v1::ERROR_INVALID_ARGUMENT, "Every input needs an input_id (1, 2, 3, ...)."), *seat);
+          return;
+        }
+        if (!m.inputs.take(message.input_id())) {
+          // Sent again after a reconnect; its effect (and any answer) already
+          // happened. Only the acknowledgement is repeated.
+          ++self->stats_.duplicate_inputs;
+          v1::ServerMessage ack;
+          ack.mutable_ack();
+          self->send_direct(from, std::move(ack), *seat);
+          return;
+        }
 
-    if (message.has_leave()) {
-      self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", seat_label(*seat));
-      self->advance_clock();
-      auto result = self->exercise_.leave(*seat);
-      v1::ServerMessage ack;
-      ack.mutable_ack();
-      self->send_direct(from, std::move(ack), *seat);
-      from->close(close_code::normal, "left");
-      m.current_link.reset();
-      m.token.revoke();
-      self->deliver(std::move(result));
-      return;
-    }
+        if (message.has_leave()) {
+          self->log_.write(log_level::info, "session=", self->log_id_, " event=left seat=", seat_label(*seat));
+          self->advance_clock();
+          auto result = self->exercise_.leave(*seat);
+          v1::ServerMessage ack;
+          ack.mutable_ack();
+          self->send_direct(from, std::move(ack), *seat);
+          from->close(close_code::normal, "left");
+          m.current_link.reset();
+          m.token.revoke();
+          self->deliver(std::move(result));
+          return;
+        }
 
-    self->advance_clock();
-    // What the log and a refusal need, taken before the input moves into the exercise.
-    const std::string_view body = body_name(message);
-    const std::uint64_t input_id = message.input_id();
-    const bool debug = self->log_.enabled(log_level::debug);  // a size costs a walk of the message
-    const std::size_t bytes = debug ? message.ByteSizeLong() : 0;
-    auto result = self->exercise_.handle(*seat, std::move(message));
-    if (!result.ok()) {
-      ++self->stats_.inputs_refused;
-      self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body,
-                       " code=", error_code_name(result.error->code()));
-      v1::ServerMessage refusal;
-      *refusal.mutable_error() = std::move(*result.error);
-      refusal.mutable_error()->set_input_id(input_id);
-      self->send_event(*seat, std::move(refusal), self->next_seq_++);
-      return;
-    }
-    // Sizes only: never the words.
-    if (debug) {
-      self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body, " bytes=", bytes,
-                       " phase=", phase_name(self->exercise_.phase()));
-    }
-    if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);
-    self->stats_.relay_latency.observe(std::chrono::steady_clock::now() - received);
-  });
+        self->advance_clock();
+        // What the log and a refusal need, taken before the input moves into the exercise.
+        const std::string_view body = body_name(message);
+        const std::uint64_t input_id = message.input_id();
+        const bool debug = self->log_.enabled(log_level::debug);  // a size costs a walk of the message
+        const std::size_t bytes = debug ? message.ByteSizeLong() : 0;
+        auto result = self->exercise_.handle(*seat, std::move(message));
+        if (!result.ok()) {
+          ++self->stats_.inputs_refused;
+          self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body,
+                           " code=", error_code_name(result.error->code()));
+          v1::ServerMessage refusal;
+          *refusal.mutable_error() = std::move(*result.error);
+          refusal.mutable_error()->set_input_id(input_id);
+          self->send_event(*seat, std::move(refusal), self->next_seq_++);
+          return;
+        }
+        // Sizes only: never the words.
+        if (debug) {
+          self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body, " bytes=", bytes,
+                           " phase=", phase_name(self->exercise_.phase()));
+        }
+        if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);
+        self->stats_.relay_latency.observe(std::chrono::steady_clock::now() - received);
+      });
 }
 
 void relay_session::acknowledge_later(v1::Seat seat) {
