@@ -25,7 +25,11 @@ export function normalizeInviteCode(typed: string): string | null {
   return out.length === CODE_DIGITS ? out : null;
 }
 
-export const formatInviteCode = (canonical: string) => canonical.match(/.{1,4}/g)?.join("-") ?? canonical;
+/** The display form, 7KQ2-M9XD-4TRB, of a code in any form the server or a person gave it. */
+export function formatInviteCode(code: string): string {
+  const canonical = normalizeInviteCode(code) ?? code;
+  return canonical.match(/.{1,4}/g)?.join("-") ?? canonical;
+}
 
 /** A route for a new session: random, public, only spreads sessions over a balancer's nodes. */
 export function randomRoute(): string {

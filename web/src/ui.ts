@@ -229,7 +229,8 @@ export class SessionScreen {
     const parts: string[] = [];
     if (c.connection === "connecting") parts.push("Connecting...");
     else if (c.connection === "reconnecting") parts.push(`Reconnecting${c.retryInMs ? ` (trying again in ${Math.ceil(c.retryInMs / 1000)} s)` : ""}...`);
-    else if (c.connection === "closed") parts.push(`Closed: ${c.closedReason}`);
+    // A session that ended says so in its headline; any other close says why here.
+    else if (c.connection === "closed" && c.snapshot?.phase !== Phase.ENDED) parts.push(`Closed: ${c.closedReason}`);
     const s = c.snapshot;
     if (s && s.round > 0) parts.push(`Round ${s.round}${s.roundsLimit ? ` of ${s.roundsLimit}` : ""}`);
     if (c.safetyCode && !c.keysCompared) parts.push(`Safety code ${c.safetyCode} (not compared yet)`);

@@ -13,6 +13,7 @@ test("a counselor in a browser guides two partners", () =>
     for (const p of [kim, alex, sam]) p.setDefaultTimeout(15_000);
     const [codeA, codeB] = await startIn(kim, "Kim", { guided: true, topic: "Money", speakLimitS: 120 });
     assert.ok(codeA && codeB && codeA !== codeB, "one code per partner");
+    for (const code of [codeA, codeB]) assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     await headline(kim, "Waiting for the partners.");
     await screenshot(kim, "counselor-01-waiting");
     await joinIn(alex, "Alex", codeA);

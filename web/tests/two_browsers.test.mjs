@@ -26,6 +26,7 @@ for (const [label, viewport, colorScheme] of [
 
       await shot(alex, "01-start");
       const [code] = await startIn(alex, "Alex", { topic: "Our Sundays" });
+      assert.match(code, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/, "shown as it is read aloud");
       await headline(alex, "Waiting for your partner to join.");
       await shot(alex, "02-waiting-for-partner");
       // Read aloud and typed as heard: lower case, spaces, an O for a zero.

@@ -18,6 +18,7 @@ test("invite codes: case, dashes, spaces and O/I/L forgiven; anything else refus
   assert.equal(normalizeInviteCode("7KQ2-M9XD-4TRl"), "7KQ2M9XD4TR1");
   for (const bad of ["7KQ2-M9XD-4TR", "7KQ2-M9XD-4TRBX", "7KQ2-M9XD-4TRU", "7KQ2_M9XD_4TRB", ""]) assert.equal(normalizeInviteCode(bad), null, bad);
   assert.equal(formatInviteCode("7KQ2M9XD4TRB"), "7KQ2-M9XD-4TRB");
+  assert.equal(formatInviteCode("7KQ2-M9XD-4TRB"), "7KQ2-M9XD-4TRB", "as the server gives it");
   assert.equal(routeOf("7KQ2M9XD4TRB"), "7KQ2");
   for (let i = 0; i < 50; ++i) assert.match(randomRoute(), /^[0-9A-HJKMNP-TV-Z]{4}$/);
 });
