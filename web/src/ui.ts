@@ -498,8 +498,7 @@ export class SessionScreen {
         );
       }
     }
-    if (may(Act.NOTE) && !spoken) buttons.push(this.button("Send note", () => this.primaryAction(), { id: "send-note" }));
-    if (may(Act.NOTE) && spoken) buttons.push(this.noteInSpoken());
+    if (may(Act.NOTE)) buttons.push(this.button("Send note", () => this.primaryAction(), { id: "send-note" }));
     if (may(Act.RESUME)) buttons.push(this.button("Resume", () => c.resume(), { id: "resume", class: "primary" }));
     if (may(Act.RELEASE)) buttons.push(this.button("Release the floor", () => c.counsel({ case: "release", value: {} }), { id: "release" }));
     if (may(Act.HOLD)) buttons.push(this.button("Hold the floor", () => c.counsel({ case: "hold", value: {} }), { id: "hold" }));
@@ -552,10 +551,6 @@ export class SessionScreen {
       (this.checkIn.hidden ? null : (this.checkIn.querySelector("input") as HTMLElement | null)) ??
       this.headline;
     if (target !== active) target.focus();
-  }
-
-  private noteInSpoken(): HTMLElement {
-    return this.button("Send note", () => this.primaryAction(), { id: "send-note" });
   }
 
   private renderCheckIn() {
