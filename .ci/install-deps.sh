@@ -15,7 +15,7 @@ packages=(
   dpkg-dev help2man lintian
   chromium fonts-dejavu-core
 )
-# The browser client builds with Node.js 20+ and npm. A machine that already
+# The browser client builds with Node.js 18+ (Debian 12's) and npm. A machine that already
 # has them (Debian's, or NodeSource's packages, which bundle npm and conflict
 # with Debian's npm) keeps its own.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
