@@ -3,7 +3,7 @@
 import { FirstSpeaker, Mode } from "./gen/heard/v1/heard_pb.js";
 import type { StartOptions } from "./client.js";
 import { formatInviteCode, normalizeInviteCode } from "./invite_code.js";
-import { countCodePoints, textProblem } from "./text_rules.js";
+import { countCodePoints, normalizeLineEnds, textProblem } from "./text_rules.js";
 import { h } from "./ui.js";
 
 export interface LandingChoice {
@@ -109,7 +109,7 @@ export function landing(prefilledCode: string, onChoice: (c: LandingChoice) => v
     e.preventDefault();
     const n = checkName();
     if (n === null) return;
-    const t = topic.value.replace(/\r\n?/g, "\n").trim();
+    const t = normalizeLineEnds(topic.value).trim();
     const p = textProblem(t, MAX_TOPIC_CHARS);
     if (p) {
       problem.textContent = `Topic: ${p}`;

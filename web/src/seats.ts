@@ -23,7 +23,6 @@ export function seatLabel(seat: Seat): string {
 }
 
 export const isPartner = (seat: Seat) => seat === Seat.A || seat === Seat.B;
-export const otherPartner = (seat: Seat) => (seat === Seat.A ? Seat.B : Seat.A);
 export const creatorSeat = (guided: boolean) => (guided ? Seat.COUNSELOR : Seat.A);
 
 /** How the person in `me` calls `seat` in a sentence: "you", the name, or the role ("your partner"). */

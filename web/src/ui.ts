@@ -8,7 +8,7 @@ import type { Entry, HeardClient } from "./client.js";
 import { formatInviteCode } from "./invite_code.js";
 import { isPartner, memberOf, seatName, capitalized } from "./seats.js";
 import { summaryMarkdown } from "./summary.js";
-import { decodeText } from "./text_rules.js";
+import { decodeText, normalizeLineEnds } from "./text_rules.js";
 import {
   CHECK_IN_QUESTIONS,
   FEELINGS,
@@ -138,7 +138,7 @@ export class SessionScreen {
   }
 
   private onTyping() {
-    if (this.composing() === "turn") this.client.setDraft(this.words.value.replace(/\r\n?/g, "\n"));
+    if (this.composing() === "turn") this.client.setDraft(normalizeLineEnds(this.words.value));
     this.renderCount();
   }
 

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request } from "node:https";
 import { chromium } from "playwright-core";
 
 export const env = (name) => {
@@ -182,9 +183,6 @@ export async function compareCodes(...pages) {
 /** The text of the last entry of the conversation. */
 export const lastEntry = (page) => page.locator("#history > li").last().innerText();
 
-export function readJson(path) {
-  return JSON.parse(readFileSync(path, "utf8"));
-}
 
 /** `heard` in line mode, as a script or a screen reader uses it: lines in, one line per event out. */
 export class Terminal {
@@ -218,20 +216,6 @@ export class Terminal {
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`heard printed no line matching ${re} within ${timeout} ms:\n${this.lines.join("\n")}`)), timeout);
-      this.waiters.push((line) => {
-        if (!re.test(line)) return false;
-        clearTimeout(timer);
-        resolve(line);
-        return true;
-      });
-    });
-  }
-
-  /** Like waitFor, but only lines printed from now on. */
-  next(re, timeout = DEADLINE_MS) {
-    const from = this.lines.length;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`heard printed no new line matching ${re} within ${timeout} ms:\n${this.lines.slice(from).join("\n")}`)), timeout);
       this.waiters.push((line) => {
         if (!re.test(line)) return false;
         clearTimeout(timer);
@@ -307,4 +291,17 @@ export async function answerCheckIn(page, [safe, judged, invested], words = "", 
   if (words) await page.fill("#check-in-words", words);
   if (share) await page.check("#share-words");
   await page.click("#send-check-in");
+}
+
+/** GET `path` from 127.0.0.1:`port` over TLS (the dev certificate, not checked): status, headers and body. */
+export function httpsGet(port, path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers, rejectUnauthorized: false, servername: "localhost" }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

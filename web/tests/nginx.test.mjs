@@ -6,11 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { env, headline, launchBrowser, pairUp, startServer, DEADLINE_MS } from "./harness.mjs";
+import { env, headline, httpsGet, launchBrowser, pairUp, startServer, DEADLINE_MS } from "./harness.mjs";
 
 const NGINX = "/usr/sbin/nginx";
 
@@ -23,17 +22,6 @@ function freePort() {
   });
 }
 
-function get(port, path) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, rejectUnauthorized: false, servername: "localhost" }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 async function eventually(probe, deadline = DEADLINE_MS) {
   const until = Date.now() + deadline;
@@ -85,9 +73,9 @@ test("deploy/nginx/heard.conf serves the same page, and sessions work through it
   const browser = await launchBrowser();
   try {
     // nginx gives no sign of listening but listening: poll with a deadline, as the C++ tests do.
-    await eventually(() => get(port, "/healthz-of-nginx").then(() => true, () => false));
+    await eventually(() => httpsGet(port, "/healthz-of-nginx").then(() => true, () => false));
     for (const path of ["/", "/app.js", "/app.css", "/icon.svg"]) {
-      const [viaNginx, viaHeard] = [await get(port, path), await get(own.port, path)];
+      const [viaNginx, viaHeard] = [await httpsGet(port, path), await httpsGet(own.port, path)];
       assert.equal(viaNginx.status, 200, `${path}: nginx says\n${readFileSync(join(dir, "error.log"), "utf8")}`);
       assert.equal(viaNginx.body, viaHeard.body, `${path}: the same file`);
       for (const h of ["content-security-policy", "x-content-type-options", "referrer-policy", "cross-origin-opener-policy", "cross-origin-resource-policy", "permissions-policy"]) {

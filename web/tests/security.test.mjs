@@ -6,27 +6,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
-import { env, headline, joinIn, openPage, pairUp, startServer, withServerAndBrowser } from "./harness.mjs";
+import { env, headline, httpsGet, joinIn, openPage, pairUp, startServer, withServerAndBrowser } from "./harness.mjs";
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
   "manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function get(server, path, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: server.port, path, headers, rejectUnauthorized: false, servername: "localhost" }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 /** The status line the server answers a WebSocket upgrade with. */
 function upgradeStatus(server, origin) {
@@ -53,21 +41,21 @@ test("every file carries the security headers, and the page has no inline script
   const server = await startServer();
   try {
     for (const path of ["/", "/app.js", "/app.css", "/icon.svg"]) {
-      const r = await get(server, path);
+      const r = await httpsGet(server.port, path);
       assert.equal(r.status, 200, path);
       assert.equal(r.headers["content-security-policy"], CSP, path);
       assert.equal(r.headers["x-content-type-options"], "nosniff", path);
       assert.equal(r.headers["referrer-policy"], "no-referrer", path);
       assert.equal(r.headers["cross-origin-opener-policy"], "same-origin", path);
       assert.ok(r.headers.etag, path);
-      const again = await get(server, path, { "If-None-Match": r.headers.etag });
+      const again = await httpsGet(server.port, path, { "If-None-Match": r.headers.etag });
       assert.equal(again.status, 304, `${path} unchanged`);
     }
-    const index = (await get(server, "/")).body;
+    const index = (await httpsGet(server.port, "/")).body;
     assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(index), "no inline script");
     assert.ok(!/\son[a-z]+=/i.test(index), "no inline event handler");
-    assert.equal((await get(server, "/nothing-here")).status, 404);
-    assert.equal((await get(server, "/healthz")).body, "ok\n");
+    assert.equal((await httpsGet(server.port, "/nothing-here")).status, 404);
+    assert.equal((await httpsGet(server.port, "/healthz")).body, "ok\n");
   } finally {
     await server.stop();
   }
