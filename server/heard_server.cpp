@@ -84,6 +84,7 @@ std::uint16_t heard_server::start() {
     const auto restored = io_->registry.restore(config_.state_file, session_registry::clock::now());
     if (restored > 0) log_.write(log_level::info, "event=sessions_restored count=", restored);
   }
+  keep_heap_top(config_.heap_keep_bytes);
   const auto files = raise_open_file_limit();
   log_.write(log_level::info, "event=open_files limit=", files.now, " was=", files.before);
   // Each connection holds one descriptor; a few more are the process's own.

@@ -3,6 +3,8 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+#include <climits>
+
 namespace heard::server {
 
 open_file_limit raise_open_file_limit() {
@@ -29,5 +31,13 @@ bool heap_trim_policy::should_trim(std::int64_t connections_open) {
 }
 
 void give_heap_back() { ::malloc_trim(0); }
+
+void keep_heap_top(std::size_t bytes) {
+  // An explicit threshold also fixes the mmap threshold at 128 KiB, where
+  // glibc would otherwise raise it after large frees; nothing per message is
+  // that large.
+  const auto clamped = bytes > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(bytes);
+  ::mallopt(M_TRIM_THRESHOLD, clamped);
+}
 
 }  // namespace heard::server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace heard::server {
@@ -33,5 +34,8 @@ class heap_trim_policy {
 
 /// Returns the heap's free pages to the system.
 void give_heap_back();
+
+/// Lets glibc keep up to `bytes` free at the heap's top between trims.
+void keep_heap_top(std::size_t bytes);
 
 }  // namespace heard::server

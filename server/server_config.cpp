@@ -111,6 +111,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("max-joins-per-ip-per-minute", po::value(&c.max_joins_per_ip_per_minute)->default_value(c.max_joins_per_ip_per_minute), "join attempts from one address")
     ("max-wrong-attempts-per-code", po::value(&c.max_wrong_attempts_per_code)->default_value(c.max_wrong_attempts_per_code), "wrong attempts before a code burns")
     ("heap-trim-drop-connections", po::value(&c.heap_trim_drop_connections)->default_value(c.heap_trim_drop_connections), "give freed memory back to the system once this many connections and sessions (and a quarter) have gone since the last peak")
+    ("heap-keep-bytes", po::value(&c.heap_keep_bytes)->default_value(c.heap_keep_bytes), "free memory at the top of the heap kept for reuse rather than returned at once (returned after connections fall)")
     ("allow-origin", po::value(&c.allowed_origins)->composing(), "a browser Origin allowed to connect besides the server's own (repeatable)")
     ("web-root", po::value(&c.web_root), "serve the browser client's files from this directory at https://HOST:PORT/ (default: no page)")
     ("max-web-bytes", po::value(&c.max_web_bytes)->default_value(c.max_web_bytes), "the browser client's files, in all, at most")

@@ -3,8 +3,8 @@
 // nothing else) in the same run on the same machine. The server under test
 // runs on core 0, this load generator on core 1 (epoll and OpenSSL, one
 // thread, no per-message allocation of its own beyond protobuf's). Prints:
-// open-loop p50/p99 latency, closed-loop messages a second, server CPU and
-// heap allocations per relayed message, memory per idle connection, setup
+// open-loop p50/p99 latency, closed-loop messages a second, server CPU, heap
+// allocations and page faults per relayed message, memory per idle connection, setup
 // CPU per connection, and a capacity run with RSS before and after.
 // `make bench` runs it; docs/performance.md explains the figures.
 #include <arpa/inet.h>
@@ -184,17 +184,24 @@ class server_process {
   std::uint16_t port() const { return port_; }
   unsigned long long allocations() const { return __atomic_load_n(allocs_, __ATOMIC_RELAXED); }
 
-  /// User and system CPU so far, in microseconds (/proc/PID/stat).
-  double cpu_us() const {
+  struct usage {
+    double cpu_us = 0;                    // user and system CPU so far
+    unsigned long long minor_faults = 0;  // pages the kernel had to map (and zero) so far
+  };
+  /// From /proc/PID/stat.
+  usage used() const {
     std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
     std::string stat((std::istreambuf_iterator<char>(in)), {});
     std::istringstream fields(stat.substr(stat.rfind(')') + 2));
     std::string skip;
-    unsigned long long utime = 0, stime = 0;
-    for (int i = 3; i <= 13; ++i) fields >> skip;
+    unsigned long long minflt = 0, utime = 0, stime = 0;
+    for (int i = 3; i <= 9; ++i) fields >> skip;
+    fields >> minflt;
+    for (int i = 11; i <= 13; ++i) fields >> skip;
     fields >> utime >> stime;
-    return static_cast<double>(utime + stime) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    return {static_cast<double>(utime + stime) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK)), minflt};
   }
+  double cpu_us() const { return used().cpu_us; }
 
   double rss_kib() const {
     std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
@@ -688,6 +695,7 @@ struct figures {
   double closed_msgs_per_s = 0;
   double cpu_us_per_message = 0;
   double allocations_per_message = 0;
+  double page_faults_per_1000_messages = 0;
   double kib_per_idle_connection = 0;
   double setup_cpu_us_per_connection = 0;
   int capacity_pairs = 0;
@@ -738,20 +746,22 @@ void closed_loop(target kind, const options& o, SSL_CTX* ctx, figures& f) {
   server_process server(kind, o, {});
   auto all = open_pairs(ctx, kind, server.port(), o.closed_pairs);
   traffic t(kind, all);
-  double cpu_start = 0;
+  server_process::usage start;
   unsigned long long allocs_start = 0;
   t.on_measure_start([&] {
-    cpu_start = server.cpu_us();
+    start = server.used();
     allocs_start = server.allocations();
   });
   t.run(0, o.seconds);
-  const double cpu = server.cpu_us() - cpu_start;
+  const auto end = server.used();
+  const double cpu = end.cpu_us - start.cpu_us;
   const auto allocs = server.allocations() - allocs_start;
   const auto messages = static_cast<double>(t.received());
   if (messages == 0) throw std::runtime_error("the closed-loop run relayed nothing");
   f.closed_msgs_per_s = messages / o.seconds;
   f.cpu_us_per_message = cpu / messages;
   f.allocations_per_message = static_cast<double>(allocs) / messages;
+  f.page_faults_per_1000_messages = static_cast<double>(end.minor_faults - start.minor_faults) * 1000 / messages;
 }
 
 // The capacity run needs more descriptors than one process has (two per
@@ -811,8 +821,11 @@ void capacity(target kind, const options& o, figures& f) {
 }
 
 void print_row(const char* label, double floor, double heard, const char* unit, int precision = 0) {
-  std::printf("%-40s %12.*f %12.*f  %6.2fx  %s\n", label, precision, floor, precision, heard,
-              floor > 0 ? heard / floor : 0.0, unit);
+  if (floor > 0) {
+    std::printf("%-40s %12.*f %12.*f  %6.2fx  %s\n", label, precision, floor, precision, heard, heard / floor, unit);
+  } else {
+    std::printf("%-40s %12.*f %12.*f  %7s  %s\n", label, precision, floor, precision, heard, "-", unit);
+  }
 }
 
 }  // namespace
@@ -889,6 +902,8 @@ int main(int argc, char** argv) {
     print_row(label, b.closed_msgs_per_s, h.closed_msgs_per_s, "msg/s");
     print_row("server CPU per relayed message", b.cpu_us_per_message, h.cpu_us_per_message, "us", 1);
     print_row("heap allocations per relayed message", b.allocations_per_message, h.allocations_per_message, "", 1);
+    print_row("page faults per 1,000 relayed messages", b.page_faults_per_1000_messages,
+              h.page_faults_per_1000_messages, "", 1);
     std::snprintf(label, sizeof label, "memory per idle connection (%d pairs)", o.idle_pairs);
     print_row(label, b.kib_per_idle_connection, h.kib_per_idle_connection, "KiB", 1);
     print_row("setup CPU per connection", b.setup_cpu_us_per_connection, h.setup_cpu_us_per_connection, "us");
