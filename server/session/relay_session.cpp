@@ -208,15 +208,19 @@ void relay_session::welcome(v1::Seat seat, bool resumed, bool with_history) {
   }
   message.set_ack_input(m.inputs.last());
   m.ack_told = m.inputs.last();
+  m.drain_asked = false;  // a new link: whatever the last one was asked no longer holds
   if (m.current_link) m.queued = m.current_link->send(std::make_shared<const std::string>(encode(message)));
 }
 
 void relay_session::pump(v1::Seat seat) {
   auto& m = member(seat);
   if (!m.current_link) return;
-  while (m.queued < config_.replay_window_bytes) {
-    const auto* e = m.events.next_unsent();
-    if (!e) return;
+  while (const auto* e = m.events.next_unsent()) {
+    if (m.queued >= config_.replay_window_bytes) {
+      if (!m.drain_asked) m.current_link->want_drained();
+      m.drain_asked = true;
+      return;
+    }
     m.queued = m.current_link->send(e->bytes);
     m.events.mark_sent();
   }
@@ -226,7 +230,9 @@ void relay_session::drained(std::shared_ptr<link> l) {
   net::post(strand_, [self = shared_from_this(), l = std::move(l)] {
     auto seat = self->seat_of(l);
     if (!seat) return;
-    self->member(*seat).queued = 0;
+    auto& m = self->member(*seat);
+    m.queued = 0;
+    m.drain_asked = false;
     self->pump(*seat);
   });
 }

@@ -84,6 +84,7 @@ class relay_session : public std::enable_shared_from_this<relay_session> {
     inbox inputs;
     event_backlog events{0};
     std::size_t queued = 0;      // bytes on the link's queue, as its last send said
+    bool drain_asked = false;    // the link will say when its queue has drained
     std::uint64_t ack_told = 0;  // the highest input id this member was told was processed
     bool ack_due = false;        // the ack timer is armed
     std::unique_ptr<boost::asio::steady_timer> ack_timer;

@@ -26,11 +26,16 @@ class link {
 
   /// Queues one binary message and returns the bytes queued on this link and
   /// not yet written, this message included, so a sender can pace itself
-  /// (link_handler::on_drained says when the queue has emptied). Safe from
-  /// any thread. A link whose queue would pass max_outbound_queue_bytes is
+  /// (want_drained). Safe from any thread. A link whose queue would pass max_outbound_queue_bytes is
   /// cut: a reader that slow must not grow the server's memory, and its
   /// partner is not held up.
   virtual std::size_t send(std::shared_ptr<const std::string> message) = 0;
+
+  /// Asks for one link_handler::on_drained once everything sent so far has
+  /// been written (at once if it has). Asked, not always told: telling every
+  /// emptied queue would cost a hop to the handler for every message. Safe
+  /// from any thread.
+  virtual void want_drained() = 0;
 
   /// Sends everything already queued, then closes with `code`. Safe from any
   /// thread; later sends are dropped.
@@ -53,7 +58,7 @@ class link_handler {
   virtual void on_message(std::string_view message) = 0;
   /// Called exactly once, after which the link sends nothing more.
   virtual void on_close() = 0;
-  /// Everything queued has been written (the queue was not empty before).
+  /// Everything queued has been written, after link::want_drained asked.
   virtual void on_drained() {}
 };
 

@@ -125,6 +125,17 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     return queued;
   }
 
+  void want_drained() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (self->finished_ || self->pending_close_ || self->cut_) return;  // on_close follows instead
+      if (!self->queue_.empty()) {
+        self->drain_wanted_ = true;
+      } else if (self->handler_) {
+        self->handler_->on_drained();
+      }
+    });
+  }
+
   void established() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
       self->established_ = true;
@@ -421,7 +432,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     queue_.pop_front();
     if (!queue_.empty()) return do_write();
     if (pending_close_) return do_close();
-    if (handler_) handler_->on_drained();
+    if (drain_wanted_ && handler_) {
+      drain_wanted_ = false;
+      handler_->on_drained();
+    }
   }
 
   // --- Closing ---------------------------------------------------------------
@@ -501,6 +515,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::shared_ptr<link_handler> handler_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;              // on the strand: what the cap checks
+  bool drain_wanted_ = false;                 // on the strand: on_drained when the queue empties
   std::atomic<std::size_t> unsent_bytes_{0};  // any thread: what send() reports
   bool cut_ = false;
   std::optional<websocket::close_reason> pending_close_;

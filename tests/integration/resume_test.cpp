@@ -48,6 +48,45 @@ TEST_F(resume_test, a_dropped_listener_gets_what_it_missed_and_its_own_words_arr
   EXPECT_GE(sam.drops(), 1);
 }
 
+// A one-byte replay window: every event waits until the link has written the
+// one before it. Pacing that lost a wake-up would stall a member here.
+TEST_F(resume_test, with_a_one_byte_replay_window_every_event_still_arrives_in_order) {
+  serve([](auto& c) {
+    c.replay_window_bytes = 1;
+    c.draft_interval = 10ms;  // the client paces its drafts by it
+  });
+  fault_proxy proxy(port_);
+  auto& alex = client("Alex");
+  auto& sam = client("Sam", proxy.port(), [](auto& o) {
+    o.reconnect_initial = 100ms;
+    o.reconnect_max = 100ms;
+  });
+  pair(alex, sam);
+  both_ready(alex, sam);
+
+  for (int i = 1; i <= 20; ++i) {
+    alex->set_draft("Line " + std::to_string(i));
+    const auto want = "Line " + std::to_string(i);
+    ASSERT_TRUE(sam.wait_for([&](auto& m) { return m.has_draft_update() && m.draft_update().text() == want; }));
+  }
+  proxy.stall(true);  // a backlog builds while Sam is away, then is replayed one event at a time
+  alex->set_draft("Said in the tunnel");
+  alex->end_turn("Said in the tunnel");
+  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING));
+  proxy.reset_all();
+  proxy.stall(false);
+  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "Said in the tunnel"); }));
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  sam->end_turn("You said it in the tunnel.");
+  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, "You said it in the tunnel."); }));
+  std::uint64_t last_seq = 0;
+  for (const auto& m : sam.history()) {
+    if (m.seq() == 0) continue;
+    EXPECT_GT(m.seq(), last_seq) << "events in order, none twice";
+    last_seq = m.seq();
+  }
+}
+
 TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
   serve();
   fault_proxy proxy(port_);

@@ -33,6 +33,7 @@ class fake_link : public link {
   void close(close_code code, std::string reason) override { closed = {code, std::move(reason)}; }
   const std::string& remote_address() const override { return address_; }
   void established() override {}
+  void want_drained() override { ++drains_wanted; }
 
   /// The events (seq > 0) received so far, by body.
   std::vector<v1::ServerMessage> events() const {
@@ -51,6 +52,7 @@ class fake_link : public link {
 
   std::vector<v1::ServerMessage> got;
   std::optional<std::pair<close_code, std::string>> closed;
+  int drains_wanted = 0;
 
  private:
   std::string address_ = "192.0.2.1";
@@ -132,6 +134,30 @@ TEST_F(relay_session_test, events_are_numbered_and_each_input_id_counts_once) {
   send(alex, ready(), 0);
   ASSERT_TRUE(alex->last_error());
   EXPECT_EQ(alex->last_error()->error().code(), v1::ERROR_INVALID_ARGUMENT) << "an input needs an id";
+}
+
+TEST_F(relay_session_test, past_the_replay_window_sending_waits_for_the_link_to_drain_and_asks_once) {
+  config_.replay_window_bytes = 1;  // every send fills it
+  auto alex = seat(v1::SEAT_A, "Alex");
+  auto sam = seat(v1::SEAT_B, "Sam");
+  exchange_keys(alex, sam);
+  const auto sent = sam->events().size();
+  send(alex, ready(), 3);
+  send(sam, ready(), 3);
+  EXPECT_EQ(sam->events().size(), sent) << "nothing more until the link has drained";
+  EXPECT_EQ(sam->drains_wanted, 1) << "asked once, however many events wait";
+  std::size_t before = sam->events().size();
+  for (int i = 0; i < 10 && sam->drains_wanted > 0; ++i) {
+    sam->drains_wanted = 0;
+    session_->drained(sam);
+    settle();
+    if (sam->events().size() == before) break;
+    EXPECT_EQ(sam->events().size(), before + 1) << "one event per drain at a one-byte window";
+    before = sam->events().size();
+  }
+  EXPECT_EQ(sam->drains_wanted, 0) << "nothing left waiting, so nothing asked";
+  EXPECT_TRUE(sam->events().back().has_state_changed());
+  EXPECT_EQ(sam->events().back().state_changed().snapshot().phase(), v1::PHASE_SPEAKING);
 }
 
 TEST_F(relay_session_test, an_absent_member_gets_everything_missed_in_order_on_resume) {
