@@ -37,9 +37,9 @@ struct server_config {
   std::chrono::milliseconds tls_handshake_timeout{10'000};
   std::chrono::milliseconds upgrade_timeout{10'000};  // HTTP request + WebSocket handshake
   std::chrono::milliseconds idle_timeout{30'000};     // no frame from the peer, pings included
-  // Beast's idle timeout never fires for a peer that answers pings but is
-  // otherwise stuck; clients send a message at least every heartbeat_interval
-  // and a link silent for app_idle_timeout is closed.
+  // idle_timeout never fires for a peer that answers pings but is otherwise
+  // stuck; clients send a message at least every heartbeat_interval and a
+  // link with no message for app_idle_timeout is closed.
   std::chrono::milliseconds heartbeat_interval{10'000};
   // An input whose effect the sender does not see itself (a speaker's draft)
   // is acknowledged within this long, in one Ack for all of them: each Ack is

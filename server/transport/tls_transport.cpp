@@ -284,11 +284,14 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       return respond(*answer, req.version(), req.keep_alive());
     }
 
-    // From here Beast's own WebSocket timeouts take over, pings included.
+    // Beast guards the WebSocket handshake and the closing one. Not the open
+    // connection: its idle timeout re-arms a timer at every read (a cancel,
+    // a new wait and a handler run per message). The link's own idle timer
+    // (arm_idle_timer) keeps that promise lazily instead.
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = options_.upgrade_timeout;
-    timeouts.idle_timeout = options_.idle_timeout;
-    timeouts.keep_alive_pings = true;
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "heard"); }));
@@ -296,8 +299,9 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     ws_.auto_fragment(false);
     // Beast answers pings itself; counting them stops a ping flood (#1363).
     ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-      if (kind != websocket::frame_type::ping) return;
       const auto now = std::chrono::steady_clock::now();
+      last_frame_ = now;  // a ping or pong says the peer is there
+      if (kind != websocket::frame_type::ping) return;
       if (now - ping_window_start_ > std::chrono::minutes(1)) {
         ping_window_start_ = now;
         pings_in_window_ = 0;
@@ -353,7 +357,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     upgraded_ = true;
     phase_timer_.cancel();
     owner_->observer_.on_upgraded(std::chrono::steady_clock::now() - accepted_at_);
-    last_message_ = std::chrono::steady_clock::now();
+    last_message_ = last_frame_ = std::chrono::steady_clock::now();
     arm_idle_timer();
     // The upgrade deadline also covers the Hello: until the application
     // says it came, nothing the peer sends keeps the link open.
@@ -375,25 +379,32 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   void on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) return finish(ec, "read");
     count(transport_event::message_in);
-    last_message_ = std::chrono::steady_clock::now();
+    last_message_ = last_frame_ = std::chrono::steady_clock::now();
     const auto data = read_buffer_.cdata();
     if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), bytes));
     read_buffer_.consume(read_buffer_.size());
     do_read();
   }
 
-  // Beast's idle timeout is satisfied by pong replies alone, so a client that
-  // is stuck but whose TCP stack still answers pings would stay forever.
-  // Clients send at least a heartbeat every heartbeat_interval.
+  // Two silences close a link: no frame at all for idle_timeout (a dead
+  // peer), and no application message for app_idle_timeout (a client stuck
+  // while its TCP stack still answers pings; clients send a heartbeat at
+  // least every heartbeat_interval). Armed for the nearer of the two and
+  // re-armed when it comes, never per message: a busy link costs nothing.
   void arm_idle_timer() {
-    idle_timer_.expires_at(last_message_ + options_.app_idle_timeout);
+    idle_timer_.expires_at(std::min(last_frame_ + options_.idle_timeout, last_message_ + options_.app_idle_timeout));
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_ || self->pending_close_) return;
-      if (std::chrono::steady_clock::now() - self->last_message_ < self->options_.app_idle_timeout) {
-        return self->arm_idle_timer();
+      const auto now = std::chrono::steady_clock::now();
+      if (now - self->last_message_ >= self->options_.app_idle_timeout) {
+        self->count(transport_event::app_idle_close);
+        return self->on_close_request(close_code::policy_violation, "idle");
       }
-      self->count(transport_event::app_idle_close);
-      self->on_close_request(close_code::policy_violation, "idle");
+      if (now - self->last_frame_ >= self->options_.idle_timeout) {
+        self->count(transport_event::timeout);
+        return self->on_close_request(close_code::policy_violation, "idle");
+      }
+      self->arm_idle_timer();
     });
   }
 
@@ -524,7 +535,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   timer phase_timer_;  // before the upgrade: the deadline of each phase
   timer idle_timer_;
   timer hello_timer_;
-  std::chrono::steady_clock::time_point last_message_;
+  std::chrono::steady_clock::time_point last_message_;  // the last application message
+  std::chrono::steady_clock::time_point last_frame_;    // the last frame of any kind
   bool upgraded_ = false;
   bool established_ = false;
   bool finished_ = false;

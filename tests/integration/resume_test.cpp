@@ -457,5 +457,34 @@ TEST_F(resume_test, a_client_silent_past_the_app_idle_timeout_is_closed) {
   EXPECT_EQ(alex.drops(), 0);
 }
 
+// A dead peer sends nothing at all, not even a pong: closed after idle_timeout,
+// well before app_idle_timeout. One that answers with pings stays until then.
+TEST_F(resume_test, a_peer_with_no_frame_for_the_idle_timeout_is_closed_and_one_that_pings_is_not) {
+  serve([](auto& c) {
+    c.idle_timeout = 300ms;
+    c.heartbeat_interval = 1s;
+    c.app_idle_timeout = 2s;
+    c.max_pings_per_minute = 10'000;
+  });
+  raw_client pinging(port_, testing::create_target, {},
+                     [](client::tls_options& tls) { tls.idle_timeout = std::chrono::milliseconds(200); });
+  raw_client quiet(port_, testing::create_target, {},
+                   [](client::tls_options& tls) { tls.idle_timeout = std::chrono::milliseconds(60'000); });
+  ASSERT_TRUE(pinging.wait_open());
+  ASSERT_TRUE(quiet.wait_open());
+  pinging.send(testing::hello_bytes());
+  quiet.send(testing::hello_bytes());
+  auto closed = quiet.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("idle"), std::string::npos) << *closed;
+  EXPECT_EQ(server_->stats().timeouts.load(), 1u) << "closed for silence of every kind";
+  EXPECT_EQ(server_->stats().app_idle_closes.load(), 0u);
+  EXPECT_FALSE(pinging.wait_closed(600ms)) << "its pings are frames: open past idle_timeout";
+  auto later = pinging.wait_closed();
+  ASSERT_TRUE(later) << "no message for app_idle_timeout";
+  EXPECT_NE(later->find("idle"), std::string::npos) << *later;
+  EXPECT_EQ(server_->stats().app_idle_closes.load(), 1u);
+}
+
 }  // namespace
 }  // namespace heard
