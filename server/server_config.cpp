@@ -27,6 +27,7 @@ ws_link_options ws_link_options::from(const server_config& c) {
   o.idle_timeout = c.idle_timeout;
   o.app_idle_timeout = c.app_idle_timeout;
   o.close_timeout = c.close_timeout;
+  o.tls_buffer_release = c.tls_buffer_release;
   o.close_linger = c.close_linger;
   o.max_upgrade_request_bytes = c.max_upgrade_request_bytes;
   o.max_message_bytes = c.max_message_bytes;
@@ -60,7 +61,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
                 linger_ms = c.ended_session_linger.count(), close_ms = c.close_timeout.count(),
                 close_linger_ms = c.close_linger.count(), backoff_min_ms = c.accept_backoff_min.count(),
                 backoff_max_ms = c.accept_backoff_max.count(), ack_ms = c.ack_delay.count(),
-                admin_timeout_ms = c.admin_request_timeout.count();
+                admin_timeout_ms = c.admin_request_timeout.count(), buffer_release_ms = c.tls_buffer_release.count();
   std::string level = "info";
   std::string format = "text";
   std::string proxy_header = "proxy-v2";
@@ -89,6 +90,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     ("draft-interval-ms", po::value(&draft_ms)->default_value(draft_ms), "how often clients send drafts")
     ("heartbeat-interval-ms", po::value(&heartbeat_ms)->default_value(heartbeat_ms), "clients send a message at least this often")
     ("app-idle-timeout-ms", po::value(&app_idle_ms)->default_value(app_idle_ms), "close a link with no message for this long")
+    ("tls-buffer-release-ms", po::value(&buffer_release_ms)->default_value(buffer_release_ms), "free a link's TLS record buffers once it has read nothing for this long")
     ("resume-grace-ms", po::value(&grace_resume_ms)->default_value(grace_resume_ms), "a dropped member's partner is told after this")
     ("ended-session-linger-ms", po::value(&linger_ms)->default_value(linger_ms), "an ended session stays resumable this long")
     ("max-unacked-bytes", po::value(&c.max_unacked_bytes)->default_value(c.max_unacked_bytes), "per member, connected or away; past it a member is brought back by a snapshot and the history instead of a replay")
@@ -167,6 +169,7 @@ parsed_config parse_server_config(int argc, const char* const argv[]) {
     c.idle_timeout = std::chrono::milliseconds(idle_ms);
     c.shutdown_grace = std::chrono::milliseconds(grace_ms);
     c.close_timeout = std::chrono::milliseconds(close_ms);
+    c.tls_buffer_release = std::chrono::milliseconds(buffer_release_ms);
     c.close_linger = std::chrono::milliseconds(close_linger_ms);
     c.accept_backoff_min = std::chrono::milliseconds(backoff_min_ms);
     c.accept_backoff_max = std::chrono::milliseconds(backoff_max_ms);

@@ -48,6 +48,10 @@ struct server_config {
   std::chrono::milliseconds app_idle_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{5'000};  // closing handshakes on SIGTERM
   std::chrono::milliseconds close_timeout{3'000};   // a link that cannot flush and close by then is cut
+  // OpenSSL's record buffers (about 34 KiB a link) are kept while a link is
+  // busy and freed once it has read nothing for this long: freeing them
+  // after every record cost three allocations and zeroing per message.
+  std::chrono::milliseconds tls_buffer_release{250};
   // After our close, the peer's remaining input is read and discarded for up
   // to this long before the socket closes, so it gets our last words rather
   // than a reset.

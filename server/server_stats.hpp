@@ -52,7 +52,8 @@ namespace heard::server {
   X(ping_floods)                                                                                  \
   X(joins_throttled)                                                                              \
   X(codes_burned)                                                                                  \
-  X(proxy_headers_invalid)
+  X(proxy_headers_invalid)                                                                        \
+  X(tls_buffer_releases)
 // clang-format on
 
 /// A latency histogram in the Prometheus sense: fixed bucket bounds, counts

@@ -6,8 +6,8 @@
 // and a BIO pair's), zero-filled, for as long as the connection lives:
 // 68 KiB of an idle connection's 78. Here OpenSSL writes the socket itself
 // and reads through a 1 KiB window the socket fills (a BIO of our own);
-// with SSL_MODE_RELEASE_BUFFERS it frees its record buffers whenever they are
-// empty, so an idle connection holds only its SSL state and that window.
+// its record buffers are freed when the link goes quiet (release_buffers),
+// so an idle connection holds only its SSL state and that window.
 // Reading through Asio's own read (not a wait and a read) lets Asio skip the
 // syscalls a wait costs: one recv per message, as a bare relay does. Each
 // operation tries OpenSSL first and goes to the socket only when OpenSSL
@@ -59,9 +59,10 @@ class tls_stream {
     socket_.assign(protocol, accepted.release(ignored), ignored);
     socket_.non_blocking(true, ignored);
     if (ssl_) {
-      // Partial writes as a socket does; record buffers freed whenever empty.
-      SSL_set_mode(ssl_,
-                   SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+      // Partial writes as a socket does. Not SSL_MODE_RELEASE_BUFFERS: it
+      // frees and reallocates (zeroed) the 17 KiB record buffers for every
+      // record; the link frees them when it goes quiet instead.
+      SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
       BIO* bio = BIO_new(socket_bio());
       BIO_set_data(bio, this);
       SSL_set_bio(ssl_, bio, bio);  // one reference for both directions
@@ -75,6 +76,16 @@ class tls_stream {
   tls_stream& operator=(const tls_stream&) = delete;
 
   executor_type get_executor() noexcept { return socket_.get_executor(); }
+
+  /// Frees OpenSSL's record buffers if they hold nothing: no record part read
+  /// and no plaintext left unread (SSL_free_buffers alone did not check the
+  /// latter before OpenSSL 3.0.14, CVE-2024-4741), nothing left to write.
+  /// Call between operations, with no write under way; OpenSSL allocates
+  /// them again when the link next reads or writes.
+  bool release_buffers() {
+    if (!ssl_ || SSL_pending(ssl_) > 0 || SSL_has_pending(ssl_) == 1) return false;
+    return SSL_free_buffers(ssl_) == 1;
+  }
   socket_type& socket() { return socket_; }
   std::chrono::milliseconds close_linger() const { return close_linger_; }
 

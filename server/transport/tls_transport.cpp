@@ -380,6 +380,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (ec) return finish(ec, "read");
     count(transport_event::message_in);
     last_message_ = last_frame_ = std::chrono::steady_clock::now();
+    if (!tls_buffers_held_) note_tls_busy();
     const auto data = read_buffer_.cdata();
     if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), bytes));
     read_buffer_.consume(read_buffer_.size());
@@ -391,8 +392,16 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   // while its TCP stack still answers pings; clients send a heartbeat at
   // least every heartbeat_interval). Armed for the nearer of the two and
   // re-armed when it comes, never per message: a busy link costs nothing.
+  //
+  // The same timer frees OpenSSL's record buffers once the link has read
+  // nothing for tls_buffer_release (an idle link holds none; a busy one
+  // keeps them).
   void arm_idle_timer() {
-    idle_timer_.expires_at(std::min(last_frame_ + options_.idle_timeout, last_message_ + options_.app_idle_timeout));
+    auto deadline = std::min(last_frame_ + options_.idle_timeout, last_message_ + options_.app_idle_timeout);
+    if (tls_buffers_held_) {
+      deadline = std::min(deadline, std::max(last_message_ + options_.tls_buffer_release, tls_release_not_before_));
+    }
+    idle_timer_.expires_at(deadline);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->finished_ || self->pending_close_) return;
       const auto now = std::chrono::steady_clock::now();
@@ -404,8 +413,24 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
         self->count(transport_event::timeout);
         return self->on_close_request(close_code::policy_violation, "idle");
       }
+      if (self->tls_buffers_held_ && now - self->last_message_ >= self->options_.tls_buffer_release) {
+        // Not while a write is under way or a record is half read: then later.
+        if (self->queue_.empty() && self->ws_.next_layer().release_buffers()) {
+          self->tls_buffers_held_ = false;
+          self->count(transport_event::tls_buffers_released);
+        } else {
+          self->tls_release_not_before_ = now + self->options_.tls_buffer_release;
+        }
+      }
       self->arm_idle_timer();
     });
+  }
+
+  // OpenSSL allocates its buffers again for this read or write: have the
+  // idle timer free them when the link is quiet once more.
+  void note_tls_busy() {
+    tls_buffers_held_ = true;
+    if (!pending_close_ && !finished_) arm_idle_timer();  // else the close timer owns idle_timer_
   }
 
   // --- Writing: one writer, a queue bounded in bytes ---------------------------
@@ -432,6 +457,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   void do_write() {
+    if (!tls_buffers_held_) note_tls_busy();
     ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&ws_link::on_write, shared_from_this()));
   }
 
@@ -535,8 +561,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   timer phase_timer_;  // before the upgrade: the deadline of each phase
   timer idle_timer_;
   timer hello_timer_;
-  std::chrono::steady_clock::time_point last_message_;  // the last application message
-  std::chrono::steady_clock::time_point last_frame_;    // the last frame of any kind
+  std::chrono::steady_clock::time_point last_message_;            // the last application message
+  std::chrono::steady_clock::time_point last_frame_;              // the last frame of any kind
+  bool tls_buffers_held_ = true;                                  // OpenSSL's record buffers may be allocated
+  std::chrono::steady_clock::time_point tls_release_not_before_;  // a release that could not be done: retry then
   bool upgraded_ = false;
   bool established_ = false;
   bool finished_ = false;

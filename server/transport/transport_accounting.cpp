@@ -22,6 +22,7 @@ void transport_accounting::on_event(transport_event event) {
     case transport_event::app_idle_close: ++stats_.app_idle_closes; break;
     case transport_event::no_hello_close: ++stats_.no_hello_closes; break;
     case transport_event::proxy_header_invalid: ++stats_.proxy_headers_invalid; break;
+    case transport_event::tls_buffers_released: ++stats_.tls_buffer_releases; break;
   }
 }
 

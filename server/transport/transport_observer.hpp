@@ -27,6 +27,7 @@ enum class transport_event : unsigned char {
   app_idle_close,
   no_hello_close,        // no Hello by the upgrade deadline
   proxy_header_invalid,  // a trusted proxy's connection did not say who the client is
+  tls_buffers_released,  // a quiet link gave its TLS record buffers back
 };
 
 /// How the transport's Beast file tells the rest of the server what

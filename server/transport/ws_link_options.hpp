@@ -20,6 +20,7 @@ struct ws_link_options {
   std::chrono::milliseconds idle_timeout{};
   std::chrono::milliseconds app_idle_timeout{};
   std::chrono::milliseconds close_timeout{};
+  std::chrono::milliseconds tls_buffer_release{};
   std::chrono::milliseconds close_linger{};
   std::size_t max_upgrade_request_bytes = 0;
   std::size_t max_message_bytes = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <thread>
 
 #include "codec.hpp"
 #include "relay_fixture.hpp"
@@ -35,6 +36,38 @@ TEST_F(relay_test, pairing_seats_both_partners_and_shows_their_names) {
   EXPECT_EQ(member_of(*snapshot, v1::SEAT_B).name(), "Sam");
   EXPECT_TRUE(sam.invite_code().empty()) << "only the creator gets the code";
   ASSERT_TRUE(alex.wait_phase(v1::PHASE_READY));
+}
+
+// A quiet link gives OpenSSL's record buffers back, and takes them again when
+// it next reads or writes: here after every pause, with nothing lost.
+TEST_F(relay_test, tls_buffers_freed_at_every_pause_and_taken_again_lose_nothing) {
+  serve([](auto& c) { c.tls_buffer_release = 1ms; });
+  const auto releases = [&] { return server_->stats().tls_buffer_releases.load(); };
+  // Polled, not slept on: the timer's release has no message of its own.
+  const auto released_more_than = [&](std::uint64_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (releases() <= n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+    return releases() > n;
+  };
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  both_ready(alex, sam);
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(released_more_than(releases())) << server_->stats().describe();
+    const auto want = "Draft " + std::to_string(i);
+    alex->set_draft(want);
+    ASSERT_TRUE(sam.wait_for([&](auto& m) { return m.has_draft_update() && m.draft_update().text() == want; }));
+  }
+  ASSERT_TRUE(released_more_than(releases()));
+  alex->end_turn("I miss our Sunday walks.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+  ASSERT_TRUE(released_more_than(releases()));
+  sam->end_turn("You miss our walks on Sundays.");
+  ASSERT_TRUE(
+      alex.wait_for([](auto& m) { return is_turn(m, v1::TURN_KIND_PARAPHRASE, "You miss our walks on Sundays."); }));
+  EXPECT_GE(releases(), 6u) << "each link gave them back more than once";
+  EXPECT_EQ(alex.drops() + sam.drops(), 0);
 }
 
 // The turn event reaches the listener a moment before the state change that
