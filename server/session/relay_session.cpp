@@ -1,10 +1,10 @@
 #include "relay_session.hpp"
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include "codec.hpp"
 #include "exercise_persistence.hpp"
+#include "in_order.hpp"
 #include "secure_random.hpp"
 
 namespace heard::server {
@@ -319,13 +319,11 @@ void relay_session::rejoin(std::shared_ptr<link> joiner, v1::Rejoin rejoin) {
 
 void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message) {
   const auto received = std::chrono::steady_clock::now();
-  // dispatch, not post: when the session's strand is idle the input is
-  // handled at once on this thread (a trip through the scheduler's queue
-  // less per message); when anything is queued on the strand (a Join not yet
-  // run), it waits behind it, so the order is the same as a post's.
+  // In order, not posted: handled at once when the session's strand is idle;
+  // behind a Join not yet run, it waits for it.
   // mutable: the input moves on into the exercise (a const lambda's member
   // would be copied there, boxes and all).
-  net::dispatch(
+  dispatch_in_order(
       strand_, [self = shared_from_this(), from = std::move(from), message = std::move(message), received]() mutable {
         auto seat = self->seat_of(from);
         if (!seat) return;  // a replaced or departed link; it is being closed
