@@ -62,7 +62,8 @@ class tls_stream {
       // Partial writes as a socket does. Not SSL_MODE_RELEASE_BUFFERS: it
       // frees and reallocates (zeroed) the 17 KiB record buffers for every
       // record; the link frees them when it goes quiet instead.
-      SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+      SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                             (frees_buffers_safely() ? 0 : SSL_MODE_RELEASE_BUFFERS));
       BIO* bio = BIO_new(socket_bio());
       BIO_set_data(bio, this);
       SSL_set_bio(ssl_, bio, bio);  // one reference for both directions
@@ -78,12 +79,14 @@ class tls_stream {
   executor_type get_executor() noexcept { return socket_.get_executor(); }
 
   /// Frees OpenSSL's record buffers if they hold nothing: no record part read
-  /// and no plaintext left unread (SSL_free_buffers alone did not check the
-  /// latter before OpenSSL 3.0.14, CVE-2024-4741), nothing left to write.
-  /// Call between operations, with no write under way; OpenSSL allocates
-  /// them again when the link next reads or writes.
+  /// and no plaintext left unread, nothing left to write. Call between
+  /// operations, with no write under way; OpenSSL allocates them again when
+  /// the link next reads or writes. Never before OpenSSL 3.0.14, whose
+  /// SSL_free_buffers could free a half-read record (CVE-2024-4741); there
+  /// the buffers are released per record instead (SSL_MODE_RELEASE_BUFFERS).
+  static bool frees_buffers_safely() { return OpenSSL_version_num() >= 0x300000e0L; }
   bool release_buffers() {
-    if (!ssl_ || SSL_pending(ssl_) > 0 || SSL_has_pending(ssl_) == 1) return false;
+    if (!ssl_ || !frees_buffers_safely() || SSL_pending(ssl_) > 0 || SSL_has_pending(ssl_) == 1) return false;
     return SSL_free_buffers(ssl_) == 1;
   }
   socket_type& socket() { return socket_; }

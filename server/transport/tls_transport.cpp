@@ -26,7 +26,6 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "in_order.hpp"
 #include "proxy_header.hpp"
 #include "tls_stream.hpp"
 
@@ -122,8 +121,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::size_t send(std::shared_ptr<const std::string> message) override {
     const std::size_t queued = unsent_bytes_.fetch_add(message->size(), std::memory_order_relaxed) + message->size();
     owner_->observer_.on_queued_bytes(static_cast<std::int64_t>(message->size()));
-    dispatch_in_order(ws_.get_executor(),
-                      beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
+    net::post(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
     return queued;
   }
 
@@ -382,7 +380,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (ec) return finish(ec, "read");
     count(transport_event::message_in);
     last_message_ = last_frame_ = std::chrono::steady_clock::now();
-    if (!tls_buffers_held_) note_tls_busy();
+    if (!tls_buffers_held_ && releases_tls_buffers_) note_tls_busy();
     const auto data = read_buffer_.cdata();
     if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), bytes));
     read_buffer_.consume(read_buffer_.size());
@@ -459,7 +457,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   void do_write() {
-    if (!tls_buffers_held_) note_tls_busy();
+    if (!tls_buffers_held_ && releases_tls_buffers_) note_tls_busy();
     ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&ws_link::on_write, shared_from_this()));
   }
 
@@ -563,9 +561,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   timer phase_timer_;  // before the upgrade: the deadline of each phase
   timer idle_timer_;
   timer hello_timer_;
-  std::chrono::steady_clock::time_point last_message_;            // the last application message
-  std::chrono::steady_clock::time_point last_frame_;              // the last frame of any kind
-  bool tls_buffers_held_ = true;                                  // OpenSSL's record buffers may be allocated
+  std::chrono::steady_clock::time_point last_message_;                    // the last application message
+  std::chrono::steady_clock::time_point last_frame_;                      // the last frame of any kind
+  const bool releases_tls_buffers_ = tls_stream::frees_buffers_safely();  // else OpenSSL frees them per record
+  bool tls_buffers_held_ = releases_tls_buffers_;                         // OpenSSL's record buffers may be allocated
   std::chrono::steady_clock::time_point tls_release_not_before_;  // a release that could not be done: retry then
   bool upgraded_ = false;
   bool established_ = false;

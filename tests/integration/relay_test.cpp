@@ -2,6 +2,7 @@
 // from the client library. Timeouts are shrunk so every test runs in seconds;
 // every wait has a deadline, nothing sleeps.
 #include <gtest/gtest.h>
+#include <openssl/crypto.h>
 
 #include <iostream>
 #include <thread>
@@ -41,6 +42,7 @@ TEST_F(relay_test, pairing_seats_both_partners_and_shows_their_names) {
 // A quiet link gives OpenSSL's record buffers back, and takes them again when
 // it next reads or writes: here after every pause, with nothing lost.
 TEST_F(relay_test, tls_buffers_freed_at_every_pause_and_taken_again_lose_nothing) {
+  if (OpenSSL_version_num() < 0x300000e0L) GTEST_SKIP() << "OpenSSL before 3.0.14 frees its buffers per record";
   serve([](auto& c) { c.tls_buffer_release = 1ms; });
   const auto releases = [&] { return server_->stats().tls_buffer_releases.load(); };
   // Polled, not slept on: the timer's release has no message of its own.
