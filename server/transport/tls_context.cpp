@@ -41,4 +41,6 @@ void configure_server_tls(ssl::context& ctx, const std::string& cert_file, const
   }
 }
 
+bool openssl_frees_buffers_safely() { return OpenSSL_version_num() >= 0x300000e0L; }
+
 }  // namespace heard::server

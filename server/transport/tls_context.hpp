@@ -12,4 +12,9 @@ namespace heard::server {
 /// when they cannot be used.
 void configure_server_tls(boost::asio::ssl::context& ctx, const std::string& cert_file, const std::string& key_file);
 
+/// Whether this OpenSSL may free a quiet link's record buffers on request
+/// (3.0.14 and later): before it SSL_free_buffers could free a half-read
+/// record (CVE-2024-4741), so the buffers go with every record instead.
+bool openssl_frees_buffers_safely();
+
 }  // namespace heard::server

@@ -25,6 +25,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "tls_context.hpp"
+
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -63,7 +65,7 @@ class tls_stream {
       // frees and reallocates (zeroed) the 17 KiB record buffers for every
       // record; the link frees them when it goes quiet instead.
       SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-                             (frees_buffers_safely() ? 0 : SSL_MODE_RELEASE_BUFFERS));
+                             (openssl_frees_buffers_safely() ? 0 : SSL_MODE_RELEASE_BUFFERS));
       BIO* bio = BIO_new(socket_bio());
       BIO_set_data(bio, this);
       SSL_set_bio(ssl_, bio, bio);  // one reference for both directions
@@ -81,12 +83,10 @@ class tls_stream {
   /// Frees OpenSSL's record buffers if they hold nothing: no record part read
   /// and no plaintext left unread, nothing left to write. Call between
   /// operations, with no write under way; OpenSSL allocates them again when
-  /// the link next reads or writes. Never before OpenSSL 3.0.14, whose
-  /// SSL_free_buffers could free a half-read record (CVE-2024-4741); there
-  /// the buffers are released per record instead (SSL_MODE_RELEASE_BUFFERS).
-  static bool frees_buffers_safely() { return OpenSSL_version_num() >= 0x300000e0L; }
+  /// the link next reads or writes. Never where openssl_frees_buffers_safely
+  /// says no: there they are released per record (SSL_MODE_RELEASE_BUFFERS).
   bool release_buffers() {
-    if (!ssl_ || !frees_buffers_safely() || SSL_pending(ssl_) > 0 || SSL_has_pending(ssl_) == 1) return false;
+    if (!ssl_ || !openssl_frees_buffers_safely() || SSL_pending(ssl_) > 0 || SSL_has_pending(ssl_) == 1) return false;
     return SSL_free_buffers(ssl_) == 1;
   }
   socket_type& socket() { return socket_; }

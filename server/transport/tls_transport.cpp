@@ -561,11 +561,11 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   timer phase_timer_;  // before the upgrade: the deadline of each phase
   timer idle_timer_;
   timer hello_timer_;
-  std::chrono::steady_clock::time_point last_message_;                    // the last application message
-  std::chrono::steady_clock::time_point last_frame_;                      // the last frame of any kind
-  const bool releases_tls_buffers_ = tls_stream::frees_buffers_safely();  // else OpenSSL frees them per record
-  bool tls_buffers_held_ = releases_tls_buffers_;                         // OpenSSL's record buffers may be allocated
-  std::chrono::steady_clock::time_point tls_release_not_before_;  // a release that could not be done: retry then
+  std::chrono::steady_clock::time_point last_message_;                // the last application message
+  std::chrono::steady_clock::time_point last_frame_;                  // the last frame of any kind
+  const bool releases_tls_buffers_ = openssl_frees_buffers_safely();  // else OpenSSL frees them per record
+  bool tls_buffers_held_ = releases_tls_buffers_;                     // OpenSSL's record buffers may be allocated
+  std::chrono::steady_clock::time_point tls_release_not_before_;      // a release that could not be done: retry then
   bool upgraded_ = false;
   bool established_ = false;
   bool finished_ = false;
