@@ -90,6 +90,10 @@ struct options {
   double seconds = 5;
   int capacity_pairs = 10000;
   int capacity_workers = 2;
+  // Rounds of the idle, open- and closed-loop runs, the bare relay and heard
+  // alternating: each figure is the median of its rounds, so a moment when
+  // this shared machine is busier moves one round, not the result.
+  int rounds = 3;
 };
 
 class server_process {
@@ -828,6 +832,36 @@ void print_row(const char* label, double floor, double heard, const char* unit, 
   }
 }
 
+double median_of(const std::vector<figures>& rounds, double figures::*field) {
+  std::vector<double> values;
+  for (const auto& r : rounds) values.push_back(r.*field);
+  std::sort(values.begin(), values.end());
+  const auto n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// The medians and their ratio, then each round's own ratio: how far this
+// machine moved the figure while it was measured.
+void print_median_row(const char* label, const std::vector<figures>& bare, const std::vector<figures>& heard,
+                      double figures::*field, const char* unit, int precision = 0) {
+  const double floor = median_of(bare, field);
+  const double ours = median_of(heard, field);
+  std::string by_round;
+  for (std::size_t i = 0; i < bare.size() && i < heard.size(); ++i) {
+    const double b = bare[i].*field;
+    if (b <= 0) continue;
+    char one[32];
+    std::snprintf(one, sizeof one, "%s%.2f", by_round.empty() ? "" : " ", heard[i].*field / b);
+    by_round += one;
+  }
+  if (floor > 0) {
+    std::printf("%-40s %12.*f %12.*f  %6.2fx  %-6s %s\n", label, precision, floor, precision, ours, ours / floor, unit,
+                by_round.c_str());
+  } else {
+    std::printf("%-40s %12.*f %12.*f  %7s  %s\n", label, precision, floor, precision, ours, "-", unit);
+  }
+}
+
 }  // namespace
 }  // namespace heard::bench
 
@@ -835,6 +869,17 @@ int main(int argc, char** argv) {
   using namespace heard::bench;
   options o;
   bool run_capacity = true;
+  // A number that is not one ends the run with the usage, not an exception.
+  const auto number = [](const std::string& text, const char* what) {
+    try {
+      std::size_t used = 0;
+      const double v = std::stod(text, &used);
+      if (used == text.size() && v > 0) return v;
+    } catch (const std::exception&) {
+    }
+    std::fprintf(stderr, "heard-bench: %s needs a positive number, not \"%s\"\n", what, text.c_str());
+    std::exit(2);
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -853,17 +898,20 @@ int main(int argc, char** argv) {
     else if (arg == "--certs")
       o.certs = value();
     else if (arg == "--seconds")
-      o.seconds = std::stod(value());
+      o.seconds = number(value(), "--seconds");
     else if (arg == "--idle-pairs")
-      o.idle_pairs = std::stoi(value());
+      o.idle_pairs = static_cast<int>(number(value(), "--idle-pairs"));
     else if (arg == "--capacity-pairs")
-      o.capacity_pairs = std::stoi(value());
+      o.capacity_pairs = static_cast<int>(number(value(), "--capacity-pairs"));
     else if (arg == "--no-capacity")
       run_capacity = false;
+    else if (arg == "--rounds")
+      o.rounds = std::max(1, static_cast<int>(number(value(), "--rounds")));
     else {
-      std::fprintf(stderr,
-                   "usage: heard-bench --heard-server BIN --bare-relay BIN --alloc-counter LIB --certs DIR\n"
-                   "                   [--seconds S] [--idle-pairs N] [--capacity-pairs N] [--no-capacity]\n");
+      std::fprintf(
+          stderr,
+          "usage: heard-bench --heard-server BIN --bare-relay BIN --alloc-counter LIB --certs DIR\n"
+          "                   [--seconds S] [--idle-pairs N] [--capacity-pairs N] [--no-capacity] [--rounds N]\n");
       return 2;
     }
   }
@@ -876,46 +924,58 @@ int main(int argc, char** argv) {
   pin_to_core(1);
   try {
     SSL_CTX* ctx = client_context(o);
-    std::map<target, figures> f;
-    for (target kind : {target::bare, target::heard}) {
-      const char* name = kind == target::bare ? "bare relay" : "heard-server";
-      std::fprintf(stderr, "heard-bench: %s: idle %d pairs\n", name, o.idle_pairs);
-      idle_and_setup(kind, o, ctx, f[kind]);
-      std::fprintf(stderr, "heard-bench: %s: open loop %d pairs x %d/s\n", name, o.open_pairs, o.open_rate);
-      open_loop(kind, o, ctx, f[kind]);
-      std::fprintf(stderr, "heard-bench: %s: closed loop %d pairs\n", name, o.closed_pairs);
-      closed_loop(kind, o, ctx, f[kind]);
-      if (run_capacity) {
+    std::map<target, std::vector<figures>> f;
+    for (int round = 1; round <= o.rounds; ++round) {
+      for (target kind : {target::bare, target::heard}) {
+        const char* name = kind == target::bare ? "bare relay" : "heard-server";
+        figures& r = f[kind].emplace_back();
+        std::fprintf(stderr, "heard-bench: round %d of %d: %s: idle %d pairs\n", round, o.rounds, name, o.idle_pairs);
+        idle_and_setup(kind, o, ctx, r);
+        std::fprintf(stderr, "heard-bench: round %d of %d: %s: open loop %d pairs x %d/s\n", round, o.rounds, name,
+                     o.open_pairs, o.open_rate);
+        open_loop(kind, o, ctx, r);
+        std::fprintf(stderr, "heard-bench: round %d of %d: %s: closed loop %d pairs\n", round, o.rounds, name,
+                     o.closed_pairs);
+        closed_loop(kind, o, ctx, r);
+      }
+    }
+    // Capacity once: it is a count and memory, not a timing.
+    if (run_capacity) {
+      for (target kind : {target::bare, target::heard}) {
+        const char* name = kind == target::bare ? "bare relay" : "heard-server";
         std::fprintf(stderr, "heard-bench: %s: capacity to %d pairs\n", name, o.capacity_pairs);
-        capacity(kind, o, f[kind]);
+        capacity(kind, o, f[kind].front());
       }
     }
     const auto& b = f[target::bare];
     const auto& h = f[target::heard];
-    std::printf("\n%-40s %12s %12s  %7s\n", "", "bare relay", "heard", "ratio");
+    std::printf("\n%-40s %12s %12s  %7s  %-6s %s\n", "", "bare relay", "heard", "ratio", "", "ratio by round");
     char label[128];
     std::snprintf(label, sizeof label, "open-loop p50 (%d pairs x %d msg/s)", o.open_pairs, o.open_rate);
-    print_row(label, b.open_p50_us, h.open_p50_us, "us");
+    print_median_row(label, b, h, &figures::open_p50_us, "us");
     std::snprintf(label, sizeof label, "open-loop p99 (%d pairs x %d msg/s)", o.open_pairs, o.open_rate);
-    print_row(label, b.open_p99_us, h.open_p99_us, "us");
+    print_median_row(label, b, h, &figures::open_p99_us, "us");
     std::snprintf(label, sizeof label, "closed loop, %d pairs", o.closed_pairs);
-    print_row(label, b.closed_msgs_per_s, h.closed_msgs_per_s, "msg/s");
-    print_row("server CPU per relayed message", b.cpu_us_per_message, h.cpu_us_per_message, "us", 1);
-    print_row("heap allocations per relayed message", b.allocations_per_message, h.allocations_per_message, "", 1);
-    print_row("page faults per 1,000 relayed messages", b.page_faults_per_1000_messages,
-              h.page_faults_per_1000_messages, "", 1);
+    print_median_row(label, b, h, &figures::closed_msgs_per_s, "msg/s");
+    print_median_row("server CPU per relayed message", b, h, &figures::cpu_us_per_message, "us", 1);
+    print_median_row("heap allocations per relayed message", b, h, &figures::allocations_per_message, "", 1);
+    print_median_row("page faults per 1,000 relayed messages", b, h, &figures::page_faults_per_1000_messages, "", 1);
     std::snprintf(label, sizeof label, "memory per idle connection (%d pairs)", o.idle_pairs);
-    print_row(label, b.kib_per_idle_connection, h.kib_per_idle_connection, "KiB", 1);
-    print_row("setup CPU per connection", b.setup_cpu_us_per_connection, h.setup_cpu_us_per_connection, "us");
+    print_median_row(label, b, h, &figures::kib_per_idle_connection, "KiB", 1);
+    print_median_row("setup CPU per connection", b, h, &figures::setup_cpu_us_per_connection, "us");
     if (run_capacity) {
+      const auto& bc = b.front();
+      const auto& hc = h.front();
       std::snprintf(label, sizeof label, "capacity: pairs held (of %d)", o.capacity_pairs);
-      print_row(label, b.capacity_pairs, h.capacity_pairs, "pairs");
-      print_row("capacity: RSS at start", b.rss_at_start_mib, h.rss_at_start_mib, "MiB", 1);
-      print_row("capacity: RSS holding them", b.capacity_rss_mib, h.capacity_rss_mib, "MiB", 1);
-      print_row("capacity: RSS after they end", b.rss_after_end_mib, h.rss_after_end_mib, "MiB", 1);
+      print_row(label, bc.capacity_pairs, hc.capacity_pairs, "pairs");
+      print_row("capacity: RSS at start", bc.rss_at_start_mib, hc.rss_at_start_mib, "MiB", 1);
+      print_row("capacity: RSS holding them", bc.capacity_rss_mib, hc.capacity_rss_mib, "MiB", 1);
+      print_row("capacity: RSS after they end", bc.rss_after_end_mib, hc.rss_after_end_mib, "MiB", 1);
     }
-    std::printf("(%d CPUs; server on core 0, this load generator on core 1; one run, p50/p99 over its every message)\n",
-                static_cast<int>(std::thread::hardware_concurrency()));
+    std::printf(
+        "(%d CPUs; server on core 0, this load generator on core 1; medians of %d rounds, the bare relay and heard "
+        "alternating; p50/p99 over each round's every message; capacity once)\n",
+        static_cast<int>(std::thread::hardware_concurrency()), o.rounds);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "heard-bench: %s\n", e.what());
     return 1;
