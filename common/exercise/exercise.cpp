@@ -293,7 +293,7 @@ exercise::result exercise::on_topic(v1::Seat from, v1::Topic& topic) {
   v1::ServerMessage m;
   m.mutable_topic_set()->set_from(from);
   topic_ = std::move(boxes);  // kept for every later Welcome
-  fan_out(r, everyone, m, std::as_const(topic_), [](v1::ServerMessage& out, v1::Sealed&& box) {
+  fan_out(r, everyone, std::move(m), std::as_const(topic_), [](v1::ServerMessage& out, v1::Sealed&& box) {
     *out.mutable_topic_set()->mutable_sealed() = std::move(box);
   });
   ready_if_everyone_is_in();  // the topic is shown before anything else is said
@@ -315,6 +315,7 @@ std::optional<v1::TopicSet> exercise::topic_for(v1::Seat seat) const {
 std::optional<v1::Error> exercise::take_sealed(google::protobuf::RepeatedPtrField<v1::Sealed>& in,
                                                sealed_boxes& out) const {
   out.clear();
+  out.reserve(static_cast<std::size_t>(in.size()));
   unsigned seen = 0;
   for (auto& box : in) {
     const unsigned bit = audience_of(box.to());
@@ -365,7 +366,7 @@ exercise::result exercise::on_draft(v1::Seat from, v1::Draft& draft) {
   // The floor keeps the draft (the time-up commits it): the events get copies.
   floor_draft_ = std::move(boxes);
   fan_out(
-      r, audience_of(other_partner(from)) | to_counselor, m, std::as_const(floor_draft_),
+      r, audience_of(other_partner(from)) | to_counselor, std::move(m), std::as_const(floor_draft_),
       [](v1::ServerMessage& out, v1::Sealed&& box) { *out.mutable_draft_update()->mutable_sealed() = std::move(box); });
   return r;
 }
@@ -391,7 +392,7 @@ void exercise::commit_floor(result& r, sealed_boxes text, floor_end how) {
   turn->set_attempt(attempt_);
   turn->set_timed_out(timed_out);
   turn->set_moved_on(moved_on);
-  fan_out(r, everyone, m, std::move(text),
+  fan_out(r, everyone, std::move(m), std::move(text),
           [](v1::ServerMessage& out, v1::Sealed&& box) { *out.mutable_turn()->mutable_sealed() = std::move(box); });
   if (phase_ == v1::PHASE_SPEAKING) {
     v1::SessionSummary::Statement s;
@@ -434,7 +435,7 @@ exercise::result exercise::on_judge(v1::Seat from, v1::Judge& judge) {
   judged->set_verdict(verdict);
   judged->set_round(round_);
   judged->set_attempt(attempt_);
-  fan_out(r, everyone, m, std::move(missed),
+  fan_out(r, everyone, std::move(m), std::move(missed),
           [](v1::ServerMessage& out, v1::Sealed&& box) { *out.mutable_judged()->mutable_sealed() = std::move(box); });
 
   switch (verdict) {

@@ -156,7 +156,7 @@ class exercise {
   /// box put in place by `place` (moved when `boxes` is given up, copied when
   /// it is kept); with no boxes, to all of `to` as it is.
   template <typename Boxes, typename Place>
-  void fan_out(result& r, unsigned to, const v1::ServerMessage& m, Boxes&& boxes, Place place) const;
+  void fan_out(result& r, unsigned to, v1::ServerMessage m, Boxes&& boxes, Place place) const;
   /// Both partners are here and every member's key is in: READY.
   void ready_if_everyone_is_in();
   /// READY, both partners ready, and nobody else to start it: round 1.
