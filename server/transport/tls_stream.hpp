@@ -244,15 +244,7 @@ class tls_stream {
   bool wait_if_asked(Self& self, int result, bool& filling) {
     const int kind = SSL_get_error(ssl_, result);
     if (kind == SSL_ERROR_WANT_READ) {
-      if (filling_) {
-        // Another operation is filling the window (never seen with TLS 1.3,
-        // where only reads read): wait for it to have filled it.
-        socket_.async_wait(socket_type::wait_read, std::move(self));
-        return true;
-      }
-      filling_ = true;
-      filling = true;
-      socket_.async_read_some(boost::asio::buffer(window_), std::move(self));
+      fill_window(self, filling);
       return true;
     }
     if (kind == SSL_ERROR_WANT_WRITE) {
@@ -260,6 +252,29 @@ class tls_stream {
       return true;
     }
     return false;
+  }
+
+  /// OpenSSL has nothing to give until the socket does: the window is read
+  /// out, no record is buffered, no close_notify came and the peer is still
+  /// there. (A read then only asks for more; see io_op.)
+  bool nothing_to_read() const {
+    return window_at_ == window_end_ && !eof_ && SSL_has_pending(ssl_) == 0 &&
+           (SSL_get_shutdown(ssl_) & SSL_RECEIVED_SHUTDOWN) == 0;
+  }
+
+  /// More bytes from the socket into the window; `filling` then says the
+  /// operation's next call brings them.
+  template <class Self>
+  void fill_window(Self& self, bool& filling) {
+    if (filling_) {
+      // Another operation is filling the window (never seen with TLS 1.3,
+      // where only reads read): wait for it to have filled it.
+      socket_.async_wait(socket_type::wait_read, std::move(self));
+      return;
+    }
+    filling_ = true;
+    filling = true;
+    socket_.async_read_some(boost::asio::buffer(window_), std::move(self));
   }
 
   // An operation that completes at once completes through the executor:
@@ -305,6 +320,15 @@ class tls_stream {
       if (ec) return complete(self, started, ec, std::size_t{0});
       if (buffer.size() == 0) return complete(self, started, error_code{}, std::size_t{0});
       if (!s.ssl_) return complete(self, started, error_code(boost::asio::error::no_memory), std::size_t{0});
+      if constexpr (Read) {
+        // Nothing in the window and nothing OpenSSL holds: SSL_read could
+        // only ask for more. To the socket at once: a call into OpenSSL
+        // fewer for every message read.
+        if (s.nothing_to_read()) {
+          started = true;
+          return s.fill_window(self, filling);
+        }
+      }
       clear_errors();
       const int size = static_cast<int>(std::min<std::size_t>(buffer.size(), INT_MAX));
       const int result = Read ? SSL_read(s.ssl_, const_cast<void*>(static_cast<const void*>(buffer.data())), size)
