@@ -96,8 +96,10 @@ std::string_view phase_name(v1::Phase phase) { return strip_prefix(v1::Phase_Nam
 
 std::string_view verdict_name(v1::Verdict verdict) { return strip_prefix(v1::Verdict_Name(verdict), "VERDICT_"); }
 
-std::string_view body_name(const v1::ClientMessage& message) {
-  const auto* field = v1::ClientMessage::descriptor()->FindFieldByNumber(message.body_case());
+std::string_view body_name(const v1::ClientMessage& message) { return body_name(message.body_case()); }
+
+std::string_view body_name(v1::ClientMessage::BodyCase body) {
+  const auto* field = v1::ClientMessage::descriptor()->FindFieldByNumber(body);
   return field ? std::string_view(field->name()) : std::string_view("none");
 }
 

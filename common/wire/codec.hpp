@@ -53,6 +53,8 @@ std::string_view verdict_name(v1::Verdict verdict);
 
 /// The kind of body, e.g. "draft", for logs that must not carry content.
 std::string_view body_name(const v1::ClientMessage& message);
+/// The same from the body's case alone (kept when the message moves on).
+std::string_view body_name(v1::ClientMessage::BodyCase body);
 std::string_view body_name(const v1::ServerMessage& message);
 
 }  // namespace heard

@@ -384,15 +384,16 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
         }
 
         self->advance_clock();
-        // What the log and a refusal need, taken before the input moves into the exercise.
-        const std::string_view body = body_name(message);
+        // What the log and a refusal need, taken before the input moves into
+        // the exercise (its name is looked up only if a line is written).
+        const auto body = message.body_case();
         const std::uint64_t input_id = message.input_id();
         const bool debug = self->log_.enabled(log_level::debug);  // a size costs a walk of the message
         const std::size_t bytes = debug ? message.ByteSizeLong() : 0;
         auto result = self->exercise_.handle(*seat, std::move(message));
         if (!result.ok()) {
           ++self->stats_.inputs_refused;
-          self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body,
+          self->log_.write(log_level::info, "session=", self->log_id_, " event=refused input=", body_name(body),
                            " code=", error_code_name(result.error->code()));
           v1::ServerMessage refusal;
           *refusal.mutable_error() = std::move(*result.error);
@@ -402,7 +403,7 @@ void relay_session::handle(std::shared_ptr<link> from, v1::ClientMessage message
         }
         // Sizes only: never the words.
         if (debug) {
-          self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body, " bytes=", bytes,
+          self->log_.write(log_level::debug, "session=", self->log_id_, " event=", body_name(body), " bytes=", bytes,
                            " phase=", phase_name(self->exercise_.phase()));
         }
         if (!self->deliver(std::move(result), *seat)) self->acknowledge_later(*seat);

@@ -83,6 +83,8 @@ TEST(codec, names_for_logs_carry_no_content) {
   v1::ClientMessage m;
   m.mutable_draft()->set_text("secret words");
   EXPECT_EQ(body_name(m), "draft");
+  EXPECT_EQ(body_name(v1::ClientMessage::kEndTurn), "end_turn");
+  EXPECT_EQ(body_name(v1::ClientMessage::BODY_NOT_SET), "none");
   EXPECT_EQ(error_code_name(v1::ERROR_NOT_YOUR_TURN), "NOT_YOUR_TURN");
   EXPECT_EQ(phase_name(v1::PHASE_PARAPHRASING), "PARAPHRASING");
 }
