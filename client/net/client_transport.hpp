@@ -28,7 +28,8 @@ struct tls_options {
   std::chrono::milliseconds handshake_timeout{10'000};
   std::chrono::milliseconds idle_timeout{30'000};
   std::size_t max_message_bytes = 64 * 1024;
-  std::string local_address;  // bind to this local IP first (tests: another loopback address)
+  std::string local_address;        // bind to this local IP first (tests: another loopback address)
+  std::size_t max_frame_bytes = 0;  // 0: a message is one frame; tests send fragments (Beast's minimum is 8)
 };
 
 /// A TLS WebSocket connection to a Heard server, verified against the CA and

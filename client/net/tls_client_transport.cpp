@@ -144,6 +144,10 @@ class tls_client_transport : public client_transport, public std::enable_shared_
     ws_->set_option(websocket::stream_base::decorator(
         [](websocket::request_type& req) { req.set(http::field::user_agent, "heard/0.1"); }));
     ws_->read_message_max(options_.max_message_bytes);
+    if (options_.max_frame_bytes > 0) {
+      ws_->auto_fragment(true);
+      ws_->write_buffer_bytes(std::max<std::size_t>(options_.max_frame_bytes, 8));
+    }
     ws_->binary(true);
     const std::string host_header = server_.host.find(':') != std::string::npos
                                         ? "[" + server_.host + "]:" + server_.port

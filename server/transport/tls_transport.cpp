@@ -374,15 +374,24 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   // --- Reading ---------------------------------------------------------------
-  void do_read() { ws_.async_read(read_buffer_, beast::bind_front_handler(&ws_link::on_read, shared_from_this())); }
+  // Beast's read_some straight into the buffer until the message is whole:
+  // its async_read is a loop around the same reads, a composed operation
+  // (and a work guard) more for every message. Beast still holds each frame
+  // to read_message_max.
+  void do_read() {
+    const auto space = read_buffer_.prepare(ws_.read_size_hint(read_buffer_));
+    ws_.async_read_some(space, beast::bind_front_handler(&ws_link::on_read, shared_from_this()));
+  }
 
   void on_read(beast::error_code ec, std::size_t bytes) {
     if (ec) return finish(ec, "read");
+    read_buffer_.commit(bytes);
+    if (!ws_.is_message_done()) return do_read();
     count(transport_event::message_in);
     last_message_ = last_frame_ = std::chrono::steady_clock::now();
     if (!tls_buffers_held_ && releases_tls_buffers_) note_tls_busy();
     const auto data = read_buffer_.cdata();
-    if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), bytes));
+    if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
     read_buffer_.consume(read_buffer_.size());
     do_read();
   }

@@ -247,6 +247,37 @@ TEST_F(hardening_test, a_message_over_the_limit_is_closed_with_1009) {
   expect_pair_unharmed();
 }
 
+// A client may split a message into frames (RFC 6455 5.4): the server reads
+// it whole, and holds the whole, not each frame, to the limit.
+TEST_F(hardening_test, a_message_in_many_frames_is_read_whole_and_held_to_the_limit_as_a_whole) {
+  serve();
+  healthy_pair();
+  const auto in_fragments = [](client::tls_options& tls) { tls.max_frame_bytes = 8; };
+  raw_client fragmented(port_, testing::create_target, {}, in_fragments);
+  ASSERT_TRUE(fragmented.wait_open());
+  v1::ClientMessage create;
+  create.mutable_hello()->set_protocol_version(protocol_version);
+  create.mutable_hello()->set_min_version(protocol_version);
+  create.mutable_hello()->set_max_version(protocol_version);
+  auto* options = create.mutable_hello()->mutable_create();
+  options->set_rounds(3);
+  options->set_speak_limit_s(300);
+  options->set_reflect_limit_s(120);
+  ASSERT_GT(encode(create).size(), 16u) << "the Hello must take more than two frames";
+  fragmented.send(encode(create));
+  auto welcome = fragmented.wait_message(0);
+  ASSERT_TRUE(welcome);
+  EXPECT_TRUE(welcome->has_welcome()) << welcome->DebugString();
+
+  raw_client big(port_, testing::create_target, {}, [](client::tls_options& tls) { tls.max_frame_bytes = 1024; });
+  ASSERT_TRUE(big.wait_open());
+  big.send(std::string(config_.max_message_bytes + 4 * 1024, 'x'));  // every frame well under the limit
+  auto closed = big.wait_closed();
+  ASSERT_TRUE(closed);
+  EXPECT_NE(closed->find("1009"), std::string::npos) << *closed;
+  expect_pair_unharmed();
+}
+
 TEST_F(hardening_test, a_message_far_over_the_limit_still_gets_its_1009_not_a_reset) {
   serve();
   healthy_pair();
