@@ -26,6 +26,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "in_order.hpp"
 #include "proxy_header.hpp"
 #include "tls_stream.hpp"
 
@@ -121,7 +122,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   std::size_t send(std::shared_ptr<const std::string> message) override {
     const std::size_t queued = unsent_bytes_.fetch_add(message->size(), std::memory_order_relaxed) + message->size();
     owner_->observer_.on_queued_bytes(static_cast<std::int64_t>(message->size()));
-    net::post(ws_.get_executor(), beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
+    dispatch_in_order(ws_.get_executor(),
+                      beast::bind_front_handler(&ws_link::on_send, shared_from_this(), std::move(message)));
     return queued;
   }
 
