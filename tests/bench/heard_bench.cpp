@@ -3,7 +3,8 @@
 // nothing else) in the same run on the same machine. The server under test
 // runs on core 0, this load generator on core 1 (epoll and OpenSSL, one
 // thread, no per-message allocation of its own beyond protobuf's). Prints:
-// open-loop p50/p99 latency, closed-loop messages a second, server CPU, heap
+// open-loop p50/p99 latency, closed-loop messages a second, server CPU (and its
+// kernel share), heap
 // allocations and page faults per relayed message, memory per idle connection, setup
 // CPU per connection, and a capacity run with RSS before and after.
 // `make bench` runs it; docs/performance.md explains the figures.
@@ -191,6 +192,7 @@ class server_process {
   struct usage {
     double cpu_us = 0;                    // user and system CPU so far
     unsigned long long minor_faults = 0;  // pages the kernel had to map (and zero) so far
+    double system_cpu_us = 0;             // of cpu_us, in the kernel (system calls, the network stack)
   };
   /// From /proc/PID/stat.
   usage used() const {
@@ -203,7 +205,8 @@ class server_process {
     fields >> minflt;
     for (int i = 11; i <= 13; ++i) fields >> skip;
     fields >> utime >> stime;
-    return {static_cast<double>(utime + stime) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK)), minflt};
+    const double us_per_tick = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    return {static_cast<double>(utime + stime) * us_per_tick, minflt, static_cast<double>(stime) * us_per_tick};
   }
   double cpu_us() const { return used().cpu_us; }
 
@@ -698,6 +701,7 @@ struct figures {
   double open_p99_us = 0;
   double closed_msgs_per_s = 0;
   double cpu_us_per_message = 0;
+  double system_cpu_us_per_message = 0;
   double allocations_per_message = 0;
   double page_faults_per_1000_messages = 0;
   double kib_per_idle_connection = 0;
@@ -764,6 +768,7 @@ void closed_loop(target kind, const options& o, SSL_CTX* ctx, figures& f) {
   if (messages == 0) throw std::runtime_error("the closed-loop run relayed nothing");
   f.closed_msgs_per_s = messages / o.seconds;
   f.cpu_us_per_message = cpu / messages;
+  f.system_cpu_us_per_message = (end.system_cpu_us - start.system_cpu_us) / messages;
   f.allocations_per_message = static_cast<double>(allocs) / messages;
   f.page_faults_per_1000_messages = static_cast<double>(end.minor_faults - start.minor_faults) * 1000 / messages;
 }
@@ -958,6 +963,7 @@ int main(int argc, char** argv) {
     std::snprintf(label, sizeof label, "closed loop, %d pairs", o.closed_pairs);
     print_median_row(label, b, h, &figures::closed_msgs_per_s, "msg/s");
     print_median_row("server CPU per relayed message", b, h, &figures::cpu_us_per_message, "us", 1);
+    print_median_row("  of which in the kernel", b, h, &figures::system_cpu_us_per_message, "us", 1);
     print_median_row("heap allocations per relayed message", b, h, &figures::allocations_per_message, "", 1);
     print_median_row("page faults per 1,000 relayed messages", b, h, &figures::page_faults_per_1000_messages, "", 1);
     std::snprintf(label, sizeof label, "memory per idle connection (%d pairs)", o.idle_pairs);
