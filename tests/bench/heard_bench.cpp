@@ -4,9 +4,9 @@
 // runs on core 0, this load generator on core 1 (epoll and OpenSSL, one
 // thread, no per-message allocation of its own beyond protobuf's). Prints:
 // open-loop p50/p99 latency, closed-loop messages a second, server CPU (and its
-// kernel share), heap
-// allocations and page faults per relayed message, memory per idle connection, setup
-// CPU per connection, and a capacity run with RSS before and after.
+// kernel share), heap allocations and page faults per relayed message, memory
+// per idle connection, setup CPU per connection, and a capacity run with RSS
+// before and after.
 // `make bench` runs it; docs/performance.md explains the figures.
 #include <arpa/inet.h>
 #include <fcntl.h>
