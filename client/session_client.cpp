@@ -99,6 +99,7 @@ bool session_client::resume_saved() {
     self->view_.invite_code = state.invite_code();
     self->view_.snapshot = state.snapshot();
     self->view_.my_draft = state.draft();
+    self->restored_draft_ = !self->view_.my_draft.empty();
     self->draft_key_ = state.draft_key();
     self->my_words_.assign(state.my_words().begin(), state.my_words().end());
     self->restore_keys(state);
@@ -210,7 +211,27 @@ void session_client::on_welcome(v1::Welcome& w) {
   }
   for (const auto& kept : inputs_.entries()) transmit(kept.item);
   flush_keys();  // numbered after those, so it goes after them
+  if (restored_draft_) send_restored_draft();
   save_state();
+}
+
+// A restarted process (a crash, kill -9, a closed terminal): the last words
+// typed may not have gone before it stopped, and the listener would see them
+// only at the next keystroke. A floor's draft is the whole text, so sending it
+// again is harmless; only when the inputs sent again above end with this very
+// text is there nothing to add.
+void session_client::send_restored_draft() {
+  restored_draft_ = false;
+  if (view_.my_draft.empty() || !view_.i_write_now()) return;  // that floor is over (update_draft_key cleared it)
+  const v1::ClientMessage* last_draft = nullptr;
+  for (const auto& kept : inputs_.entries()) {
+    if (kept.item.has_draft()) last_draft = &kept.item;
+  }
+  if (last_draft && last_draft->draft().text() == view_.my_draft) return;
+  // The floor may still be stopped for this seat's absence (the Welcome can
+  // come before the pause ends): then it waits as a kept draft.
+  draft_kept_ = true;
+  send_kept_draft();
 }
 
 // --- Receiving -------------------------------------------------------------------

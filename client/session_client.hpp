@@ -167,6 +167,7 @@ class session_client : public std::enable_shared_from_this<session_client> {
   /// The writer's draft kept while the floor was stopped goes out once it
   /// goes on again.
   void send_kept_draft();
+  void send_restored_draft();
   void notify(local_notice::kind what, std::string text);
   /// The server's own length rule, checked before sending: why `text` would
   /// be refused, naming the limit and the length, or nullopt.
@@ -274,7 +275,8 @@ class session_client : public std::enable_shared_from_this<session_client> {
   std::chrono::milliseconds draft_interval_{300};
   boost::asio::steady_timer draft_timer_;
   std::optional<std::string> pending_draft_;
-  bool draft_kept_ = false;  // my_draft waits for the stopped floor to go on
+  bool draft_kept_ = false;      // my_draft waits for the stopped floor to go on
+  bool restored_draft_ = false;  // my_draft came from the state file: sent again at the first Welcome
   std::chrono::steady_clock::time_point last_draft_sent_{};
   bool draft_timer_armed_ = false;
 };

@@ -15,7 +15,6 @@ int main(int argc, char* argv[]) {
   try {
     heard::server::heard_server server(*parsed.config, std::cerr);
     server.start();
-    std::cout << "heard-server listening on " << server.listening_on() << std::endl;
 
     // A separate io_context for signals keeps the server's own one free to
     // run out of work once every link has closed.
@@ -48,6 +47,9 @@ int main(int argc, char* argv[]) {
         thread.join();
       }
     } joiner{signal_ioc, signal_thread};
+    // Said only once SIGTERM is handled: a supervisor (or a test) that stops
+    // the server as soon as it is up gets a clean stop, sessions saved.
+    std::cout << "heard-server listening on " << server.listening_on() << std::endl;
     server.run();
     if (!server.save_error().empty()) {
       std::cerr << "heard-server: the sessions could not be saved (" << server.save_error()

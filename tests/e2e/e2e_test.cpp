@@ -93,10 +93,11 @@ class e2e_test : public ::testing::Test {
     start_server("0");
   }
 
-  void start_server(const std::string& port) {
+  void start_server(const std::string& port, const std::vector<std::string>& extra = {}) {
     server_log_ = testing::scratch_dir() + "heard-e2e-server-" + std::to_string(++server_starts_) + ".log";
-    server_ = testing::start_heard_server(server_bin(), port, {"--log-level", "debug", "--state-file", server_state_},
-                                          server_log_, port_);
+    std::vector<std::string> args{"--log-level", "debug", "--state-file", server_state_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    server_ = testing::start_heard_server(server_bin(), port, args, server_log_, port_);
     ASSERT_TRUE(server_) << read_file(server_log_);
     url_ = "wss://localhost:" + port_;
   }
@@ -344,6 +345,30 @@ TEST_F(e2e_test, a_line_typed_a_tenth_of_a_second_before_a_kill_comes_back) {
   EXPECT_LINE(again, "reconnected");
   again->write_line("/done");
   EXPECT_LINE(sam, "said Alex: Typed a tenth of a second before the kill.");
+}
+
+// The words typed last before a crash reach the listener when the writer
+// comes back, without waiting for another keystroke. The server asks for a
+// draft at most every 5 s here, so the second line is still waiting for the
+// draft timer when the process is killed: only the state file has it.
+TEST_F(e2e_test, a_draft_cut_off_by_a_kill_reaches_the_listener_when_the_writer_comes_back) {
+  server_->signal(SIGTERM);
+  ASSERT_EQ(server_->wait_exit(), 0);
+  start_server("0", {"--draft-interval-ms", "5000"});
+  PAIR_UP(alex, sam);
+  alex->write_line("First line.");
+  EXPECT_LINE(sam, "draft Alex: First line.");
+  alex->write_line("Second line, held by the draft timer.");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the scenario itself: on disk, not yet sent
+  alex->signal(SIGKILL);
+  EXPECT_EQ(alex->wait_exit(), 128 + SIGKILL);
+  EXPECT_FALSE(sam->wait_line("draft Alex: Second line", std::chrono::milliseconds(300)))
+      << "the draft timer should have held it until the kill";
+  auto again = heard({"resume"}, "alex", /*fresh_state=*/false);
+  EXPECT_LINE(again, "reconnected");
+  EXPECT_LINE(sam, "draft Alex: Second line, held by the draft timer.");
+  again->write_line("/done");
+  EXPECT_LINE(sam, "said Alex: First line.");
 }
 
 // Two people on one machine and one account, as the README's two terminals:
