@@ -21,7 +21,42 @@ using testing::test_client;
 
 bool is_turn(const v1::ServerMessage& m, const std::string& text) { return m.has_turn() && m.turn().text() == text; }
 
-class resume_test : public relay_test {};
+class resume_test : public relay_test {
+ protected:
+  struct seats {
+    test_client& alex;
+    test_client& sam;
+  };
+  /// Alex straight to the server, Sam through `proxy` and trying again
+  /// `reconnect` after each drop; paired, and both ready.
+  seats ready_with_sam_through(fault_proxy& proxy, std::chrono::milliseconds reconnect) {
+    auto& alex = client("Alex");
+    auto& sam = client("Sam", proxy.port(), [reconnect](auto& o) {
+      o.reconnect_initial = reconnect;
+      o.reconnect_max = reconnect;
+    });
+    pair(alex, sam);
+    both_ready(alex, sam);
+    return {alex, sam};
+  }
+
+  /// Alex ends a turn (after a last draft of it, if asked) while Sam's link is
+  /// stalled (a train in a tunnel), then the link is cut and Sam comes back:
+  /// the statement must reach Sam, and Sam's answer Alex.
+  static void turn_ended_in_a_tunnel(test_client& alex, test_client& sam, fault_proxy& proxy, const std::string& said,
+                                     const std::string& said_back, bool draft_first = false) {
+    proxy.stall(true);
+    if (draft_first) alex->set_draft(said);
+    alex->end_turn(said);
+    ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING));
+    proxy.reset_all();
+    proxy.stall(false);
+    ASSERT_TRUE(sam.wait_for([&](auto& m) { return is_turn(m, said); }));
+    ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+    sam->end_turn(said_back);
+    ASSERT_TRUE(alex.wait_for([&](auto& m) { return is_turn(m, said_back); }));
+  }
+};
 
 TEST_F(resume_test, a_dropped_listener_gets_what_it_missed_and_its_own_words_arrive_once) {
   serve();
@@ -31,16 +66,8 @@ TEST_F(resume_test, a_dropped_listener_gets_what_it_missed_and_its_own_words_arr
   pair(alex, sam);
   both_ready(alex, sam);
 
-  proxy.stall(true);  // Sam's train enters a tunnel
-  alex->end_turn("I needed you at the hospital.");
-  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING));
-  proxy.reset_all();
-  proxy.stall(false);
-
-  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "I needed you at the hospital."); }));
-  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
-  sam->end_turn("You needed me there.");
-  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, "You needed me there."); }));
+  ASSERT_NO_FATAL_FAILURE(
+      turn_ended_in_a_tunnel(alex, sam, proxy, "I needed you at the hospital.", "You needed me there."));
 
   int statements = 0;
   for (const auto& m : sam.history()) statements += is_turn(m, "I needed you at the hospital.");
@@ -56,29 +83,17 @@ TEST_F(resume_test, with_a_one_byte_replay_window_every_event_still_arrives_in_o
     c.draft_interval = 10ms;  // the client paces its drafts by it
   });
   fault_proxy proxy(port_);
-  auto& alex = client("Alex");
-  auto& sam = client("Sam", proxy.port(), [](auto& o) {
-    o.reconnect_initial = 100ms;
-    o.reconnect_max = 100ms;
-  });
-  pair(alex, sam);
-  both_ready(alex, sam);
+  auto [alex, sam] = ready_with_sam_through(proxy, 100ms);
 
   for (int i = 1; i <= 20; ++i) {
     alex->set_draft("Line " + std::to_string(i));
     const auto want = "Line " + std::to_string(i);
     ASSERT_TRUE(sam.wait_for([&](auto& m) { return m.has_draft_update() && m.draft_update().text() == want; }));
   }
-  proxy.stall(true);  // a backlog builds while Sam is away, then is replayed one event at a time
-  alex->set_draft("Said in the tunnel");
-  alex->end_turn("Said in the tunnel");
-  ASSERT_TRUE(alex.wait_phase(v1::PHASE_PARAPHRASING));
-  proxy.reset_all();
-  proxy.stall(false);
-  ASSERT_TRUE(sam.wait_for([](auto& m) { return is_turn(m, "Said in the tunnel"); }));
-  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
-  sam->end_turn("You said it in the tunnel.");
-  ASSERT_TRUE(alex.wait_for([](auto& m) { return is_turn(m, "You said it in the tunnel."); }));
+  // A backlog builds while Sam is away (a draft, the statement, the state),
+  // then is replayed one event at a time.
+  ASSERT_NO_FATAL_FAILURE(turn_ended_in_a_tunnel(alex, sam, proxy, "Said in the tunnel", "You said it in the tunnel.",
+                                                 /*draft_first=*/true));
   std::uint64_t last_seq = 0;
   for (const auto& m : sam.history()) {
     if (m.seq() == 0) continue;
@@ -90,13 +105,7 @@ TEST_F(resume_test, with_a_one_byte_replay_window_every_event_still_arrives_in_o
 TEST_F(resume_test, the_partner_sees_the_drop_the_pause_and_the_return) {
   serve();
   fault_proxy proxy(port_);
-  auto& alex = client("Alex");
-  auto& sam = client("Sam", proxy.port(), [](auto& o) {
-    o.reconnect_initial = 300ms;
-    o.reconnect_max = 300ms;
-  });
-  pair(alex, sam);
-  both_ready(alex, sam);
+  auto [alex, sam] = ready_with_sam_through(proxy, 300ms);
 
   proxy.reset_all();
   auto paused = alex.wait_phase(v1::PHASE_PAUSED);
