@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <random>
 
 #include "child_process.hpp"
@@ -38,6 +39,17 @@ class resume_test : public relay_test {
     pair(alex, sam);
     both_ready(alex, sam);
     return {alex, sam};
+  }
+
+  /// A session created over a raw connection: its Welcome, or nothing (a
+  /// failure reported) if the server gave none.
+  static std::optional<v1::Welcome> create_raw(raw_client& creator) {
+    EXPECT_TRUE(creator.wait_open());
+    creator.send(testing::hello_bytes());
+    auto message = creator.wait_message(0);
+    EXPECT_TRUE(message && message->has_welcome());
+    if (!message || !message->has_welcome()) return std::nullopt;
+    return message->welcome();
   }
 
   /// Alex ends a turn (after a last draft of it, if asked) while Sam's link is
@@ -318,13 +330,11 @@ struct seated {
 TEST_F(resume_test, two_resumes_racing_with_one_token_exactly_one_wins) {
   serve();
   raw_client creator(port_, testing::create_target);
-  ASSERT_TRUE(creator.wait_open());
-  creator.send(testing::hello_bytes());
-  auto welcome = creator.wait_message(0);
-  ASSERT_TRUE(welcome && welcome->has_welcome());
-  const auto key = welcome->welcome().session_key();
+  const auto welcome = create_raw(creator);
+  ASSERT_TRUE(welcome);
+  const auto key = welcome->session_key();
   const auto target = session_target_for(route_of(key));
-  const auto token = welcome->welcome().resume_token();
+  const auto token = welcome->resume_token();
 
   raw_client first(port_, target);
   raw_client second(port_, target);
@@ -422,17 +432,15 @@ TEST_F(resume_test, a_resume_of_a_session_that_is_gone_is_told_expired) {
 
   // A real session that ended: its members' tokens are dead once it is forgotten.
   raw_client creator(port_, testing::create_target);
-  ASSERT_TRUE(creator.wait_open());
-  creator.send(testing::hello_bytes());
-  auto welcome = creator.wait_message(0);
-  ASSERT_TRUE(welcome && welcome->has_welcome());
-  const auto key = welcome->welcome().session_key();
+  const auto welcome = create_raw(creator);
+  ASSERT_TRUE(welcome);
+  const auto key = welcome->session_key();
   // A live session's key on a route not its own (behind a balancer: another
   // node) is answered as if the session were gone, and the seat is not touched.
   const std::string other_route = route_of(key) == "7KQ2" ? "7KQ3" : "7KQ2";
   raw_client astray(port_, session_target_for(other_route));
   ASSERT_TRUE(astray.wait_open());
-  astray.send(testing::rejoin_hello_bytes(key, welcome->welcome().resume_token()));
+  astray.send(testing::rejoin_hello_bytes(key, welcome->resume_token()));
   m = astray.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
@@ -444,7 +452,7 @@ TEST_F(resume_test, a_resume_of_a_session_that_is_gone_is_told_expired) {
   ASSERT_TRUE(creator.wait_closed());
   raw_client late(port_, session_target_for(route_of(key)));
   ASSERT_TRUE(late.wait_open());
-  late.send(testing::rejoin_hello_bytes(key, welcome->welcome().resume_token()));
+  late.send(testing::rejoin_hello_bytes(key, welcome->resume_token()));
   m = late.wait_message(0);
   ASSERT_TRUE(m && m->has_error());
   EXPECT_EQ(m->error().code(), v1::ERROR_SESSION_EXPIRED);
