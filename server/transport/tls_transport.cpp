@@ -391,7 +391,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (!ws_.is_message_done()) return do_read();
     count(transport_event::message_in);
     last_message_ = last_frame_ = std::chrono::steady_clock::now();
-    if (!tls_buffers_held_ && releases_tls_buffers_) note_tls_busy();
+    note_tls_busy();
     const auto data = read_buffer_.cdata();
     if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
     read_buffer_.consume(read_buffer_.size());
@@ -438,8 +438,10 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   // OpenSSL allocates its buffers again for this read or write: have the
-  // idle timer free them when the link is quiet once more.
+  // idle timer free them when the link is quiet once more (where this
+  // OpenSSL frees them per record itself, there is nothing to do).
   void note_tls_busy() {
+    if (tls_buffers_held_ || !releases_tls_buffers_) return;
     tls_buffers_held_ = true;
     if (!pending_close_ && !finished_) arm_idle_timer();  // else the close timer owns idle_timer_
   }
@@ -468,7 +470,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   }
 
   void do_write() {
-    if (!tls_buffers_held_ && releases_tls_buffers_) note_tls_busy();
+    note_tls_busy();
     ws_.async_write(net::buffer(*queue_.front()), beast::bind_front_handler(&ws_link::on_write, shared_from_this()));
   }
 

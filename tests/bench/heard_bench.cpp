@@ -829,9 +829,12 @@ void capacity(target kind, const options& o, figures& f) {
   f.rss_after_end_mib = server.rss_kib() / 1024;
 }
 
-void print_row(const char* label, double floor, double heard, const char* unit, int precision = 0) {
+// `by_round`: each round's ratio, for a median (empty for a single figure).
+void print_row(const char* label, double floor, double heard, const char* unit, int precision = 0,
+               const std::string& by_round = {}) {
   if (floor > 0) {
-    std::printf("%-40s %12.*f %12.*f  %6.2fx  %s\n", label, precision, floor, precision, heard, heard / floor, unit);
+    std::printf("%-40s %12.*f %12.*f  %6.2fx  %-6s %s\n", label, precision, floor, precision, heard, heard / floor,
+                unit, by_round.c_str());
   } else {
     std::printf("%-40s %12.*f %12.*f  %7s  %s\n", label, precision, floor, precision, heard, "-", unit);
   }
@@ -859,12 +862,7 @@ void print_median_row(const char* label, const std::vector<figures>& bare, const
     std::snprintf(one, sizeof one, "%s%.2f", by_round.empty() ? "" : " ", heard[i].*field / b);
     by_round += one;
   }
-  if (floor > 0) {
-    std::printf("%-40s %12.*f %12.*f  %6.2fx  %-6s %s\n", label, precision, floor, precision, ours, ours / floor, unit,
-                by_round.c_str());
-  } else {
-    std::printf("%-40s %12.*f %12.*f  %7s  %s\n", label, precision, floor, precision, ours, "-", unit);
-  }
+  print_row(label, floor, ours, unit, precision, by_round);
 }
 
 }  // namespace
