@@ -221,14 +221,24 @@ frame layout(const session_view& view, const ui_state& ui, std::size_t width, st
                                                                            : member_of(s, v1::SEAT_COUNSELOR).name());
   }
   // The safety code stays in sight until it was compared (F12: what it means).
+  std::string status;
   if (!view.keys_problem.empty()) {
-    title += "   KEYS DO NOT MATCH (F12)";
+    status += "   KEYS DO NOT MATCH (F12)";
   } else if (!view.safety_code.empty() && !view.keys_compared) {
-    title += "   code " + view.safety_code + " (F12)";
+    status += "   code " + view.safety_code + " (F12)";
   }
-  if (s.round() > 0) title += "   round " + std::to_string(s.round());
-  if (const auto left = time_left(view, ui); !left.empty()) title += "   " + left;
-  f.rows.push_back({fit(title, width), mine ? style::accent : style::bold});
+  if (s.round() > 0) status += "   round " + std::to_string(s.round());
+  if (const auto left = time_left(view, ui); !left.empty()) status += "   " + left;
+  // On a narrow screen the names give way, not the code, the round or the time left.
+  const std::size_t status_width = display_width(status);
+  if (status_width < width) {
+    title = fit(title, width - status_width);
+    while (!title.empty() && title.back() == ' ') title.pop_back();  // a name cut at a space
+    title += status;
+  } else {
+    title = fit(std::string_view(status).substr(std::min(status.size(), std::size_t{3})), width);
+  }
+  f.rows.push_back({title, mine ? style::accent : style::bold});
   for (auto& line : wrap(header_sentence(view, ui), width)) {
     f.rows.push_back({line, mine ? style::accent : style::normal});
     if (f.rows.size() == 3) break;

@@ -159,6 +159,23 @@ TEST(tui_layout, fills_the_screen_exactly_at_80x24_and_other_sizes) {
   }
 }
 
+// A narrow terminal shortens the names, never the safety code or the round.
+TEST(tui_layout, on_a_narrow_screen_the_title_keeps_the_code_and_the_round) {
+  auto view = view_in(v1::PHASE_SPEAKING, v1::SEAT_A);
+  view.snapshot.set_guided(true);
+  member_in(view.snapshot, v1::SEAT_COUNSELOR).set_name("Dana");
+  member_in(view.snapshot, v1::SEAT_COUNSELOR).set_present(true);
+  view.safety_code = "102 732";
+  const auto wide = layout(view, ui_state{}, 100, 24).rows.front().text;
+  EXPECT_EQ(wide, "Heard - Alex & Sam - guided by Dana   code 102 732 (F12)   round 1");
+  const auto narrow = layout(view, ui_state{}, 50, 24).rows.front().text;
+  EXPECT_LE(display_width(narrow), 50u);
+  EXPECT_EQ(narrow, "Heard - Alex & Sam   code 102 732 (F12)   round 1");
+  EXPECT_EQ(layout(view, ui_state{}, 45, 24).rows.front().text, "Heard - Alex &   code 102 732 (F12)   round 1");
+  const auto tiny = layout(view, ui_state{}, 30, 24).rows.front().text;
+  EXPECT_EQ(tiny, "code 102 732 (F12)   round 1");
+}
+
 TEST(tui_layout, a_tiny_window_asks_to_be_larger) {
   const auto f = layout(view_in(v1::PHASE_SPEAKING, v1::SEAT_A), ui_state{}, 15, 5);
   ASSERT_EQ(f.rows.size(), 5u);
