@@ -44,10 +44,18 @@ std::string tmux_screen::tmux(const std::string& args) const {
 }
 
 tmux_screen::tmux_screen(const std::string& name, const std::string& command, int width, int height) : name_(name) {
-  tmux("-f /dev/null new-session -d -s " + name_ + " -x " + std::to_string(width) + " -y " + std::to_string(height) +
-       " " + shell_quote(command));
-  // Keep the pane's last screen after the program exits, to read it.
-  tmux("set-option -t " + name_ + " remain-on-exit on");
+  // When the screen before this one held the server's last session, that
+  // server is exiting as this one starts: a new-session that reaches it goes
+  // down with it ("server exited unexpectedly"). Start again until the
+  // session is there. remain-on-exit is set in the same command, before the
+  // program can exit, so its last screen stays readable.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    tmux("-f /dev/null new-session -d -s " + name_ + " -x " + std::to_string(width) + " -y " + std::to_string(height) +
+         " " + shell_quote(command) + " \\; set-option -t " + name_ + " remain-on-exit on");
+    if (tmux("has-session -t " + name_ + " && echo present").find("present") != std::string::npos) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < until);
 }
 
 tmux_screen::~tmux_screen() { tmux("kill-session -t " + name_); }
