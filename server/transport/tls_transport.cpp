@@ -132,8 +132,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       if (self->finished_ || self->pending_close_ || self->cut_) return;  // on_close follows instead
       if (!self->queue_.empty()) {
         self->drain_wanted_ = true;
-      } else if (self->handler_) {
-        self->handler_->on_drained();
+      } else {
+        self->tell_drained();
       }
     });
   }
@@ -369,7 +369,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       self->count(transport_event::no_hello_close);
       self->on_close_request(close_code::policy_violation, "no hello");
     });
-    handler_ = owner_->app_.on_open(shared_from_this(), target_);
+    guarded([&] { handler_ = owner_->app_.on_open(shared_from_this(), target_); });
     if (!handler_) return on_close_request(close_code::internal_error, "unavailable");
     if (pending_close_ && queue_.empty()) return do_close();
     do_read();
@@ -393,9 +393,13 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     last_message_ = last_frame_ = std::chrono::steady_clock::now();
     note_tls_busy();
     const auto data = read_buffer_.cdata();
-    if (handler_) handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    if (handler_ && !handler_failed_ &&
+        !guarded([&] { handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size())); })) {
+      handler_failed_ = true;
+      on_close_request(close_code::internal_error, "internal error");
+    }
     read_buffer_.consume(read_buffer_.size());
-    do_read();
+    do_read();  // on after a close request too: the peer's close frame ends the loop
   }
 
   // Two silences close a link: no frame at all for idle_timeout (a dead
@@ -482,9 +486,9 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     queue_.pop_front();
     if (!queue_.empty()) return do_write();
     if (pending_close_) return do_close();
-    if (drain_wanted_ && handler_) {
+    if (drain_wanted_) {
       drain_wanted_ = false;
-      handler_->on_drained();
+      tell_drained();
     }
   }
 
@@ -521,7 +525,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       idle_timer_.cancel();
       hello_timer_.cancel();
       if (handler_) {
-        handler_->on_close();
+        guarded([&] { handler_->on_close(); });
         handler_.reset();  // the handler holds this link; break the cycle
       }
     }
@@ -546,6 +550,31 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   void count(transport_event event) { owner_->observer_.on_event(event); }
 
+  void tell_drained() {
+    if (handler_ && !handler_failed_ && !guarded([&] { handler_->on_drained(); })) {
+      handler_failed_ = true;
+      on_close_request(close_code::internal_error, "internal error");
+    }
+  }
+
+  // The application runs inside this link's handlers. An exception from it
+  // must not unwind through Asio: the link would stop reading and hang until
+  // its idle timeout, and the log could not say which link. It is counted
+  // and logged here, and the caller closes this link alone (1011), so its
+  // client reconnects and resumes: inputs not yet acknowledged are sent again.
+  template <class Call>
+  bool guarded(Call&& call) {
+    try {
+      call();
+      return true;
+    } catch (const std::exception& e) {
+      owner_->observer_.on_handler_exception(e.what());
+    } catch (...) {
+      owner_->observer_.on_handler_exception("not a std::exception");
+    }
+    return false;
+  }
+
   std::shared_ptr<transport_impl> owner_;
   const ws_link_options& options_;
   const std::chrono::steady_clock::time_point accepted_at_ = std::chrono::steady_clock::now();
@@ -568,6 +597,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
   bool drain_wanted_ = false;                 // on the strand: on_drained when the queue empties
   std::atomic<std::size_t> unsent_bytes_{0};  // any thread: what send() reports
   bool cut_ = false;
+  bool handler_failed_ = false;  // the application threw: it is told nothing more but on_close
   std::optional<websocket::close_reason> pending_close_;
   using timer = net::basic_waitable_timer<std::chrono::steady_clock, net::wait_traits<std::chrono::steady_clock>,
                                           tls_stream::executor_type>;

@@ -34,4 +34,9 @@ void transport_accounting::on_connection_error(std::string_view phase, std::stri
   log_.write(log_level::debug, "event=connection_error phase=", phase, " error=\"", error, "\"");
 }
 
+void transport_accounting::on_handler_exception(std::string_view what) {
+  ++stats_.handler_exceptions;
+  log_.write(log_level::error, "event=handler_exception what=\"", what, "\" action=link_closed_1011");
+}
+
 }  // namespace heard::server

@@ -16,6 +16,7 @@ class transport_accounting : public transport_observer {
   void on_queued_bytes(std::int64_t delta) override { stats_.outbound_queued_bytes += delta; }
   void on_upgraded(std::chrono::nanoseconds since_accept) override { stats_.handshake_latency.observe(since_accept); }
   void on_connection_error(std::string_view phase, std::string_view error) override;
+  void on_handler_exception(std::string_view what) override;
 
  private:
   server_stats& stats_;

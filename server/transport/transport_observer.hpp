@@ -46,6 +46,8 @@ class transport_observer {
   virtual void on_upgraded(std::chrono::nanoseconds since_accept) = 0;
   /// A connection failed for a reason that is not part of normal operation.
   virtual void on_connection_error(std::string_view phase, std::string_view error) = 0;
+  /// The application's handler threw `what`; the link closes with 1011.
+  virtual void on_handler_exception(std::string_view what) = 0;
 };
 
 }  // namespace heard::server
