@@ -9,6 +9,11 @@
 #include "heard_server.hpp"
 
 int main(int argc, char* argv[]) {
+  // A log reader that goes away (the far end of `| tee`, a collector that
+  // died) must not kill the server with SIGPIPE at its next line: a Ctrl-C
+  // would then take every session with it, unsaved. Writes to a closed pipe
+  // fail quietly instead; sockets already send with MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
   auto parsed = heard::server::parse_server_config(argc, argv);
   if (!parsed.config) return parsed.exit_code;
 

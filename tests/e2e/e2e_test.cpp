@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "child_process.hpp"
+#include "tmux_screen.hpp"
 
 namespace heard {
 namespace {
@@ -589,6 +590,33 @@ TEST_F(e2e_test, a_server_restart_mid_round_is_survived_and_clients_come_back_by
   sam->write_line("You had words before the restart.");
   sam->write_line("/done");
   EXPECT_LINE(alex, "paraphrase Sam: You had words before the restart.");
+}
+
+// `heard-server ... | tee log`, then Ctrl-C: the terminal's SIGINT ends tee
+// too, and the server's next log line finds no reader. It must still stop
+// cleanly and save the sessions, not die of SIGPIPE with them.
+TEST_F(e2e_test, a_server_whose_log_reader_went_away_still_stops_cleanly_and_saves_the_sessions) {
+  server_->signal(SIGTERM);
+  ASSERT_EQ(server_->wait_exit(), 0);
+  std::remove(server_state_.c_str());
+  std::string command = "exec " + testing::shell_quote(server_bin()) + " --port " + port_;
+  for (const std::string& arg : {std::string("--cert"), certs("server.crt"), std::string("--key"), certs("server.key"),
+                                 std::string("--state-file"), server_state_}) {
+    command += ' ';
+    command += testing::shell_quote(arg);
+  }
+  server_ = std::make_unique<child_process>(std::vector<std::string>{"/bin/sh", "-c", command + " 2>&1"},
+                                            testing::scratch_dir() + "heard-e2e-piped-server.log");
+  ASSERT_TRUE(server_->wait_line("heard-server listening on")) << all_lines(*server_);
+  PAIR_UP(alex, sam);
+  alex->write_line("Words the server must keep.");
+  EXPECT_LINE(sam, "draft Alex: Words the server must keep.");
+
+  server_->close_stdout();
+  server_->signal(SIGTERM);
+  EXPECT_EQ(server_->wait_exit(), 0) << "128 + 13 is SIGPIPE";
+  const std::string saved = read_file(server_state_);
+  EXPECT_FALSE(saved.empty()) << "the session was not saved";
 }
 
 TEST_F(e2e_test, a_server_crash_is_never_silent_and_every_word_written_is_kept) {

@@ -86,6 +86,11 @@ bool child_process::try_write_line(const std::string& line) {
   return ok;
 }
 
+void child_process::close_stdout() {
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+  stdout_fd_ = -1;
+}
+
 void child_process::close_stdin() {
   if (stdin_fd_ >= 0) close(stdin_fd_);
   stdin_fd_ = -1;

@@ -24,6 +24,9 @@ class child_process {
   /// its input, e.g. a server that answered before reading everything.
   bool try_write_line(const std::string& line);
   void close_stdin();
+  /// Stops reading the child's output, as a log reader that went away (a
+  /// pipe into tee, say) would: its next write finds no reader.
+  void close_stdout();
 
   /// Reads lines until one starts with `prefix`; returns it, or nullopt at
   /// the deadline or end of output. Every line read is kept in lines().
