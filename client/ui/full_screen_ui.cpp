@@ -413,8 +413,11 @@ void full_screen_ui::on_check_in_key(unsigned key, bool function_key) {
   }
   const bool enter = (function_key && key == KEY_ENTER) || (!function_key && (key == '\n' || key == '\r'));
   if (enter) {
-    for (unsigned v : ui_.check_in) {
-      if (v == 0) {
+    for (std::size_t q = 0; q < std::size(ui_.check_in); ++q) {
+      if (ui_.check_in[q] == 0) {
+        // An answer moves on to the next statement by itself, so a Down
+        // after it skips one: the form goes back to the one left out.
+        ui_.check_in_field = q;
         ui_.notice = "Answer all three statements first (1-5).";
         return;
       }

@@ -164,13 +164,22 @@ TEST_F(tui_test, two_people_go_through_every_phase_on_one_screen_each) {
   alex->type("y");
   EXPECT_SCREEN(alex, "I felt safe and supported.");
   EXPECT_SCREEN(sam, "I could say anything without being judged.");
-  alex->type("545");
+  // An answer moves on by itself: a Down after it skips a statement, and
+  // Enter goes back to the one left out.
+  alex->type("5");
+  alex->press("Down");
+  alex->type("5");
+  alex->press("Enter");
+  EXPECT_SCREEN(alex, "Answer all three statements first (1-5).");
+  EXPECT_SCREEN(alex, "> I could say anything without being judged.");
+  alex->type("4");
   alex->press("Enter");
   sam->type("454");
   sam->type("Thank you");
   sam->press("Enter");
   EXPECT_SCREEN(alex, "Check-in (1 = not at all, 5 = fully):");
   EXPECT_SCREEN(alex, "Sam: safe and supported 4, could say anything 5, partner invested 4 - \"Thank you\"");
+  EXPECT_SCREEN(sam, "Alex: safe and supported 5, could say anything 4, partner invested 5");
   EXPECT_SCREEN(sam, "The session is over. Thank you for listening to each other.");
   // The last screen reads back: round 1 is above, a page or two up.
   for (int page = 0; page < 4 && sam->screen().find("I feel far from you.") == std::string::npos; ++page) {
