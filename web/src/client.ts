@@ -169,11 +169,21 @@ export class HeardClient {
 
   // --- Timers ------------------------------------------------------------------------
   private timers = { reconnect: 0, ack: 0, heartbeat: 0, draft: 0, save: 0 };
+  // A heartbeat re-armed from its own timer nests a level deeper each beat,
+  // and Chrome wakes a tab hidden for 5 minutes only once a minute for timers
+  // nested 5 deep: the server, hearing nothing for its idle timeout, would
+  // close the connection and the partner would see it dropped. Re-armed from
+  // a message to itself, every heartbeat timer starts from a fresh task.
+  private readonly heartbeatRearm = new MessageChannel();
 
   constructor(
     private readonly url: (target: string) => string,
     private readonly settings: ClientSettings = DEFAULT_SETTINGS,
-  ) {}
+  ) {
+    this.heartbeatRearm.port1.onmessage = () => {
+      if (this.socket) this.armHeartbeat();
+    };
+  }
 
   // === Opening =======================================================================
 
@@ -414,7 +424,12 @@ export class HeardClient {
     this.maxCheckInChars = w.maxCheckInChars;
     this.snapshot = w.snapshot;
     if (w.draftIntervalMs > 0) this.draftIntervalMs = w.draftIntervalMs;
-    if (w.heartbeatIntervalMs > 0) this.heartbeatMs = w.heartbeatIntervalMs;
+    if (w.heartbeatIntervalMs > 0 && w.heartbeatIntervalMs !== this.heartbeatMs) {
+      // The beat armed when the connection opened used the old interval: a
+      // server asking for a shorter one would close before it came.
+      this.heartbeatMs = w.heartbeatIntervalMs;
+      this.armHeartbeat();
+    }
     this.sessionKey = w.sessionKey;
     this.resumeToken = w.resumeToken;
     this.reconnectAttempt = 0;
@@ -824,7 +839,7 @@ export class HeardClient {
         if (this.connection === "open" && Date.now() - this.lastSentAt >= this.heartbeatMs / 2) {
           await this.transmit(create(ClientMessageSchema, { body: { case: "ackOnly", value: {} } }));
         }
-        if (this.socket) this.armHeartbeat();
+        this.heartbeatRearm.port2.postMessage(null);
       });
     }, this.heartbeatMs / 2);
   }

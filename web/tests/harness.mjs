@@ -99,8 +99,9 @@ export async function launchBrowser() {
 }
 
 /** A fresh browser profile (its own storage) on the server's page; the test's flag trusts the dev CA. */
-export async function openPage(browser, server, { viewport = { width: 1280, height: 800 }, path = "/", colorScheme = "light" } = {}) {
+export async function openPage(browser, server, { viewport = { width: 1280, height: 800 }, path = "/", colorScheme = "light", initScript } = {}) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, reducedMotion: "reduce", colorScheme });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -250,11 +251,12 @@ export async function withServerAndBrowser(run, serverOptions = {}) {
 /**
  * Two partners in two browser profiles: Alex starts (with `start`'s options),
  * Sam joins with the code as `typed` turns it, both compare the safety code,
- * and, with `ready`, both say now is a good time.
+ * and, with `ready`, both say now is a good time. `initScripts[i]` runs in
+ * the i-th page before its own scripts (a browser's behaviour to emulate).
  */
-export async function pairUp(browser, site, { names = ["Alex", "Sam"], ready = true, typed = (c) => c, viewport, colorScheme, ...start } = {}) {
-  const alex = await openPage(browser, site, { viewport, colorScheme });
-  const sam = await openPage(browser, site, { viewport, colorScheme });
+export async function pairUp(browser, site, { names = ["Alex", "Sam"], ready = true, typed = (c) => c, viewport, colorScheme, initScripts = [], ...start } = {}) {
+  const alex = await openPage(browser, site, { viewport, colorScheme, initScript: initScripts[0] });
+  const sam = await openPage(browser, site, { viewport, colorScheme, initScript: initScripts[1] });
   for (const p of [alex, sam]) p.setDefaultTimeout(DEADLINE_MS);
   const [code] = await startIn(alex, names[0], start);
   await joinIn(sam, names[1], typed(code));

@@ -20,3 +20,44 @@ test("the floor's time runs out: a warning, then the floor moves on with what wa
     assert.equal(await alex.inputValue("#words"), "", "the floor that ended took its draft with it");
     assert.deepEqual([...alex.problems, ...sam.problems], []);
   }));
+
+// Chrome wakes a tab hidden for 5 minutes once a minute for a timer nested 5
+// deep (set from a timer's task, its microtasks included; a message or an
+// event starts a fresh task). Headless Chromium shows every page, so the
+// policy is emulated before the page's own scripts: Blink's nesting, kept per
+// task (a posted message after each timer's task resets it; measured against
+// Chromium's own 4 ms clamp of nested timers), and the 1-minute wake-up. A
+// heartbeat that re-arms itself from its timer falls under it after five
+// beats, the server closes the quiet connection (here after 3 s) and the
+// partner sees "connection dropped" until the next minute's wake-up.
+const HIDDEN_FOR_FIVE_MINUTES = `(() => {
+  const set = window.setTimeout.bind(window);
+  let level = 0;
+  let task = 0;
+  const taskEnd = new MessageChannel();
+  taskEnd.port1.onmessage = (e) => { if (e.data === task) level = 0; };
+  window.setTimeout = (f, ms = 0, ...args) => {
+    const nesting = level + 1;
+    return set(() => {
+      level = nesting;
+      taskEnd.port2.postMessage(++task);
+      f(...args);
+    }, nesting >= 5 ? Math.max(ms, 60_000) : ms);
+  };
+})();`;
+
+test("a tab in the background keeps its connection: the heartbeat never nests into the minute's wake-up", () =>
+  withServerAndBrowser(
+    async ({ server, browser }) => {
+      const { alex, sam } = await pairUp(browser, server, { initScripts: [HIDDEN_FOR_FIVE_MINUTES] });
+      await headline(sam, /Alex is speaking/);
+      // Nothing is typed: only heartbeats keep Alex's connection. Twice the
+      // server's idle timeout after the fifth beat, it must still be there.
+      const dropped = sam.locator("#headline", { hasText: /connection dropped/ });
+      const fell = await dropped.waitFor({ timeout: 8_000 }).then(() => true, () => false);
+      assert.equal(fell, false, "Alex's quiet tab lost its connection: " + (await sam.locator("#headline").innerText()));
+      assert.doesNotMatch(server.log(), /event=dropped/);
+      assert.deepEqual([...alex.problems, ...sam.problems], []);
+    },
+    { args: ["--heartbeat-interval-ms", "1000", "--app-idle-timeout-ms", "3000"] },
+  ));
