@@ -181,7 +181,13 @@ void session_client::on_welcome(v1::Welcome& w) {
   view_.snapshot = w.snapshot();
   view_.snapshot.set_topic(view_.topic);
   if (w.draft_interval_ms() > 0) draft_interval_ = std::chrono::milliseconds(w.draft_interval_ms());
-  if (w.heartbeat_interval_ms() > 0) heartbeat_interval_ = std::chrono::milliseconds(w.heartbeat_interval_ms());
+  if (const std::chrono::milliseconds asked(w.heartbeat_interval_ms());
+      asked.count() > 0 && asked != heartbeat_interval_) {
+    // The beat armed when the connection opened waits the old interval: a
+    // server asking for a shorter one would close before it came.
+    heartbeat_interval_ = asked;
+    arm_heartbeat();
+  }
   session_key_ = w.session_key();
   resume_token_ = w.resume_token();
   reconnect_attempt_ = 0;

@@ -515,6 +515,23 @@ TEST_F(relay_test, garbage_gets_malformed_and_the_connection_and_partner_carry_o
   }));
 }
 
+// A server may ask for heartbeats more often than the clients' default (10 s,
+// a beat every 5 s): the first one must not wait the default, or a quiet
+// pair is cut at the server's idle timeout before it comes.
+TEST_F(relay_test, a_server_asking_for_quick_heartbeats_is_answered_from_the_first_beat) {
+  serve([](server::server_config& c) {
+    c.heartbeat_interval = 1s;
+    c.app_idle_timeout = 3s;
+  });
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  pair(alex, sam);
+  // Nobody writes: only heartbeats keep the links. Past the idle timeout
+  // twice over, neither may have dropped.
+  EXPECT_FALSE(alex.wait_drop(6s)) << "the quiet link was closed";
+  EXPECT_EQ(alex.drops() + sam.drops(), 0);
+}
+
 TEST_F(relay_test, stopping_the_server_closes_every_client_with_going_away) {
   serve();
   auto& alex = client("Alex");
