@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -12,6 +13,17 @@ namespace {
 
 // A tmux server of the test's own, so nothing touches a person's sessions.
 std::string socket_name() { return "heard-test-" + std::to_string(::getpid()); }
+
+// tmux leaves its socket file behind when its server exits: a test process
+// removes its own at exit, or every run would add one to /tmp/tmux-UID.
+struct socket_file_cleanup {
+  ~socket_file_cleanup() {
+    const char* dir = std::getenv("TMUX_TMPDIR");
+    const std::string path =
+        std::string(dir && *dir ? dir : "/tmp") + "/tmux-" + std::to_string(::getuid()) + "/" + socket_name();
+    std::remove(path.c_str());
+  }
+};
 
 std::string run(const std::string& command) {
   std::string out;
@@ -44,6 +56,7 @@ std::string tmux_screen::tmux(const std::string& args) const {
 }
 
 tmux_screen::tmux_screen(const std::string& name, const std::string& command, int width, int height) : name_(name) {
+  static socket_file_cleanup cleanup;
   // When the screen before this one held the server's last session, that
   // server is exiting as this one starts: a new-session that reaches it goes
   // down with it ("server exited unexpectedly"). Start again until the
