@@ -83,7 +83,7 @@ class tls_client_transport : public client_transport, public std::enable_shared_
 
  private:
   void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
-    if (ec) return finish("cannot resolve " + server_.host + ": " + ec.message());
+    if (ec) return finish("cannot resolve " + server_.host + ": " + ec.message() + " (check the host in --server)");
     auto& tcp_layer = beast::get_lowest_layer(*ws_);
     tcp_layer.expires_after(options_.connect_timeout);
     if (!options_.local_address.empty()) {
@@ -113,7 +113,10 @@ class tls_client_transport : public client_transport, public std::enable_shared_
   void on_connect_one(beast::error_code ec) { on_connect(ec, {}); }
 
   void on_connect(beast::error_code ec, tcp::endpoint) {
-    if (ec) return finish("cannot connect to " + server_.host + ":" + server_.port + ": " + ec.message());
+    if (ec) {
+      return finish("cannot connect to " + server_.host + ":" + server_.port + ": " + ec.message() +
+                    " (is heard-server running there? see --server)");
+    }
     // Small messages, sent as they are typed: Nagle's algorithm would hold
     // each one back until the previous is acknowledged (up to 40 ms).
     beast::error_code ignored;

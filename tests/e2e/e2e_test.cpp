@@ -813,6 +813,18 @@ TEST_F(e2e_test, an_untrusted_server_certificate_is_refused) {
   EXPECT_EQ(heard_without_ca.wait_exit(), 1);
 }
 
+// No server at the address: one sentence that says so and what to check.
+TEST_F(e2e_test, no_server_at_the_address_says_what_to_check_and_exits_1) {
+  child_process nobody({client_bin(), "start", "--server", "wss://localhost:1", "--ca", certs("ca.crt"), "--plain",
+                        "--state-file", state_file("nobody")},
+                       testing::scratch_dir() + "heard-e2e-nobody.log");
+  const auto said = nobody.wait_line("disconnected ");
+  ASSERT_TRUE(said) << all_lines(nobody);
+  EXPECT_NE(said->find("cannot connect to localhost:1"), std::string::npos) << *said;
+  EXPECT_NE(said->find("is heard-server running there? see --server"), std::string::npos) << *said;
+  EXPECT_EQ(nobody.wait_exit(), 1);
+}
+
 TEST_F(e2e_test, plain_websocket_is_never_used) {
   std::vector<std::string> argv{client_bin(),       "start",        "--server",
                                 "ws://localhost:1", "--state-file", state_file("ws")};
