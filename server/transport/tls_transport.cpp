@@ -133,7 +133,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
       if (!self->queue_.empty()) {
         self->drain_wanted_ = true;
       } else {
-        self->tell_drained();
+        self->tell_application([&] { self->handler_->on_drained(); });
       }
     });
   }
@@ -393,11 +393,8 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     last_message_ = last_frame_ = std::chrono::steady_clock::now();
     note_tls_busy();
     const auto data = read_buffer_.cdata();
-    if (handler_ && !handler_failed_ &&
-        !guarded([&] { handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size())); })) {
-      handler_failed_ = true;
-      on_close_request(close_code::internal_error, "internal error");
-    }
+    tell_application(
+        [&] { handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size())); });
     read_buffer_.consume(read_buffer_.size());
     do_read();  // on after a close request too: the peer's close frame ends the loop
   }
@@ -488,7 +485,7 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
     if (pending_close_) return do_close();
     if (drain_wanted_) {
       drain_wanted_ = false;
-      tell_drained();
+      tell_application([&] { handler_->on_drained(); });
     }
   }
 
@@ -550,8 +547,12 @@ class ws_link : public link, public std::enable_shared_from_this<ws_link> {
 
   void count(transport_event event) { owner_->observer_.on_event(event); }
 
-  void tell_drained() {
-    if (handler_ && !handler_failed_ && !guarded([&] { handler_->on_drained(); })) {
+  // A message or a drained queue for the application; if it throws, this
+  // link closes (1011) and the application hears nothing more but on_close.
+  template <class Call>
+  void tell_application(Call&& call) {
+    if (!handler_ || handler_failed_) return;
+    if (!guarded(std::forward<Call>(call))) {
       handler_failed_ = true;
       on_close_request(close_code::internal_error, "internal error");
     }
