@@ -44,6 +44,7 @@ void session_client::send_input(v1::ClientMessage message, bool first_time) {
     if (message.has_check_in() && !message.check_in().words().empty()) {
       my_words_.push_back(message.check_in().words());
     }
+    if (message.has_counsel() && message.counsel().has_note()) my_words_.push_back(message.counsel().note().text());
   }
   inputs_.push(message.input_id(), message, message.ByteSizeLong());
   save_state();

@@ -10,16 +10,6 @@
 #include "saved_seats.hpp"
 
 namespace heard::client {
-namespace {
-
-// The state file and the saved words: private, atomic, in folders made as
-// needed. A failure leaves the previous file; the person is told elsewhere.
-bool write_private_file(const std::string& path, const std::string& bytes) {
-  std::string error;
-  return heard::write_private_file(path, bytes, error, true);
-}
-
-}  // namespace
 
 std::string session_client::state_path() const {
   if (!options_.state_file.empty()) return options_.state_file;
@@ -87,10 +77,11 @@ std::string session_client::save_my_words() const {
   std::tm local{};
   localtime_r(&now, &local);
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  const auto path = (dir / ("heard-words-" + std::string(stamp) + ".txt")).string();
   std::string text = "What you wrote in your Heard session (the server lost the session):\n\n";
   for (const auto& w : words) text += w + "\n\n";
-  return write_private_file(path, text) ? path : std::string();
+  // Never over another file: two people on one account lose a session in the same second.
+  std::string error;
+  return write_new_private_file((dir / ("heard-words-" + std::string(stamp))).string(), ".txt", text, error, true);
 }
 
 }  // namespace heard::client

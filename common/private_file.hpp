@@ -14,4 +14,12 @@ namespace heard {
 /// counselor's summary. On failure returns false and says why in `error`.
 bool write_private_file(const std::string& path, std::string_view bytes, std::string& error, bool make_folders = false);
 
+/// As write_private_file, but never replaces a file: writes `stem + suffix`
+/// or, if that exists, `stem-2 + suffix`, `stem-3 + suffix`... For files
+/// named by the moment they are written (saved words): two people on one
+/// account whose session ends in the same second must not lose one file to
+/// the other. Returns the path written, or "" and says why in `error`.
+std::string write_new_private_file(const std::string& stem, const std::string& suffix, std::string_view bytes,
+                                   std::string& error, bool make_folders = false);
+
 }  // namespace heard

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "child_process.hpp"
 #include "codec.hpp"
 #include "fault_proxy.hpp"
 #include "relay_fixture.hpp"
@@ -244,6 +245,32 @@ TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
   for (test_client* c : {&alex, &sam}) {
     for (const auto& m : c->history()) EXPECT_FALSE(m.has_summary()) << "the summary is the counselor's";
   }
+}
+
+// A server that lost the session (restarted without a state file): what each
+// person wrote is in a file of theirs, the counselor's notes too.
+TEST_F(guided_test, a_lost_session_keeps_the_counselors_notes_as_it_keeps_the_partners_words) {
+  serve();
+  auto& rivera = client("Rivera");
+  auto& alex = client("Alex");
+  auto& sam = client("Sam");
+  seat_three(rivera, alex, sam);
+  begin(rivera, alex, sam);
+  rivera->counsel(control([](auto& c) { c.mutable_note()->set_text("Say how it felt, not what happened."); }));
+  ASSERT_TRUE(alex.wait_for(v1::ServerMessage::kGuidance));
+  alex->end_turn("It felt lonely.");
+  ASSERT_TRUE(sam.wait_phase(v1::PHASE_PARAPHRASING));
+
+  restart_server();  // no --state-file: the session is gone
+  for (test_client* c : {&rivera, &alex}) {
+    ASSERT_TRUE(c->wait_closed(20s)) << "never told the session is gone";
+  }
+  // Both files are written within the same second, each under its own name.
+  ASSERT_NE(rivera.saved_words(), alex.saved_words());
+  EXPECT_NE(testing::read_file(rivera.saved_words()).find("Say how it felt, not what happened."), std::string::npos)
+      << rivera.saved_words();
+  EXPECT_NE(testing::read_file(alex.saved_words()).find("It felt lonely."), std::string::npos) << alex.saved_words();
+  for (test_client* c : {&rivera, &alex}) std::remove(c->saved_words().c_str());
 }
 
 TEST_F(guided_test, each_role_is_refused_the_others_controls_and_nothing_changes) {

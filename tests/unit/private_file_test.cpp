@@ -52,6 +52,28 @@ TEST_F(private_file_test, writes_a_file_only_its_owner_can_read_and_replaces_it_
   EXPECT_EQ(entries(), 1u) << "no temporary is left behind";
 }
 
+TEST_F(private_file_test, a_new_file_never_replaces_one_of_the_same_name) {
+  const auto stem = (dir_ / "words").string();
+  std::string error;
+  const auto first = write_new_private_file(stem, ".txt", "Alex's words", error);
+  const auto second = write_new_private_file(stem, ".txt", "Sam's words", error);
+  const auto third = write_new_private_file(stem, ".txt", "Rivera's notes", error);
+  EXPECT_EQ(first, stem + ".txt") << error;
+  EXPECT_EQ(second, stem + "-2.txt") << error;
+  EXPECT_EQ(third, stem + "-3.txt") << error;
+  EXPECT_EQ(read(first), "Alex's words");
+  EXPECT_EQ(read(second), "Sam's words");
+  EXPECT_EQ(read(third), "Rivera's notes");
+  EXPECT_EQ(mode(second), 0600u);
+  EXPECT_EQ(entries(), 3u) << "no temporary is left behind";
+}
+
+TEST_F(private_file_test, a_new_file_that_cannot_be_written_says_why) {
+  std::string error;
+  EXPECT_EQ(write_new_private_file((dir_ / "no" / "such" / "folder").string(), ".txt", "words", error), "");
+  EXPECT_NE(error.find("cannot write"), std::string::npos) << error;
+}
+
 TEST_F(private_file_test, makes_missing_folders_private_when_asked) {
   const auto path = dir_ / "heard" / "session";
   std::string error;
