@@ -740,8 +740,18 @@ export class HeardClient {
     if (m.body.case === "draft") this.outbox = this.outbox.filter((k) => k.body.case !== "draft");
     m.inputId = ++this.lastInputId;
     if (firstTime) {
+      // What this person wrote, kept to give back if the server loses the session.
+      const b = m.body;
       const words =
-        m.body.case === "endTurn" ? m.body.value.text : m.body.case === "judge" ? m.body.value.missed : m.body.case === "checkIn" ? m.body.value.words : null;
+        b.case === "endTurn"
+          ? b.value.text
+          : b.case === "judge"
+            ? b.value.missed
+            : b.case === "checkIn"
+              ? b.value.words
+              : b.case === "counsel" && b.value.action.case === "note"
+                ? b.value.action.value.text
+                : null;
       const text = words ? decodeText(words) : null;
       if (text) this.myWords.push(text);
     }

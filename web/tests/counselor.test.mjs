@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { answerCheckIn, compareCodes, headline, joinIn, openPage, screenshot, startIn, withServerAndBrowser } from "./harness.mjs";
+import { answerCheckIn, compareCodes, headline, joinIn, openPage, screenshot, startIn, startServer, withServerAndBrowser } from "./harness.mjs";
 
 test("a counselor in a browser guides two partners", () =>
   withServerAndBrowser(async ({ server, browser }) => {
@@ -84,4 +84,45 @@ test("a counselor in a browser guides two partners", () =>
     assert.match(await sam.locator("#history .check-ins").innerText(), /Alex's private words/, "partners read each other's words");
     await screenshot(kim, "counselor-05-summary");
     assert.deepEqual([...kim.problems, ...alex.problems, ...sam.problems], []);
+  }));
+
+// The server restarted without a state file (or crashed): the session is
+// gone. Every page says so and gives back what its person wrote, the
+// counselor's notes as much as a partner's turn.
+test("a session the server lost gives each person back what they wrote, the counselor's notes too", () =>
+  withServerAndBrowser(async ({ server, browser }) => {
+    const [kim, alex, sam] = [await openPage(browser, server), await openPage(browser, server), await openPage(browser, server)];
+    for (const p of [kim, alex, sam]) p.setDefaultTimeout(15_000);
+    const [codeA, codeB] = await startIn(kim, "Kim", { guided: true });
+    await joinIn(alex, "Alex", codeA);
+    await joinIn(sam, "Sam", codeB);
+    await compareCodes(kim, alex, sam);
+    await alex.click("#ready");
+    await sam.click("#ready");
+    await kim.click("#start");
+    await headline(alex, /Your turn to speak/);
+    await kim.fill("#words", "Say how it felt, not what happened.");
+    await kim.click("#send-note");
+    await alex.locator("#history .guidance", { hasText: "Say how it felt" }).waitFor();
+    await alex.fill("#words", "It felt lonely.");
+    await alex.click("#done");
+    await headline(sam, /say back what you heard/);
+
+    await server.stop(); // no state file: the session is not kept
+    const again = await startServer({ port: server.port });
+    try {
+      for (const [page, words] of [
+        [kim, "Say how it felt, not what happened."],
+        [alex, "It felt lonely."],
+      ]) {
+        // The pages come back by themselves (their back-off grows to 8 s) and learn the session is gone.
+        const button = page.getByRole("button", { name: "Download what you wrote" });
+        await button.waitFor({ timeout: 30_000 });
+        const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+        assert.match(readFileSync(await download.path(), "utf8"), new RegExp(words));
+      }
+      assert.deepEqual([...kim.problems, ...alex.problems], []);
+    } finally {
+      await again.stop();
+    }
   }));

@@ -48,15 +48,15 @@ function waitLine(child, match, what, deadline = DEADLINE_MS) {
   });
 }
 
-/** A heard-server on a free port serving `webRoot` (null: no page); stop() ends it. */
-export async function startServer({ webRoot = env("HEARD_WEB_ROOT"), args = [] } = {}) {
+/** A heard-server on `port` (0: a free one) serving `webRoot` (null: no page); stop() ends it. */
+export async function startServer({ webRoot = env("HEARD_WEB_ROOT"), args = [], port: wanted = 0 } = {}) {
   const certs = env("HEARD_TEST_CERT_DIR");
   const dir = mkdtempSync(join(tmpdir(), "heard-web-"));
   const log = join(dir, "server.log");
   const child = spawn(
     env("HEARD_SERVER_BIN"),
     [
-      ...["--port", "0", "--threads", "2", "--cert", join(certs, "server.crt"), "--key", join(certs, "server.key")],
+      ...["--port", String(wanted), "--threads", "2", "--cert", join(certs, "server.crt"), "--key", join(certs, "server.key")],
       ...(webRoot ? ["--web-root", webRoot] : []),
       ...["--log-level", "debug", ...args],
     ],
