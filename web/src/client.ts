@@ -561,6 +561,11 @@ export class HeardClient {
   counsel(action: CounselAction) {
     this.input({ case: "counsel", value: { action } });
   }
+  /** What this person wrote, to give back when the server has lost the session: every word they sent, and the text in progress. */
+  wordsToGiveBack(): string[] {
+    return this.myDraft ? [...this.myWords, `${this.myDraft}  (unfinished)`] : [...this.myWords];
+  }
+
   note(text: string) {
     this.counsel({ case: "note", value: { text: encodeText(text), sealed: [] } });
   }

@@ -605,10 +605,11 @@ export class SessionScreen {
     const c = this.client;
     const children: HTMLElement[] = [];
     if (c.connection === "closed") {
-      if (c.sessionGone && c.myWords.length > 0) {
+      const mine = c.wordsToGiveBack();
+      if (c.sessionGone && mine.length > 0) {
         children.push(
           this.button("Download what you wrote", () => {
-            const url = URL.createObjectURL(new Blob([c.myWords.join("\n\n")], { type: "text/plain;charset=utf-8" }));
+            const url = URL.createObjectURL(new Blob([mine.join("\n\n")], { type: "text/plain;charset=utf-8" }));
             const a = h("a", { href: url, download: "heard-my-words.txt" });
             document.body.append(a);
             a.click();

@@ -88,8 +88,8 @@ test("a counselor in a browser guides two partners", () =>
 
 // The server restarted without a state file (or crashed): the session is
 // gone. Every page says so and gives back what its person wrote, the
-// counselor's notes as much as a partner's turn.
-test("a session the server lost gives each person back what they wrote, the counselor's notes too", () =>
+// counselor's notes as much as a partner's turn and a paraphrase in progress.
+test("a session the server lost gives each person back what they wrote, the counselor's notes and unfinished text too", () =>
   withServerAndBrowser(async ({ server, browser }) => {
     const [kim, alex, sam] = [await openPage(browser, server), await openPage(browser, server), await openPage(browser, server)];
     for (const p of [kim, alex, sam]) p.setDefaultTimeout(15_000);
@@ -107,6 +107,8 @@ test("a session the server lost gives each person back what they wrote, the coun
     await alex.fill("#words", "It felt lonely.");
     await alex.click("#done");
     await headline(sam, /say back what you heard/);
+    await sam.fill("#words", "You felt alone");
+    await kim.locator("#live-text", { hasText: "You felt alone" }).waitFor();
 
     await server.stop(); // no state file: the session is not kept
     const again = await startServer({ port: server.port });
@@ -114,6 +116,7 @@ test("a session the server lost gives each person back what they wrote, the coun
       for (const [page, words] of [
         [kim, "Say how it felt, not what happened."],
         [alex, "It felt lonely."],
+        [sam, "You felt alone  \\(unfinished\\)"],
       ]) {
         // The pages come back by themselves (their back-off grows to 8 s) and learn the session is gone.
         const button = page.getByRole("button", { name: "Download what you wrote" });
@@ -121,7 +124,7 @@ test("a session the server lost gives each person back what they wrote, the coun
         const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
         assert.match(readFileSync(await download.path(), "utf8"), new RegExp(words));
       }
-      assert.deepEqual([...kim.problems, ...alex.problems], []);
+      assert.deepEqual([...kim.problems, ...alex.problems, ...sam.problems], []);
     } finally {
       await again.stop();
     }
