@@ -724,14 +724,23 @@ std::vector<std::unique_ptr<connection>> open_pairs(SSL_CTX* ctx, target kind, s
   return all;
 }
 
+/// Every one of `pairs`, or an error that says how many could be set up (a
+/// run on fewer would only say, later, that it relayed nothing).
+std::vector<std::unique_ptr<connection>> open_all_pairs(SSL_CTX* ctx, target kind, std::uint16_t port, int pairs,
+                                                        const char* what) {
+  auto all = open_pairs(ctx, kind, port, pairs);
+  if (all.size() != static_cast<std::size_t>(2 * pairs)) {
+    throw std::runtime_error("only " + std::to_string(all.size() / 2) + " of the " + std::to_string(pairs) + " " +
+                             what + " pairs could be set up");
+  }
+  return all;
+}
+
 void idle_and_setup(target kind, const options& o, SSL_CTX* ctx, figures& f) {
   server_process server(kind, o, {});
   const double rss_before = server.rss_kib();
   const double cpu_before = server.cpu_us();
-  auto all = open_pairs(ctx, kind, server.port(), o.idle_pairs);
-  if (all.size() != static_cast<std::size_t>(2 * o.idle_pairs)) {
-    throw std::runtime_error("only " + std::to_string(all.size() / 2) + " of the idle pairs could be set up");
-  }
+  auto all = open_all_pairs(ctx, kind, server.port(), o.idle_pairs, "idle");
   const double cpu_after = server.cpu_us();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a benchmark: let the server settle
   const double rss_after = server.rss_kib();
@@ -742,7 +751,7 @@ void idle_and_setup(target kind, const options& o, SSL_CTX* ctx, figures& f) {
 
 void open_loop(target kind, const options& o, SSL_CTX* ctx, figures& f) {
   server_process server(kind, o, {});
-  auto all = open_pairs(ctx, kind, server.port(), o.open_pairs);
+  auto all = open_all_pairs(ctx, kind, server.port(), o.open_pairs, "open-loop");
   traffic t(kind, all);
   t.run(o.open_rate, o.seconds);
   if (t.latencies_us().empty()) throw std::runtime_error("the open-loop run relayed nothing");
@@ -752,7 +761,7 @@ void open_loop(target kind, const options& o, SSL_CTX* ctx, figures& f) {
 
 void closed_loop(target kind, const options& o, SSL_CTX* ctx, figures& f) {
   server_process server(kind, o, {});
-  auto all = open_pairs(ctx, kind, server.port(), o.closed_pairs);
+  auto all = open_all_pairs(ctx, kind, server.port(), o.closed_pairs, "closed-loop");
   traffic t(kind, all);
   server_process::usage start;
   unsigned long long allocs_start = 0;
