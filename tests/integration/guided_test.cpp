@@ -53,6 +53,19 @@ class guided_test : public relay_test {
     EXPECT_EQ(sam.wait_safety_code(), code);
   }
 
+  struct three {
+    test_client& rivera;
+    test_client& alex;
+    test_client& sam;
+  };
+  /// A server, and Rivera guiding Alex and Sam: how most guided tests begin.
+  three serve_and_seat(const std::function<void(v1::CreateOptions&)>& adjust = {}) {
+    serve();
+    three seated{client("Rivera"), client("Alex"), client("Sam")};
+    seat_three(seated.rivera, seated.alex, seated.sam, adjust);
+    return seated;
+  }
+
   void begin(test_client& counselor, test_client& alex, test_client& sam) {
     counselor->counsel(control([](auto& c) { c.mutable_start(); }));
     ASSERT_TRUE(alex.wait_phase(v1::PHASE_SPEAKING));
@@ -140,11 +153,7 @@ TEST_F(guided_test, a_counselor_away_for_minutes_of_drafting_comes_back_in_one_c
 }
 
 TEST_F(guided_test, seats_are_bound_to_their_codes_and_everyone_sees_the_counselor) {
-  serve();
-  auto& rivera = client("Rivera");
-  auto& alex = client("Alex");
-  auto& sam = client("Sam");
-  seat_three(rivera, alex, sam);
+  auto [rivera, alex, sam] = serve_and_seat();
   EXPECT_EQ(alex.seat(), v1::SEAT_A);
   EXPECT_EQ(sam.seat(), v1::SEAT_B);
   const auto& snapshot = partners_view_;
@@ -161,11 +170,7 @@ TEST_F(guided_test, seats_are_bound_to_their_codes_and_everyone_sees_the_counsel
 }
 
 TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
-  serve();
-  auto& rivera = client("Rivera");
-  auto& alex = client("Alex");
-  auto& sam = client("Sam");
-  seat_three(rivera, alex, sam);
+  auto [rivera, alex, sam] = serve_and_seat();
 
   // Who speaks first is the counselor's choice.
   rivera->counsel(control([](auto& c) { c.mutable_next_speaker()->set_seat(v1::SEAT_B); }));
@@ -250,11 +255,7 @@ TEST_F(guided_test, the_counselor_sees_everything_live_and_each_control_works) {
 // A server that lost the session (restarted without a state file): what each
 // person wrote is in a file of theirs, the counselor's notes too.
 TEST_F(guided_test, a_lost_session_keeps_the_counselors_notes_as_it_keeps_the_partners_words) {
-  serve();
-  auto& rivera = client("Rivera");
-  auto& alex = client("Alex");
-  auto& sam = client("Sam");
-  seat_three(rivera, alex, sam);
+  auto [rivera, alex, sam] = serve_and_seat();
   begin(rivera, alex, sam);
   rivera->counsel(control([](auto& c) { c.mutable_note()->set_text("Say how it felt, not what happened."); }));
   ASSERT_TRUE(alex.wait_for(v1::ServerMessage::kGuidance));
@@ -274,11 +275,7 @@ TEST_F(guided_test, a_lost_session_keeps_the_counselors_notes_as_it_keeps_the_pa
 }
 
 TEST_F(guided_test, each_role_is_refused_the_others_controls_and_nothing_changes) {
-  serve();
-  auto& rivera = client("Rivera");
-  auto& alex = client("Alex");
-  auto& sam = client("Sam");
-  seat_three(rivera, alex, sam);
+  auto [rivera, alex, sam] = serve_and_seat();
   alex->counsel(control([](auto& c) { c.mutable_start(); }));
   auto error = alex.wait_error();
   ASSERT_TRUE(error);
@@ -308,11 +305,7 @@ TEST_F(guided_test, each_role_is_refused_the_others_controls_and_nothing_changes
 }
 
 TEST_F(guided_test, timers_move_the_floor_on_and_the_counselor_extends_or_skips) {
-  serve();
-  auto& rivera = client("Rivera");
-  auto& alex = client("Alex");
-  auto& sam = client("Sam");
-  seat_three(rivera, alex, sam, [](auto& o) {
+  auto [rivera, alex, sam] = serve_and_seat([](auto& o) {
     o.set_speak_limit_s(1);
     o.set_reflect_limit_s(3);  // room to extend it before it runs out
   });
