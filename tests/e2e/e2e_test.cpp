@@ -21,7 +21,6 @@
 #include <sstream>
 
 #include "child_process.hpp"
-#include "tmux_screen.hpp"
 
 namespace heard {
 namespace {

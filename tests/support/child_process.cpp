@@ -190,4 +190,16 @@ std::unique_ptr<child_process> start_heard_server(const std::string& server_bin,
   return server;
 }
 
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 }  // namespace heard::testing

@@ -58,6 +58,9 @@ class child_process {
 /// exit when every test passed, kept for a look otherwise.
 const std::string& scratch_dir();
 
+/// Quotes a string for /bin/sh.
+std::string shell_quote(const std::string& s);
+
 /// The whole of a file ("" if it cannot be read): logs, summaries, state.
 std::string read_file(const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "tmux_screen.hpp"
 
+#include "child_process.hpp"
+
 #include <unistd.h>
 
 #include <array>
@@ -36,18 +38,6 @@ std::string run(const std::string& command) {
 }
 
 }  // namespace
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 bool tmux_screen::available() { return std::system("command -v tmux >/dev/null 2>&1") == 0; }
 

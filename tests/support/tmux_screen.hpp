@@ -36,7 +36,4 @@ class tmux_screen {
   std::string name_;
 };
 
-/// Quotes a string for /bin/sh.
-std::string shell_quote(const std::string& s);
-
 }  // namespace heard::testing
